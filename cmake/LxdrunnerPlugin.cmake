@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: Apache-2.0
+# lxdrunner_add_plugin(<name> SOURCES <file>... [OUTPUT_DIRECTORY <dir>]
+#                      [INSTALL_DESTINATION <dir>] [COMPONENT <component>] [NO_INSTALL])
+#
+# Builds a plugin as a MODULE library the daemon can dlopen:
+#  - file name <name>.so (no "lib" prefix), hidden visibility: only the entry symbol
+#    lxdrunner_plugin_entry is exported;
+#  - linked with -z defs, so a plugin that reaches for a daemon symbol fails to link instead
+#    of failing to load;
+#  - installed into the lxdrunner plugin directory (default LXDRUNNER_SDK_PLUGIN_INSTALL_DIR,
+#    relative to the install prefix).
+include_guard(GLOBAL)
+
+function(lxdrunner_add_plugin name)
+  cmake_parse_arguments(P "NO_INSTALL" "OUTPUT_DIRECTORY;INSTALL_DESTINATION;COMPONENT"
+                        "SOURCES" ${ARGN})
+  if(NOT P_SOURCES)
+    message(FATAL_ERROR "lxdrunner_add_plugin(${name}): SOURCES is required")
+  endif()
+  add_library(${name} MODULE ${P_SOURCES})
+  target_link_libraries(${name} PRIVATE lxdrunner::sdk)
+  set_target_properties(${name} PROPERTIES
+    PREFIX ""
+    C_VISIBILITY_PRESET hidden
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  target_link_options(${name} PRIVATE "LINKER:-z,defs")
+  if(P_OUTPUT_DIRECTORY)
+    set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${P_OUTPUT_DIRECTORY}")
+  endif()
+  if(NOT P_NO_INSTALL)
+    if(NOT P_INSTALL_DESTINATION)
+      set(P_INSTALL_DESTINATION "${LXDRUNNER_SDK_PLUGIN_INSTALL_DIR}")
+    endif()
+    if(NOT P_COMPONENT)
+      set(P_COMPONENT Runtime)
+    endif()
+    install(TARGETS ${name} LIBRARY DESTINATION "${P_INSTALL_DESTINATION}"
+            COMPONENT ${P_COMPONENT})
+  endif()
+endfunction()

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// The running daemon: creates the plugin instances the configuration names, starts the
+// event sources, and consumes the inbox until asked to stop.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config/config.hpp"
+#include "events/inbox.hpp"
+#include "plugin_host/plugin_host.hpp"
+
+namespace lxdrunner::app {
+
+class Daemon {
+ public:
+  Daemon(const config::Config& config, plugin_host::PluginHost& plugins);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Returns one line per problem; the daemon must not run when any is returned.
+  std::vector<std::string> start();
+  // Stops intake first (event sources), then the inbox consumer. Idempotent.
+  void stop();
+
+  events::Inbox& inbox() noexcept { return inbox_; }
+
+ private:
+  std::string pluginConfig(const std::string& name) const;
+  void consume();
+
+  const config::Config& config_;
+  plugin_host::PluginHost& plugins_;
+  events::Inbox inbox_;
+  std::vector<plugin_host::PluginInstance*> sources_;
+  std::atomic<bool> running_{false};
+  std::thread consumer_;
+};
+
+}  // namespace lxdrunner::app

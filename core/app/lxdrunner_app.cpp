@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/lxdrunner_app.hpp"
+
+#include <Poco/Logger.h>
+#include <Poco/Process.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionCallback.h>
+
+#include <algorithm>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "app/daemon.hpp"
+#include "app/plugin_host_subsystem.hpp"
+#include "logging/logging.hpp"
+
+namespace lxdrunner::app {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 64;
+
+void printTable(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()));
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+    }
+    out << line << '\n';
+  }
+}
+
+}  // namespace
+
+LxdrunnerApp::LxdrunnerApp() {
+  setUnixOptions(true);
+  plugins_ = new PluginHostSubsystem();
+  addSubsystem(plugins_);
+}
+
+void LxdrunnerApp::defineOptions(Poco::Util::OptionSet& options) {
+  ServerApplication::defineOptions(options);
+  options.addOption(Poco::Util::Option("help", "h", "show this help and exit"));
+  options.addOption(Poco::Util::Option("version", "V", "print the version and exit"));
+  options.addOption(Poco::Util::Option("config", "c", "configuration file (default: search order below)")
+                        .argument("FILE")
+                        .repeatable(false));
+  options.addOption(Poco::Util::Option("log-level", "l",
+                                       "log level for every component: trace, debug, information, "
+                                       "notice, warning, error, critical, fatal, none")
+                        .argument("LEVEL")
+                        .repeatable(false));
+}
+
+void LxdrunnerApp::handleOption(const std::string& name, const std::string& value) {
+  ServerApplication::handleOption(name, value);
+  if (name == "help") {
+    help_ = true;
+    stopOptionsProcessing();
+  } else if (name == "version") {
+    version_ = true;
+    stopOptionsProcessing();
+  } else if (name == "config") {
+    config_option_ = value;
+  } else if (name == "log-level") {
+    log_level_option_ = value;
+  }
+}
+
+void LxdrunnerApp::initialize(Poco::Util::Application& self) {
+  if (help_ || version_) return;  // nothing to load for these
+  config_path_ = config::findConfigFile(config_option_, config_tried_);
+  if (config_path_) {
+    config_load_ = config::loadFile(*config_path_);
+    if (config_load_->config) plugins_->setConfiguredDirs(config_load_->config->plugin_dirs);
+  }
+  setupLogging();
+  ServerApplication::initialize(self);  // subsystems: the plugin host scans here
+  initialized_ = true;
+}
+
+void LxdrunnerApp::uninitialize() {
+  if (initialized_) ServerApplication::uninitialize();
+}
+
+void LxdrunnerApp::setupLogging() {
+  logging::LogSettings settings;
+  std::vector<std::string> secrets;
+  if (config_load_ && config_load_->config) {
+    const auto& c = *config_load_->config;
+    settings.level = c.logging.level;
+    settings.components = c.logging.components;
+    settings.format = c.logging.format == config::LogFormat::Json ? "json" : "text";
+    for (const auto* s : {&c.pat, &c.hooksecret}) {
+      if (!s->empty()) secrets.push_back(s->reveal());
+    }
+    if (c.github_app && !c.github_app->private_key.empty()) {
+      secrets.push_back(c.github_app->private_key.reveal());
+    }
+  }
+  if (log_level_option_) {
+    settings.level = *log_level_option_;
+    settings.components.clear();
+  }
+  try {
+    logging::setup(settings, secrets);
+  } catch (const std::exception& e) {
+    std::cerr << "lxdrunner: " << e.what() << '\n';
+    settings.level = "information";
+    logging::setup(settings, secrets);
+  }
+}
+
+void LxdrunnerApp::printHelp() const {
+  Poco::Util::HelpFormatter help(options());
+  help.setCommand(commandName());
+  help.setUsage("[OPTIONS] [run | check-config | plugins]");
+  help.setHeader(
+      "Runs ephemeral self-hosted GitHub Actions runners in LXD containers and VMs.\n\n"
+      "Commands:\n"
+      "  run            run the daemon in the foreground (default; --daemon to detach)\n"
+      "  check-config   validate the configuration and print the effective one, secrets masked\n"
+      "  plugins        list the plugins found (name, kind, version, ABI, file)\n");
+  help.setFooter(
+      "Configuration search order: --config FILE, $LXDRUNNER_CONFIG, ./config.yml,\n"
+      "$XDG_CONFIG_HOME/lxdrunner/config.yml, /etc/lxdrunner/config.yml.\n"
+      "Plugin search order: plugin_dirs from the configuration, $LXDRUNNER_PLUGIN_PATH,\n"
+      "the installed plugin directory.");
+  help.format(std::cout);
+}
+
+void LxdrunnerApp::printDiagnostics() const {
+  if (!config_load_) return;
+  for (const auto& d : config_load_->diagnostics) std::cerr << d.str() << '\n';
+}
+
+int LxdrunnerApp::main(const std::vector<std::string>& args) {
+  if (help_) {
+    printHelp();
+    return kExitOk;
+  }
+  if (version_) {
+    std::cout << "lxdrunner " << LXDRUNNER_VERSION << " (plugin ABI " << LXDR_ABI_MAJOR << "."
+              << LXDR_ABI_MINOR << ")\n";
+    return kExitOk;
+  }
+  const std::string command = args.empty() ? "run" : args.front();
+  bool json = std::find(args.begin(), args.end(), "--json") != args.end();
+  if (args.size() > 1 && !(command == "plugins" && json && args.size() == 2)) {
+    std::cerr << "lxdrunner: unexpected argument '" << args[1] << "' (see --help)\n";
+    return kExitUsage;
+  }
+  if (command == "check-config") return checkConfig();
+  if (command == "plugins") return listPlugins(json);
+  if (command == "run") return runDaemon();
+  std::cerr << "lxdrunner: unknown command '" << command
+            << "': use run, check-config or plugins (see --help)\n";
+  return kExitUsage;
+}
+
+int LxdrunnerApp::checkConfig() {
+  if (!config_path_) {
+    std::cerr << "lxdrunner: no configuration file found (looked at:";
+    for (const auto& p : config_tried_) std::cerr << ' ' << p;
+    std::cerr << "): pass --config FILE\n";
+    return kExitFailure;
+  }
+  printDiagnostics();
+  const auto& load = *config_load_;
+  if (!load.ok()) {
+    std::cerr << *config_path_ << ": " << load.errorCount() << " error(s), "
+              << load.warningCount() << " warning(s)\n";
+    return kExitFailure;
+  }
+  // Plugins the configuration names but nobody provides: warnings, since plugins may be
+  // installed after the configuration is written.
+  const auto& c = *load.config;
+  const auto& registry = plugins_->host().registry();
+  auto missing = [&](const std::string& name, lxdr_plugin_kind kind, const std::string& who) {
+    if (registry.find(name, kind) == nullptr) {
+      std::cerr << *config_path_ << ": warning: " << who << ": " << plugin_host::kindName(kind)
+                << " plugin '" << name << "' is not installed\n";
+    }
+  };
+  for (const auto& e : c.runnermap) {
+    missing(e.backend, LXDR_KIND_BACKEND, "runnermap entry '" + e.name + "'");
+    missing(e.provisioner, LXDR_KIND_PROVISIONER, "runnermap entry '" + e.name + "'");
+  }
+  for (const auto& s : c.event_sources) {
+    if (s.enabled) missing(s.name, LXDR_KIND_EVENT_SOURCE, "event_sources." + s.name);
+  }
+  std::cout << "# " << *config_path_ << ": valid (" << load.warningCount() << " warning(s))\n"
+            << config::renderEffective(c);
+  return kExitOk;
+}
+
+int LxdrunnerApp::listPlugins(bool json) {
+  if (config_load_ && !config_load_->ok()) {
+    printDiagnostics();
+    std::cerr << "lxdrunner: the configuration has errors; listing only the default plugin "
+                 "directories\n";
+  }
+  const auto& registry = plugins_->host().registry();
+  if (json) {
+    std::cout << "[";
+    bool first = true;
+    for (const auto* p : registry.all()) {
+      std::cout << (first ? "" : ",") << "{\"name\":\"" << p->name << "\",\"kind\":\""
+                << plugin_host::kindName(p->kind) << "\",\"version\":\"" << p->version
+                << "\",\"abi\":\"" << p->abi_major << "." << p->abi_minor << "\",\"file\":\""
+                << p->file << "\"}";
+      first = false;
+    }
+    std::cout << "]\n";
+  } else {
+    std::vector<std::vector<std::string>> rows{{"NAME", "KIND", "VERSION", "ABI", "FILE"}};
+    for (const auto* p : registry.all()) {
+      rows.push_back({p->name, plugin_host::kindName(p->kind), p->version,
+                      std::to_string(p->abi_major) + "." + std::to_string(p->abi_minor), p->file});
+    }
+    printTable(std::cout, rows);
+  }
+  for (const auto& e : registry.errors()) std::cerr << e << '\n';
+  for (const auto& w : registry.warnings()) std::cerr << "warning: " << w << '\n';
+  return registry.errors().empty() ? kExitOk : kExitFailure;
+}
+
+int LxdrunnerApp::runDaemon() {
+  auto& log = Poco::Logger::get("daemon");
+  if (!config_path_) {
+    std::string tried;
+    for (const auto& p : config_tried_) tried += " " + p;
+    log.fatal("no configuration file found (looked at:%s): pass --config FILE", tried);
+    return kExitFailure;
+  }
+  printDiagnostics();
+  if (!config_load_->ok()) {
+    log.fatal("%s has errors (listed above): fix them, then check with 'lxdrunner check-config'",
+              *config_path_);
+    return kExitFailure;
+  }
+  for (const auto& e : plugins_->host().registry().errors()) log.warning(e);
+
+  Daemon daemon(*config_load_->config, plugins_->host());
+  auto errors = daemon.start();
+  if (!errors.empty()) {
+    for (const auto& e : errors) log.fatal(e);
+    daemon.stop();
+    return kExitFailure;
+  }
+  log.information("lxdrunner %s started with %s (pid %s)", std::string(LXDRUNNER_VERSION),
+                  *config_path_, std::to_string(Poco::Process::id()));
+  waitForTerminationRequest();
+  log.information("stopping");
+  daemon.stop();
+  return kExitOk;
+}
+
+}  // namespace lxdrunner::app

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "plugin_host/host_services.hpp"
+
+#include <Poco/Dynamic/Var.h>
+#include <Poco/JSON/Query.h>
+
+#include <chrono>
+#include <sstream>
+#include <utility>
+
+#include "lxdrunner/sdk/strings.hpp"
+#include "lxdrunner/sdk/types.hpp"
+#include "plugin_host/plugin_instance.hpp"
+
+namespace lxdrunner::plugin_host {
+namespace {
+
+using sdk::copy;
+using sdk::write;
+
+std::string& lastHostError() {
+  thread_local std::string buffer;
+  return buffer;
+}
+
+HostContext& contextOf(void* host_ctx) { return *static_cast<HostContext*>(host_ctx); }
+
+lxdr_status fail(lxdr_status status, std::string message) {
+  lastHostError() = std::move(message);
+  return status;
+}
+
+// Every service body runs inside this: a host bug must not unwind into plugin code.
+template <class Fn>
+lxdr_status guarded(const char* service, Fn&& fn) noexcept {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return fail(LXDR_ERR_INTERNAL, std::string(service) + ": " + e.what());
+  } catch (...) {
+    return fail(LXDR_ERR_INTERNAL, std::string(service) + ": unknown error");
+  }
+}
+
+lxdr_status unsupported(const char* service, const char* provider) {
+  return fail(LXDR_ERR_UNSUPPORTED, std::string("host service ") + service + " is unavailable: " +
+                                        provider + " is not running in this daemon");
+}
+
+void logLine(void* host_ctx, lxdr_log_level level, lxdr_str message) {
+  HostContext& c = contextOf(host_ctx);
+  if (c.logger == nullptr) return;
+  std::string text = copy(message);
+  try {
+    switch (level) {
+      case LXDR_LOG_TRACE: c.logger->trace(text); break;
+      case LXDR_LOG_DEBUG: c.logger->debug(text); break;
+      case LXDR_LOG_INFO: c.logger->information(text); break;
+      case LXDR_LOG_WARNING: c.logger->warning(text); break;
+      case LXDR_LOG_ERROR: c.logger->error(text); break;
+      default: c.logger->information(text); break;
+    }
+  } catch (...) {
+    // A failing log channel must not take the plugin down.
+  }
+}
+
+const char* lastError(void*) { return lastHostError().c_str(); }
+
+int shuttingDown(void* host_ctx) {
+  return contextOf(host_ctx).services->shutting_down.load() ? 1 : 0;
+}
+
+int64_t nowMs(void*) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+lxdr_status configGet(void* host_ctx, lxdr_str key, const lxdr_sink* out) {
+  return guarded("config_get", [&] {
+    HostContext& c = contextOf(host_ctx);
+    std::string path = copy(key);
+    if (c.config.isNull()) return fail(LXDR_ERR_NOT_FOUND, "no configuration for this plugin");
+    Poco::JSON::Query query(c.config);
+    Poco::Dynamic::Var value = query.find(path);
+    if (value.isEmpty()) return fail(LXDR_ERR_NOT_FOUND, "configuration has no key " + path);
+    if (value.type() == typeid(Poco::JSON::Object::Ptr) || value.type() == typeid(Poco::JSON::Array::Ptr)) {
+      std::ostringstream json;
+      if (value.type() == typeid(Poco::JSON::Object::Ptr)) {
+        value.extract<Poco::JSON::Object::Ptr>()->stringify(json);
+      } else {
+        value.extract<Poco::JSON::Array::Ptr>()->stringify(json);
+      }
+      write(out, json.str());
+    } else {
+      write(out, value.toString());
+    }
+    return LXDR_OK;
+  });
+}
+
+lxdr_status emitJobEvent(void* host_ctx, const lxdr_job_event* event) {
+  return guarded("emit_job_event", [&] {
+    HostContext& c = contextOf(host_ctx);
+    if (event == nullptr) return fail(LXDR_ERR_INVALID_ARGUMENT, "emit_job_event: event is NULL");
+    if (c.services->inbox == nullptr) return unsupported("emit_job_event", "the job inbox");
+    events::InboxEvent e{c.plugin_name, sdk::JobEvent::fromC(event)};
+    if (e.event.job_id == 0) return fail(LXDR_ERR_INVALID_ARGUMENT, "emit_job_event: job_id is 0");
+    if (!c.services->inbox->push(std::move(e))) {
+      return fail(LXDR_ERR_TRANSIENT, "the job inbox is full or closed: retry later");
+    }
+    return LXDR_OK;
+  });
+}
+
+lxdr_status registerHttpRoute(void* host_ctx, const lxdr_http_route* route) {
+  return guarded("register_http_route", [&] {
+    HostContext& c = contextOf(host_ctx);
+    if (!c.services->register_http_route) return unsupported("register_http_route", "the HTTP server");
+    lxdr_http_route r = sdk::readVersioned(route);
+    std::string error;
+    lxdr_status s = c.services->register_http_route(c.plugin_name, r, error);
+    return s == LXDR_OK ? s : fail(s, error);
+  });
+}
+
+lxdr_status githubRequest(void* host_ctx, const lxdr_github_request* request, int* status,
+                          const lxdr_sink* body) {
+  return guarded("github_request", [&] {
+    HostContext& c = contextOf(host_ctx);
+    if (!c.services->github_request) return unsupported("github_request", "the GitHub client");
+    lxdr_github_request r = sdk::readVersioned(request);
+    std::string text;
+    std::string error;
+    int http_status = 0;
+    lxdr_status s = c.services->github_request(r, http_status, text, error);
+    if (status != nullptr) *status = http_status;
+    if (s != LXDR_OK) return fail(s, error);
+    write(body, text);
+    return LXDR_OK;
+  });
+}
+
+lxdr_status runnerCredentials(void* host_ctx, const lxdr_runner_request* request, bool jit,
+                              const lxdr_sink* out) {
+  return guarded(jit ? "runner_jit_config" : "runner_registration_token", [&] {
+    HostContext& c = contextOf(host_ctx);
+    if (!c.services->runner_credentials) {
+      return unsupported(jit ? "runner_jit_config" : "runner_registration_token", "the GitHub client");
+    }
+    lxdr_runner_request r = sdk::readVersioned(request);
+    std::string value;
+    std::string error;
+    lxdr_status s = c.services->runner_credentials(r, jit, value, error);
+    if (s != LXDR_OK) return fail(s, error);
+    write(out, value);
+    return LXDR_OK;
+  });
+}
+
+lxdr_status runnerJitConfig(void* host_ctx, const lxdr_runner_request* r, const lxdr_sink* out) {
+  return runnerCredentials(host_ctx, r, true, out);
+}
+lxdr_status runnerRegistrationToken(void* host_ctx, const lxdr_runner_request* r,
+                                    const lxdr_sink* out) {
+  return runnerCredentials(host_ctx, r, false, out);
+}
+
+lxdr_status runnerTarball(void* host_ctx, lxdr_str os, lxdr_str arch, int unpacked,
+                          const lxdr_sink* out) {
+  return guarded("runner_tarball", [&] {
+    HostContext& c = contextOf(host_ctx);
+    if (!c.services->runner_tarball) return unsupported("runner_tarball", "the runner cache");
+    std::string path;
+    std::string error;
+    lxdr_status s = c.services->runner_tarball(copy(os), copy(arch), unpacked != 0, path, error);
+    if (s != LXDR_OK) return fail(s, error);
+    write(out, path);
+    return LXDR_OK;
+  });
+}
+
+// Finds the backend that owns an instance, or fails naming what is missing.
+PluginInstance* owningBackend(void* host_ctx, const lxdr_instance_ref* instance) {
+  if (instance == nullptr) {
+    fail(LXDR_ERR_INVALID_ARGUMENT, "instance reference is NULL");
+    return nullptr;
+  }
+  std::string name = copy(instance->backend);
+  PluginInstance* b = contextOf(host_ctx).services->backend(name);
+  if (b == nullptr) {
+    fail(LXDR_ERR_NOT_FOUND, "instance " + copy(instance->name) + " names backend '" + name +
+                                 "', which is not running in this daemon");
+  }
+  return b;
+}
+
+lxdr_status routed(const CallResult& r) { return r.ok() ? LXDR_OK : fail(r.status, r.error); }
+
+lxdr_status instanceExec(void* host_ctx, const lxdr_instance_ref* instance,
+                         const lxdr_exec_request* request, lxdr_exec_result* result) {
+  return guarded("instance_exec", [&] {
+    PluginInstance* b = owningBackend(host_ctx, instance);
+    if (b == nullptr) return LXDR_ERR_NOT_FOUND;
+    if (request == nullptr || result == nullptr) {
+      return fail(LXDR_ERR_INVALID_ARGUMENT, "instance_exec: request or result is NULL");
+    }
+    return routed(b->exec(*instance, *request, *result));
+  });
+}
+
+lxdr_status instancePushFile(void* host_ctx, const lxdr_instance_ref* instance,
+                             const lxdr_file_push* file) {
+  return guarded("instance_push_file", [&] {
+    PluginInstance* b = owningBackend(host_ctx, instance);
+    if (b == nullptr) return LXDR_ERR_NOT_FOUND;
+    if (file == nullptr) return fail(LXDR_ERR_INVALID_ARGUMENT, "instance_push_file: file is NULL");
+    return routed(b->pushFile(*instance, *file));
+  });
+}
+
+lxdr_status instancePullFile(void* host_ctx, const lxdr_instance_ref* instance, lxdr_str path,
+                             int64_t deadline_ms, const lxdr_sink* out) {
+  return guarded("instance_pull_file", [&] {
+    PluginInstance* b = owningBackend(host_ctx, instance);
+    if (b == nullptr) return LXDR_ERR_NOT_FOUND;
+    if (out == nullptr) return fail(LXDR_ERR_INVALID_ARGUMENT, "instance_pull_file: out is NULL");
+    return routed(b->pullFile(*instance, path, deadline_ms, *out));
+  });
+}
+
+lxdr_status instanceAttachDevice(void* host_ctx, const lxdr_instance_ref* instance, lxdr_str name,
+                                 lxdr_str json, int64_t deadline_ms) {
+  return guarded("instance_attach_device", [&] {
+    PluginInstance* b = owningBackend(host_ctx, instance);
+    if (b == nullptr) return LXDR_ERR_NOT_FOUND;
+    return routed(b->attachDevice(*instance, name, json, deadline_ms));
+  });
+}
+
+lxdr_host_api makeApi() {
+  lxdr_host_api api{};
+  api.struct_size = sizeof(api);
+  api.abi_major = LXDR_ABI_MAJOR;
+  api.abi_minor = LXDR_ABI_MINOR;
+  api.log = &logLine;
+  api.last_error = &lastError;
+  api.shutting_down = &shuttingDown;
+  api.now_ms = &nowMs;
+  api.config_get = &configGet;
+  api.emit_job_event = &emitJobEvent;
+  api.register_http_route = &registerHttpRoute;
+  api.github_request = &githubRequest;
+  api.runner_jit_config = &runnerJitConfig;
+  api.runner_registration_token = &runnerRegistrationToken;
+  api.runner_tarball = &runnerTarball;
+  api.instance_exec = &instanceExec;
+  api.instance_push_file = &instancePushFile;
+  api.instance_pull_file = &instancePullFile;
+  api.instance_attach_device = &instanceAttachDevice;
+  return api;
+}
+
+}  // namespace
+
+const lxdr_host_api* hostApi() noexcept {
+  static const lxdr_host_api api = makeApi();
+  return &api;
+}
+
+void setHostError(std::string message) { lastHostError() = std::move(message); }
+
+void HostServices::addBackend(const std::string& name, PluginInstance* backend) {
+  std::lock_guard<std::mutex> lock(mu_);
+  backends_[name] = backend;
+}
+
+PluginInstance* HostServices::backend(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = backends_.find(name);
+  return it == backends_.end() ? nullptr : it->second;
+}
+
+}  // namespace lxdrunner::plugin_host

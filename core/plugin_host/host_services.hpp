@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+// The host side of the ABI: the lxdr_host_api vtable and the context behind each plugin
+// instance's `host_ctx`.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Logger.h>
+
+#include "events/inbox.hpp"
+#include "lxdrunner/plugin_abi.h"
+
+namespace lxdrunner::plugin_host {
+
+class PluginInstance;
+
+// State every plugin instance reaches through host services. Services that another
+// subsystem provides (HTTP server, GitHub client, runner cache) are hooks that subsystem
+// installs; while a hook is empty the service answers LXDR_ERR_UNSUPPORTED, naming it.
+struct HostServices {
+  events::Inbox* inbox = nullptr;
+  std::atomic<bool> shutting_down{false};
+
+  std::function<lxdr_status(const std::string& plugin, const lxdr_http_route& route,
+                            std::string& error)>
+      register_http_route;
+  std::function<lxdr_status(const lxdr_github_request& request, int& http_status,
+                            std::string& body, std::string& error)>
+      github_request;
+  std::function<lxdr_status(const lxdr_runner_request& request, bool jit, std::string& out,
+                            std::string& error)>
+      runner_credentials;
+  std::function<lxdr_status(const std::string& os, const std::string& arch, bool unpacked,
+                            std::string& out, std::string& error)>
+      runner_tarball;
+
+  // Backends by plugin name, for routing instance operations from provisioners.
+  void addBackend(const std::string& name, PluginInstance* backend);
+  PluginInstance* backend(const std::string& name) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, PluginInstance*> backends_;
+};
+
+// The object behind one plugin instance's host_ctx.
+struct HostContext {
+  std::string plugin_name;
+  Poco::Logger* logger = nullptr;
+  Poco::JSON::Object::Ptr config;  // the plugin's configuration section
+  HostServices* services = nullptr;
+};
+
+// The vtable handed to every plugin's create(). Static; lives forever.
+const lxdr_host_api* hostApi() noexcept;
+
+// Message of the last failed host service call on this thread (what host->last_error reads).
+void setHostError(std::string message);
+
+}  // namespace lxdrunner::plugin_host

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "plugin_host/plugin_library.hpp"
+
+#include <dlfcn.h>
+#include <sys/stat.h>
+
+#include <boost/dll/shared_library.hpp>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+
+namespace lxdrunner::plugin_host {
+namespace {
+
+// Every library ever loaded, kept for the life of the process (see loadLibrary()).
+std::vector<std::unique_ptr<boost::dll::shared_library>>& keptLibraries() {
+  static auto* kept = new std::vector<std::unique_ptr<boost::dll::shared_library>>();
+  return *kept;
+}
+std::mutex& keptMutex() {
+  static std::mutex mu;
+  return mu;
+}
+
+std::string fileError(const std::string& path, const std::string& reason) {
+  return "plugin " + path + ": " + reason;
+}
+
+}  // namespace
+
+bool looksLikePlugin(const std::string& path) {
+  return path.size() > 3 && path.compare(path.size() - 3, 3, ".so") == 0;
+}
+
+LibraryLoad loadLibrary(const std::string& path) {
+  LibraryLoad result;
+  result.file = path;
+
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    int err = errno;
+    result.errors.push_back(fileError(
+        path, err == ENOENT ? std::string("file not found: check the path and plugin_dirs")
+                            : std::string("cannot read it: ") + std::strerror(err)));
+    return result;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    result.errors.push_back(fileError(path, "not a regular file"));
+    return result;
+  }
+  // Anyone could swap the code the daemon runs as its own user: refuse.
+  if ((st.st_mode & S_IWOTH) != 0) {
+    result.errors.push_back(fileError(path, "refused: the file is world-writable (chmod o-w it)"));
+    return result;
+  }
+
+  auto mode = boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local |
+              static_cast<boost::dll::load_mode::type>(RTLD_NODELETE);
+  auto library = std::make_unique<boost::dll::shared_library>();
+  boost::dll::fs::error_code ec;
+  library->load(boost::dll::fs::path(path), mode, ec);
+  if (ec) {
+    const char* detail = ::dlerror();
+    result.errors.push_back(fileError(
+        path, "cannot be loaded: " + (detail != nullptr ? std::string(detail) : ec.message())));
+    return result;
+  }
+  if (!library->has(LXDR_PLUGIN_ENTRY_SYMBOL)) {
+    result.errors.push_back(fileError(
+        path, "not an lxdrunner plugin (no " LXDR_PLUGIN_ENTRY_SYMBOL
+              " symbol): build it with lxdrunner_add_plugin() and LXDRUNNER_PLUGINS()"));
+    return result;
+  }
+
+  auto entry = library->get<std::remove_pointer_t<lxdr_plugin_entry_fn>>(LXDR_PLUGIN_ENTRY_SYMBOL);
+  const lxdr_plugin_list* list = nullptr;
+  try {
+    list = entry(LXDR_ABI_MAJOR, LXDR_ABI_MINOR);
+  } catch (...) {
+    // A C function must not throw; a broken C++ plugin might anyway.
+    result.errors.push_back(fileError(path, "its entry point threw an exception: the plugin is broken"));
+    return result;
+  }
+  {
+    std::lock_guard<std::mutex> lock(keptMutex());
+    keptLibraries().push_back(std::move(library));
+  }
+  if (list == nullptr) {
+    result.errors.push_back(fileError(path, "refused to load into plugin ABI " +
+                                                std::to_string(LXDR_ABI_MAJOR) + "." +
+                                                std::to_string(LXDR_ABI_MINOR)));
+    return result;
+  }
+  if (list->struct_size < sizeof(lxdr_plugin_list) || list->descriptors == nullptr ||
+      list->count == 0) {
+    result.errors.push_back(fileError(path, "exports an empty or malformed plugin list"));
+    return result;
+  }
+  for (uint32_t i = 0; i < list->count; ++i) {
+    PluginInfo info;
+    if (auto why = checkDescriptor(list->descriptors[i], info)) {
+      result.errors.push_back(fileError(path, *why));
+      continue;
+    }
+    info.file = path;
+    result.plugins.push_back(std::move(info));
+  }
+  return result;
+}
+
+}  // namespace lxdrunner::plugin_host

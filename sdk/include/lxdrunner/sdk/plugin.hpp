@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+// Base classes for plugin authors. Derive from one, give the class three static strings
+// (kName, kVersion, kDescription; optionally kConfigSchema), and list it in
+// LXDRUNNER_PLUGINS(...) (register.hpp). Constructors and overrides may throw sdk::Error
+// (or any std::exception): the SDK turns it into a status and last_error() at the ABI.
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include "lxdrunner/plugin_abi.h"
+#include "lxdrunner/sdk/host.hpp"
+#include "lxdrunner/sdk/types.hpp"
+
+namespace lxdrunner::sdk {
+
+// What every plugin instance has: the host services and its configuration as JSON text.
+class PluginBase {
+ public:
+  PluginBase(Host host, std::string config_json)
+      : host_(std::move(host)), config_json_(std::move(config_json)) {}
+  virtual ~PluginBase() = default;
+  PluginBase(const PluginBase&) = delete;
+  PluginBase& operator=(const PluginBase&) = delete;
+
+  const Host& host() const noexcept { return host_; }
+  const std::string& configJson() const noexcept { return config_json_; }
+
+ private:
+  Host host_;
+  std::string config_json_;
+};
+
+// Produces job events. start() must return promptly (register routes, start threads);
+// stop() returns once no more events will be emitted.
+class EventSource : public PluginBase {
+ public:
+  static constexpr lxdr_plugin_kind kKind = LXDR_KIND_EVENT_SOURCE;
+  using PluginBase::PluginBase;
+  virtual void start() = 0;
+  virtual void stop() = 0;
+};
+
+// Creates, reaches into and destroys instances. Every method may run concurrently for
+// different instances. Throw Error(LXDR_ERR_NOT_FOUND, ...) for a missing instance and
+// Error(LXDR_ERR_TRANSIENT, ...) for what a retry may fix.
+class Backend : public PluginBase {
+ public:
+  static constexpr lxdr_plugin_kind kKind = LXDR_KIND_BACKEND;
+  using PluginBase::PluginBase;
+
+  // Creates and starts the instance, waits until it accepts exec; returns the remote used.
+  virtual std::string launch(const LaunchRequest& request) = 0;
+  // Idempotent: a missing instance is success.
+  virtual void destroy(const InstanceRef& instance, int64_t deadline_ms) = 0;
+  // JSON array: [{"name","remote","entry","job_id","created","status"}].
+  virtual std::string listInstances(int64_t deadline_ms) = 0;
+  virtual ExecResult exec(const InstanceRef& instance, const ExecRequest& request) = 0;
+  virtual void pushFile(const InstanceRef& instance, FilePush& file) = 0;
+  virtual std::string pullFile(const InstanceRef& instance, const std::string& path,
+                               int64_t deadline_ms) = 0;
+  virtual void attachDevice(const InstanceRef& instance, const std::string& device_name,
+                            const std::string& device_json, int64_t deadline_ms) = 0;
+};
+
+// Turns a fresh instance into a running single-use runner. May run concurrently.
+// Append what it did to `log` (kept in the job's record; never put secrets in it).
+class Provisioner : public PluginBase {
+ public:
+  static constexpr lxdr_plugin_kind kKind = LXDR_KIND_PROVISIONER;
+  using PluginBase::PluginBase;
+  virtual void provision(const ProvisionRequest& request, std::string& log) = 0;
+};
+
+}  // namespace lxdrunner::sdk

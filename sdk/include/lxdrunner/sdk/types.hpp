@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: Apache-2.0
+// Owning C++ value types mirroring the ABI's borrowed C structs, with conversions both ways.
+// fromC() copies; a Borrowed* view keeps the slices it hands to C alive for one call.
+#pragma once
+
+#include <cstdint>
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lxdrunner/plugin_abi.h"
+#include "lxdrunner/sdk/strings.hpp"
+
+namespace lxdrunner::sdk {
+
+// Reads a struct that may come from an older or newer peer: copies min(struct_size, sizeof)
+// bytes into a zeroed T, so fields the writer did not know read as zero.
+template <class T>
+T readVersioned(const T* in) noexcept {
+  T out{};
+  if (in == nullptr) return out;
+  size_t n = in->struct_size < sizeof(T) ? in->struct_size : sizeof(T);
+  const auto* src = reinterpret_cast<const unsigned char*>(in);
+  auto* dst = reinterpret_cast<unsigned char*>(&out);
+  for (size_t i = 0; i < n; ++i) dst[i] = src[i];
+  out.struct_size = static_cast<uint32_t>(sizeof(T));
+  return out;
+}
+
+struct InstanceRef {
+  std::string name;
+  std::string remote;
+  std::string backend;
+
+  static InstanceRef fromC(const lxdr_instance_ref& c) {
+    return {copy(c.name), copy(c.remote), copy(c.backend)};
+  }
+  // The returned struct borrows from *this.
+  lxdr_instance_ref toC() const { return {slice(name), slice(remote), slice(backend)}; }
+};
+
+struct JobEvent {
+  lxdr_job_action action = LXDR_JOB_QUEUED;
+  uint64_t job_id = 0;
+  uint64_t run_id = 0;
+  uint32_t run_attempt = 0;
+  std::vector<std::string> labels;
+  std::string repository;
+  std::string organization;
+  uint64_t installation_id = 0;
+  std::string delivery_id;
+  uint64_t runner_id = 0;
+  std::string runner_name;
+  std::string conclusion;
+
+  static JobEvent fromC(const lxdr_job_event* in) {
+    lxdr_job_event c = readVersioned(in);
+    JobEvent e;
+    e.action = static_cast<lxdr_job_action>(c.action);
+    e.job_id = c.job_id;
+    e.run_id = c.run_id;
+    e.run_attempt = c.run_attempt;
+    e.labels = copyAll(c.labels, c.label_count);
+    e.repository = copy(c.repository);
+    e.organization = copy(c.organization);
+    e.installation_id = c.installation_id;
+    e.delivery_id = copy(c.delivery_id);
+    e.runner_id = c.runner_id;
+    e.runner_name = copy(c.runner_name);
+    e.conclusion = copy(c.conclusion);
+    return e;
+  }
+};
+
+// Holds the C view of a JobEvent; valid while both it and the event live.
+class BorrowedJobEvent {
+ public:
+  explicit BorrowedJobEvent(const JobEvent& e) : labels_(slices(e.labels)) {
+    c_.struct_size = sizeof(c_);
+    c_.action = static_cast<uint32_t>(e.action);
+    c_.job_id = e.job_id;
+    c_.run_id = e.run_id;
+    c_.run_attempt = e.run_attempt;
+    c_.label_count = static_cast<uint32_t>(labels_.size());
+    c_.labels = labels_.data();
+    c_.repository = slice(e.repository);
+    c_.organization = slice(e.organization);
+    c_.installation_id = e.installation_id;
+    c_.delivery_id = slice(e.delivery_id);
+    c_.runner_id = e.runner_id;
+    c_.runner_name = slice(e.runner_name);
+    c_.conclusion = slice(e.conclusion);
+  }
+  const lxdr_job_event* get() const noexcept { return &c_; }
+
+ private:
+  std::vector<lxdr_str> labels_;
+  lxdr_job_event c_{};
+};
+
+struct ExecRequest {
+  std::vector<std::string> argv;
+  std::vector<std::string> env;  // "NAME=value"
+  uint32_t uid = 0;
+  std::string cwd;
+  std::string stdin_data;
+  int64_t deadline_ms = 0;
+
+  static ExecRequest fromC(const lxdr_exec_request* in) {
+    lxdr_exec_request c = readVersioned(in);
+    ExecRequest r;
+    r.argv = copyAll(c.argv, c.argc);
+    r.env = copyAll(c.env, c.env_count);
+    r.uid = c.uid;
+    r.cwd = copy(c.cwd);
+    r.stdin_data = copy(c.stdin_data);
+    r.deadline_ms = c.deadline_ms;
+    return r;
+  }
+};
+
+class BorrowedExecRequest {
+ public:
+  explicit BorrowedExecRequest(const ExecRequest& r) : argv_(slices(r.argv)), env_(slices(r.env)) {
+    c_.struct_size = sizeof(c_);
+    c_.argc = static_cast<uint32_t>(argv_.size());
+    c_.argv = argv_.data();
+    c_.env_count = static_cast<uint32_t>(env_.size());
+    c_.env = env_.data();
+    c_.uid = r.uid;
+    c_.cwd = slice(r.cwd);
+    c_.stdin_data = slice(r.stdin_data);
+    c_.deadline_ms = r.deadline_ms;
+  }
+  const lxdr_exec_request* get() const noexcept { return &c_; }
+
+ private:
+  std::vector<lxdr_str> argv_;
+  std::vector<lxdr_str> env_;
+  lxdr_exec_request c_{};
+};
+
+struct ExecResult {
+  int exit_code = 0;
+  std::string out;
+  std::string err;
+};
+
+// A streamed file to push. `read` fills the buffer and returns the count; 0 = end.
+struct FilePush {
+  std::string path;
+  uint32_t mode = 0600;
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+  std::function<size_t(char* buffer, size_t capacity)> read;
+  int64_t deadline_ms = 0;
+
+  static FilePush fromContent(std::string path, std::string content, uint32_t mode = 0600) {
+    FilePush f;
+    f.path = std::move(path);
+    f.mode = mode;
+    auto data = std::make_shared<std::string>(std::move(content));
+    auto offset = std::make_shared<size_t>(0);
+    f.read = [data, offset](char* buffer, size_t capacity) {
+      size_t n = std::min(capacity, data->size() - *offset);
+      data->copy(buffer, n, *offset);
+      *offset += n;
+      return n;
+    };
+    return f;
+  }
+};
+
+struct LaunchRequest {
+  std::string instance_name;
+  std::string entry_name;
+  uint64_t job_id = 0;
+  std::string entry_json;
+  int64_t deadline_ms = 0;
+
+  static LaunchRequest fromC(const lxdr_launch_request* in) {
+    lxdr_launch_request c = readVersioned(in);
+    return {copy(c.instance_name), copy(c.entry_name), c.job_id, copy(c.entry_json),
+            c.deadline_ms};
+  }
+};
+
+struct ProvisionRequest {
+  InstanceRef instance;
+  uint64_t job_id = 0;
+  std::vector<std::string> labels;
+  std::string scope;
+  std::string entry_json;
+  std::string runner_os;
+  std::string runner_arch;
+  int64_t deadline_ms = 0;
+
+  static ProvisionRequest fromC(const lxdr_provision_request* in) {
+    lxdr_provision_request c = readVersioned(in);
+    ProvisionRequest r;
+    r.instance = InstanceRef::fromC(c.instance);
+    r.job_id = c.job_id;
+    r.labels = copyAll(c.labels, c.label_count);
+    r.scope = copy(c.scope);
+    r.entry_json = copy(c.entry_json);
+    r.runner_os = copy(c.runner_os);
+    r.runner_arch = copy(c.runner_arch);
+    r.deadline_ms = c.deadline_ms;
+    return r;
+  }
+};
+
+struct RunnerRequest {
+  std::string runner_name;
+  std::vector<std::string> labels;
+  std::string scope;
+  uint64_t job_id = 0;
+  int64_t deadline_ms = 0;
+};
+
+struct HttpRequest {
+  std::string_view method;
+  std::string_view path;
+  std::string_view query;
+  std::string_view body;
+  std::string_view remote_address;
+  const lxdr_http_header* headers = nullptr;
+  size_t header_count = 0;
+
+  // Case-insensitive header lookup; empty when absent.
+  std::string_view header(std::string_view name) const noexcept {
+    for (size_t i = 0; i < header_count; ++i) {
+      std::string_view n = view(headers[i].name);
+      if (n.size() != name.size()) continue;
+      bool same = true;
+      for (size_t k = 0; k < n.size() && same; ++k) {
+        same = (n[k] | 0x20) == (name[k] | 0x20);
+      }
+      if (same) return view(headers[i].value);
+    }
+    return {};
+  }
+};
+
+// The answer to an HTTP request; wraps the host-owned response object.
+class HttpResponse {
+ public:
+  explicit HttpResponse(const lxdr_http_response* r) : r_(r) {}
+  void status(int code) const { r_->set_status(r_->ctx, code); }
+  void header(std::string_view name, std::string_view value) const {
+    r_->set_header(r_->ctx, slice(name), slice(value));
+  }
+  void body(std::string_view text) const { r_->append_body(r_->ctx, text.data(), text.size()); }
+
+ private:
+  const lxdr_http_response* r_;
+};
+
+}  // namespace lxdrunner::sdk

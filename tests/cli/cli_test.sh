@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# cli_test.sh CASE LXDRUNNER_BINARY SOURCE_DIR TEST_PLUGIN_DIR — one CLI scenario per call.
+set -uo pipefail
+case_name=$1 bin=$2 src=$3 plugins=$4
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+# Keep the search order from finding a config or plugins on the machine running the tests.
+export XDG_CONFIG_HOME="$work/xdg" LXDRUNNER_PLUGIN_PATH=""
+unset LXDRUNNER_CONFIG
+
+fail() { echo "FAIL [$case_name]: $*"; echo "--- stdout:"; cat out 2>/dev/null; echo "--- stderr:"; cat err 2>/dev/null; exit 1; }
+run() { "$bin" "$@" >out 2>err; echo $?; }
+expect_rc() { [ "$1" = "$2" ] || fail "exit code $1, expected $2"; }
+expect_in() { grep -qF -- "$2" "$1" || fail "'$2' not in $1"; }
+
+case $case_name in
+version)
+  expect_rc "$(run --version)" 0
+  grep -qE '^lxdrunner [0-9]+\.[0-9]+\.[0-9]+ \(plugin ABI 1\.0\)$' out || fail "bad version line"
+  ;;
+help)
+  expect_rc "$(run --help)" 0
+  for w in check-config plugins --config --log-level LXDRUNNER_CONFIG; do expect_in out "$w"; done
+  ;;
+unknown-command)
+  expect_rc "$(run frobnicate)" 64
+  expect_in err "unknown command 'frobnicate'"
+  ;;
+check-config-example)
+  expect_rc "$(run check-config --config "$src/config/lxdrunner.example.yml")" 0
+  expect_in out "valid (0 warning(s))"
+  expect_in out "runnermap:"
+  # The example's placeholder secrets are masked in the effective configuration.
+  if grep -q "replace-with" out; then fail "a secret was printed"; fi
+  ;;
+check-config-three-mistakes)
+  cfg="$src/tests/cli/data/three-mistakes.yml"
+  expect_rc "$(run check-config --config "$cfg")" 1
+  [ "$(grep -c ': error: ' err)" = 3 ] || fail "expected exactly 3 errors"
+  expect_in err "$cfg:6:1: error: max_worker:"
+  expect_in err "did you mean 'max_workers'"
+  expect_in err "$cfg:7:11: error: web_port:"
+  expect_in err "$cfg:14:11: error: runnermap[0].type:"
+  [ ! -s out ] || fail "nothing should go to stdout"
+  ;;
+check-config-missing)
+  expect_rc "$(run check-config)" 1
+  expect_in err "no configuration file found"
+  expect_in err "./config.yml"
+  expect_in err "/etc/lxdrunner/config.yml"
+  ;;
+plugins-list)
+  expect_rc "$(LXDRUNNER_PLUGIN_PATH="$plugins" run plugins)" 1
+  expect_in out "test-backend"
+  grep -qE '^test-provisioner +provisioner +2\.1\.0 +1\.0 +.*/test_good\.so$' out || fail "bad row"
+  for f in test_wrong_major test_newer_minor test_no_entry; do
+    [ "$(grep -c "^plugin .*/$f.so: " err)" = 1 ] || fail "expected one line for $f"
+  done
+  LXDRUNNER_PLUGIN_PATH="$plugins" "$bin" plugins --json >out 2>err
+  expect_in out '"name":"test-source","kind":"event-source","version":"0.3.0","abi":"1.0"'
+  ;;
+run-missing-plugin)
+  expect_rc "$(run --config "$src/config/lxdrunner.example.yml")" 1
+  expect_in err "plugin 'lxd-container' is not installed (searched:"
+  ;;
+run-daemon-events)
+  sed -e "s|@PLUGIN_DIR@|$plugins|" -e "s|@STATE_DIR@|$work/state|" \
+    "$src/tests/cli/data/test-plugins.yml.in" >config.yml
+  "$bin" >out 2>err &
+  pid=$!
+  for _ in $(seq 100); do grep -q "job 9007199254740993 queued" err && break; sleep 0.1; done
+  expect_in err "job 9007199254740993 queued in octo/repo labels [self-hosted,linux] (from test-source)"
+  expect_in err "started with ./config.yml"
+  kill -TERM "$pid"
+  wait "$pid"
+  expect_rc $? 0
+  expect_in err "stopping"
+  if grep -q "fake_github_pat_for_cli_tests" err out; then fail "the PAT reached the log"; fi
+  ;;
+*) echo "unknown case $case_name"; exit 2 ;;
+esac
+echo "ok [$case_name]"

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+// Paths of the plugins built in tests/plugins/ and a temporary directory helper.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace lxdrunner::test {
+
+inline std::string testPlugin(const std::string& name) {
+  return std::string(LXDRUNNER_TEST_PLUGIN_DIR) + "/" + name + ".so";
+}
+
+// A fresh directory removed when the object goes away.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "lxdrunner-test-XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data()) != nullptr ? pattern : std::string();
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace lxdrunner::test
