@@ -11,10 +11,14 @@ namespace {
 
 const char* actionName(lxdr_job_action action) {
   switch (action) {
-    case LXDR_JOB_QUEUED: return "queued";
-    case LXDR_JOB_WAITING: return "waiting";
-    case LXDR_JOB_IN_PROGRESS: return "in_progress";
-    case LXDR_JOB_COMPLETED: return "completed";
+    case LXDR_JOB_QUEUED:
+      return "queued";
+    case LXDR_JOB_WAITING:
+      return "waiting";
+    case LXDR_JOB_IN_PROGRESS:
+      return "in_progress";
+    case LXDR_JOB_COMPLETED:
+      return "completed";
   }
   return "unknown";
 }
@@ -24,7 +28,9 @@ const char* actionName(lxdr_job_action action) {
 Daemon::Daemon(const config::Config& config, plugin_host::PluginHost& plugins)
     : config_(config), plugins_(plugins) {}
 
-Daemon::~Daemon() { stop(); }
+Daemon::~Daemon() {
+  stop();
+}
 
 std::string Daemon::pluginConfig(const std::string& name) const {
   auto it = config_.plugins.find(name);

@@ -51,9 +51,11 @@ void LxdrunnerApp::defineOptions(Poco::Util::OptionSet& options) {
   ServerApplication::defineOptions(options);
   options.addOption(Poco::Util::Option("help", "h", "show this help and exit"));
   options.addOption(Poco::Util::Option("version", "V", "print the version and exit"));
-  options.addOption(Poco::Util::Option("config", "c", "configuration file (default: search order below)")
-                        .argument("FILE")
-                        .repeatable(false));
+  options.addOption(
+      Poco::Util::Option("config", "c", "configuration file (default: search order below)")
+          .argument("FILE")
+          .repeatable(false));
+  options.addOption(Poco::Util::Option("json", "", "plugins: print JSON instead of a table"));
   options.addOption(Poco::Util::Option("log-level", "l",
                                        "log level for every component: trace, debug, information, "
                                        "notice, warning, error, critical, fatal, none")
@@ -71,6 +73,8 @@ void LxdrunnerApp::handleOption(const std::string& name, const std::string& valu
     stopOptionsProcessing();
   } else if (name == "config") {
     config_option_ = value;
+  } else if (name == "json") {
+    json_ = true;
   } else if (name == "log-level") {
     log_level_option_ = value;
   }
@@ -123,6 +127,7 @@ void LxdrunnerApp::setupLogging() {
 void LxdrunnerApp::printHelp() const {
   Poco::Util::HelpFormatter help(options());
   help.setCommand(commandName());
+  help.setWidth(100);
   help.setUsage("[OPTIONS] [run | check-config | plugins]");
   help.setHeader(
       "Runs ephemeral self-hosted GitHub Actions runners in LXD containers and VMs.\n\n"
@@ -154,13 +159,12 @@ int LxdrunnerApp::main(const std::vector<std::string>& args) {
     return kExitOk;
   }
   const std::string command = args.empty() ? "run" : args.front();
-  bool json = std::find(args.begin(), args.end(), "--json") != args.end();
-  if (args.size() > 1 && !(command == "plugins" && json && args.size() == 2)) {
+  if (args.size() > 1) {
     std::cerr << "lxdrunner: unexpected argument '" << args[1] << "' (see --help)\n";
     return kExitUsage;
   }
   if (command == "check-config") return checkConfig();
-  if (command == "plugins") return listPlugins(json);
+  if (command == "plugins") return listPlugins(json_);
   if (command == "run") return runDaemon();
   std::cerr << "lxdrunner: unknown command '" << command
             << "': use run, check-config or plugins (see --help)\n";
@@ -177,16 +181,18 @@ int LxdrunnerApp::checkConfig() {
   printDiagnostics();
   const auto& load = *config_load_;
   if (!load.ok()) {
-    std::cerr << *config_path_ << ": " << load.errorCount() << " error(s), "
-              << load.warningCount() << " warning(s)\n";
+    std::cerr << *config_path_ << ": " << load.errorCount() << " error(s), " << load.warningCount()
+              << " warning(s)\n";
     return kExitFailure;
   }
   // Plugins the configuration names but nobody provides: warnings, since plugins may be
   // installed after the configuration is written.
   const auto& c = *load.config;
   const auto& registry = plugins_->host().registry();
+  size_t plugin_warnings = 0;
   auto missing = [&](const std::string& name, lxdr_plugin_kind kind, const std::string& who) {
     if (registry.find(name, kind) == nullptr) {
+      ++plugin_warnings;
       std::cerr << *config_path_ << ": warning: " << who << ": " << plugin_host::kindName(kind)
                 << " plugin '" << name << "' is not installed\n";
     }
@@ -198,7 +204,8 @@ int LxdrunnerApp::checkConfig() {
   for (const auto& s : c.event_sources) {
     if (s.enabled) missing(s.name, LXDR_KIND_EVENT_SOURCE, "event_sources." + s.name);
   }
-  std::cout << "# " << *config_path_ << ": valid (" << load.warningCount() << " warning(s))\n"
+  std::cout << "# " << *config_path_ << ": valid (" << load.warningCount()
+            << " configuration warning(s), " << plugin_warnings << " plugin warning(s))\n"
             << config::renderEffective(c);
   return kExitOk;
 }

@@ -37,13 +37,14 @@ class LxdrunnerApp : public Poco::Util::ServerApplication {
 
   bool help_ = false;
   bool version_ = false;
+  bool json_ = false;
   bool initialized_ = false;
   std::optional<std::string> config_option_;
   std::optional<std::string> log_level_option_;
-  std::optional<std::string> config_path_;        // the file found, if any
-  std::vector<std::string> config_tried_;         // every path looked at
+  std::optional<std::string> config_path_;         // the file found, if any
+  std::vector<std::string> config_tried_;          // every path looked at
   std::optional<config::LoadResult> config_load_;  // set when a file was found
-  PluginHostSubsystem* plugins_ = nullptr;        // owned by Poco's subsystem list
+  PluginHostSubsystem* plugins_ = nullptr;         // owned by Poco's subsystem list
 };
 
 }  // namespace lxdrunner::app

@@ -15,6 +15,8 @@ void PluginHostSubsystem::initialize(Poco::Util::Application&) {
   for (const auto& w : host_.registry().warnings()) log.warning(w);
 }
 
-void PluginHostSubsystem::uninitialize() { host_.destroyAll(); }
+void PluginHostSubsystem::uninitialize() {
+  host_.destroyAll();
+}
 
 }  // namespace lxdrunner::app

@@ -5,8 +5,8 @@
 
 #include <Poco/Util/Subsystem.h>
 
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "plugin_host/plugin_host.hpp"
 

@@ -12,14 +12,22 @@ namespace {
 
 const char* levelName(Poco::Message::Priority p) {
   switch (p) {
-    case Poco::Message::PRIO_FATAL: return "fatal";
-    case Poco::Message::PRIO_CRITICAL: return "critical";
-    case Poco::Message::PRIO_ERROR: return "error";
-    case Poco::Message::PRIO_WARNING: return "warning";
-    case Poco::Message::PRIO_NOTICE: return "notice";
-    case Poco::Message::PRIO_INFORMATION: return "information";
-    case Poco::Message::PRIO_DEBUG: return "debug";
-    case Poco::Message::PRIO_TRACE: return "trace";
+    case Poco::Message::PRIO_FATAL:
+      return "fatal";
+    case Poco::Message::PRIO_CRITICAL:
+      return "critical";
+    case Poco::Message::PRIO_ERROR:
+      return "error";
+    case Poco::Message::PRIO_WARNING:
+      return "warning";
+    case Poco::Message::PRIO_NOTICE:
+      return "notice";
+    case Poco::Message::PRIO_INFORMATION:
+      return "information";
+    case Poco::Message::PRIO_DEBUG:
+      return "debug";
+    case Poco::Message::PRIO_TRACE:
+      return "trace";
   }
   return "information";
 }
@@ -28,7 +36,8 @@ const char* levelName(Poco::Message::Priority p) {
 
 void JsonFormatter::format(const Poco::Message& message, std::string& text) {
   Poco::JSON::Object line(Poco::JSON_PRESERVE_KEY_ORDER);
-  line.set("ts", Poco::DateTimeFormatter::format(message.getTime(), Poco::DateTimeFormat::ISO8601_FRAC_FORMAT));
+  line.set("ts", Poco::DateTimeFormatter::format(message.getTime(),
+                                                 Poco::DateTimeFormat::ISO8601_FRAC_FORMAT));
   line.set("level", levelName(message.getPriority()));
   line.set("component", message.getSource());
   line.set("msg", message.getText());

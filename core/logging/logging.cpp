@@ -2,10 +2,10 @@
 #include "logging/logging.hpp"
 
 #include <Poco/AutoPtr.h>
-#include <Poco/StreamChannel.h>
 #include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
 #include <Poco/PatternFormatter.h>
+#include <Poco/StreamChannel.h>
 
 #include <iostream>
 #include <mutex>

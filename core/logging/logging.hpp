@@ -10,9 +10,9 @@
 namespace lxdrunner::logging {
 
 struct LogSettings {
-  std::string level = "information";                // default for every component
-  std::map<std::string, std::string> components;    // component (logger name prefix) → level
-  std::string format = "text";                      // text | json
+  std::string level = "information";              // default for every component
+  std::map<std::string, std::string> components;  // component (logger name prefix) → level
+  std::string format = "text";                    // text | json
 };
 
 // Installs the root channel (stderr) and levels. `secrets` are replaced by "****" in every

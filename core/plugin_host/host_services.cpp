@@ -23,7 +23,9 @@ std::string& lastHostError() {
   return buffer;
 }
 
-HostContext& contextOf(void* host_ctx) { return *static_cast<HostContext*>(host_ctx); }
+HostContext& contextOf(void* host_ctx) {
+  return *static_cast<HostContext*>(host_ctx);
+}
 
 lxdr_status fail(lxdr_status status, std::string message) {
   lastHostError() = std::move(message);
@@ -53,19 +55,33 @@ void logLine(void* host_ctx, lxdr_log_level level, lxdr_str message) {
   std::string text = copy(message);
   try {
     switch (level) {
-      case LXDR_LOG_TRACE: c.logger->trace(text); break;
-      case LXDR_LOG_DEBUG: c.logger->debug(text); break;
-      case LXDR_LOG_INFO: c.logger->information(text); break;
-      case LXDR_LOG_WARNING: c.logger->warning(text); break;
-      case LXDR_LOG_ERROR: c.logger->error(text); break;
-      default: c.logger->information(text); break;
+      case LXDR_LOG_TRACE:
+        c.logger->trace(text);
+        break;
+      case LXDR_LOG_DEBUG:
+        c.logger->debug(text);
+        break;
+      case LXDR_LOG_INFO:
+        c.logger->information(text);
+        break;
+      case LXDR_LOG_WARNING:
+        c.logger->warning(text);
+        break;
+      case LXDR_LOG_ERROR:
+        c.logger->error(text);
+        break;
+      default:
+        c.logger->information(text);
+        break;
     }
   } catch (...) {
     // A failing log channel must not take the plugin down.
   }
 }
 
-const char* lastError(void*) { return lastHostError().c_str(); }
+const char* lastError(void*) {
+  return lastHostError().c_str();
+}
 
 int shuttingDown(void* host_ctx) {
   return contextOf(host_ctx).services->shutting_down.load() ? 1 : 0;
@@ -85,7 +101,8 @@ lxdr_status configGet(void* host_ctx, lxdr_str key, const lxdr_sink* out) {
     Poco::JSON::Query query(c.config);
     Poco::Dynamic::Var value = query.find(path);
     if (value.isEmpty()) return fail(LXDR_ERR_NOT_FOUND, "configuration has no key " + path);
-    if (value.type() == typeid(Poco::JSON::Object::Ptr) || value.type() == typeid(Poco::JSON::Array::Ptr)) {
+    if (value.type() == typeid(Poco::JSON::Object::Ptr) ||
+        value.type() == typeid(Poco::JSON::Array::Ptr)) {
       std::ostringstream json;
       if (value.type() == typeid(Poco::JSON::Object::Ptr)) {
         value.extract<Poco::JSON::Object::Ptr>()->stringify(json);
@@ -117,7 +134,8 @@ lxdr_status emitJobEvent(void* host_ctx, const lxdr_job_event* event) {
 lxdr_status registerHttpRoute(void* host_ctx, const lxdr_http_route* route) {
   return guarded("register_http_route", [&] {
     HostContext& c = contextOf(host_ctx);
-    if (!c.services->register_http_route) return unsupported("register_http_route", "the HTTP server");
+    if (!c.services->register_http_route)
+      return unsupported("register_http_route", "the HTTP server");
     lxdr_http_route r = sdk::readVersioned(route);
     std::string error;
     lxdr_status s = c.services->register_http_route(c.plugin_name, r, error);
@@ -147,7 +165,8 @@ lxdr_status runnerCredentials(void* host_ctx, const lxdr_runner_request* request
   return guarded(jit ? "runner_jit_config" : "runner_registration_token", [&] {
     HostContext& c = contextOf(host_ctx);
     if (!c.services->runner_credentials) {
-      return unsupported(jit ? "runner_jit_config" : "runner_registration_token", "the GitHub client");
+      return unsupported(jit ? "runner_jit_config" : "runner_registration_token",
+                         "the GitHub client");
     }
     lxdr_runner_request r = sdk::readVersioned(request);
     std::string value;
@@ -196,7 +215,9 @@ PluginInstance* owningBackend(void* host_ctx, const lxdr_instance_ref* instance)
   return b;
 }
 
-lxdr_status routed(const CallResult& r) { return r.ok() ? LXDR_OK : fail(r.status, r.error); }
+lxdr_status routed(const CallResult& r) {
+  return r.ok() ? LXDR_OK : fail(r.status, r.error);
+}
 
 lxdr_status instanceExec(void* host_ctx, const lxdr_instance_ref* instance,
                          const lxdr_exec_request* request, lxdr_exec_result* result) {
@@ -269,7 +290,9 @@ const lxdr_host_api* hostApi() noexcept {
   return &api;
 }
 
-void setHostError(std::string message) { lastHostError() = std::move(message); }
+void setHostError(std::string message) {
+  lastHostError() = std::move(message);
+}
 
 void HostServices::addBackend(const std::string& name, PluginInstance* backend) {
   std::lock_guard<std::mutex> lock(mu_);

@@ -29,8 +29,8 @@ struct HostServices {
   std::function<lxdr_status(const std::string& plugin, const lxdr_http_route& route,
                             std::string& error)>
       register_http_route;
-  std::function<lxdr_status(const lxdr_github_request& request, int& http_status,
-                            std::string& body, std::string& error)>
+  std::function<lxdr_status(const lxdr_github_request& request, int& http_status, std::string& body,
+                            std::string& error)>
       github_request;
   std::function<lxdr_status(const lxdr_runner_request& request, bool jit, std::string& out,
                             std::string& error)>

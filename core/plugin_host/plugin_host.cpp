@@ -5,7 +5,9 @@
 
 namespace lxdrunner::plugin_host {
 
-PluginHost::~PluginHost() { destroyAll(); }
+PluginHost::~PluginHost() {
+  destroyAll();
+}
 
 void PluginHost::scan(const std::vector<std::string>& configured_dirs) {
   std::vector<std::string> dirs = pluginSearchPath(configured_dirs);
@@ -21,12 +23,13 @@ PluginInstance* PluginHost::instantiate(const std::string& name, lxdr_plugin_kin
     std::string where;
     for (const auto& d : registry_.searched()) where += (where.empty() ? "" : ", ") + d;
     error = std::string(kindName(kind)) + " plugin '" + name +
-            "' is not installed (searched: " + where + "): install it or add its directory to plugin_dirs";
+            "' is not installed (searched: " + where +
+            "): install it or add its directory to plugin_dirs";
     return nullptr;
   }
   if (info->kind != kind) {
-    error = "plugin '" + name + "' (" + info->file + ") is a " + kindName(info->kind) +
-            ", not a " + kindName(kind);
+    error = "plugin '" + name + "' (" + info->file + ") is a " + kindName(info->kind) + ", not a " +
+            kindName(kind);
     return nullptr;
   }
   auto instance = PluginInstance::create(*info, services_, config_json, error);

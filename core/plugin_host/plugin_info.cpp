@@ -25,10 +25,14 @@ bool validName(const char* name) {
 
 size_t opsSizeFor(uint32_t kind) {
   switch (kind) {
-    case LXDR_KIND_EVENT_SOURCE: return sizeof(lxdr_event_source_ops);
-    case LXDR_KIND_BACKEND: return sizeof(lxdr_backend_ops);
-    case LXDR_KIND_PROVISIONER: return sizeof(lxdr_provisioner_ops);
-    default: return 0;
+    case LXDR_KIND_EVENT_SOURCE:
+      return sizeof(lxdr_event_source_ops);
+    case LXDR_KIND_BACKEND:
+      return sizeof(lxdr_backend_ops);
+    case LXDR_KIND_PROVISIONER:
+      return sizeof(lxdr_provisioner_ops);
+    default:
+      return 0;
   }
 }
 
@@ -36,9 +40,12 @@ size_t opsSizeFor(uint32_t kind) {
 
 const char* kindName(lxdr_plugin_kind kind) noexcept {
   switch (kind) {
-    case LXDR_KIND_EVENT_SOURCE: return "event-source";
-    case LXDR_KIND_BACKEND: return "backend";
-    case LXDR_KIND_PROVISIONER: return "provisioner";
+    case LXDR_KIND_EVENT_SOURCE:
+      return "event-source";
+    case LXDR_KIND_BACKEND:
+      return "backend";
+    case LXDR_KIND_PROVISIONER:
+      return "provisioner";
   }
   return "unknown";
 }

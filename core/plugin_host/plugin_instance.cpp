@@ -34,8 +34,8 @@ std::unique_ptr<PluginInstance> PluginInstance::create(const PluginInfo& info,
   context->services = &services;
   try {
     Poco::JSON::Parser parser;
-    context->config = parser.parse(config_json.empty() ? "{}" : config_json)
-                          .extract<Poco::JSON::Object::Ptr>();
+    context->config =
+        parser.parse(config_json.empty() ? "{}" : config_json).extract<Poco::JSON::Object::Ptr>();
   } catch (const std::exception& e) {
     error = who + ": its configuration is not a JSON object: " + e.what();
     return nullptr;
@@ -66,7 +66,9 @@ PluginInstance::PluginInstance(PluginInfo info, std::unique_ptr<HostContext> con
     case LXDR_KIND_EVENT_SOURCE:
       source_ops_ = readOps<lxdr_event_source_ops>(info_.descriptor.ops);
       break;
-    case LXDR_KIND_BACKEND: backend_ops_ = readOps<lxdr_backend_ops>(info_.descriptor.ops); break;
+    case LXDR_KIND_BACKEND:
+      backend_ops_ = readOps<lxdr_backend_ops>(info_.descriptor.ops);
+      break;
     case LXDR_KIND_PROVISIONER:
       provisioner_ops_ = readOps<lxdr_provisioner_ops>(info_.descriptor.ops);
       break;
@@ -108,11 +110,11 @@ CallResult PluginInstance::call(const char* operation, Fn&& fn) noexcept {
 
 CallResult PluginInstance::wrongKind(const char* operation) const {
   return CallResult{LXDR_ERR_UNSUPPORTED, "plugin '" + info_.name + "' is a " +
-                                              kindName(info_.kind) + " and has no " +
-                                              operation + "()"};
+                                              kindName(info_.kind) + " and has no " + operation +
+                                              "()"};
 }
 
-#define LXDR_REQUIRE_OP(table, field)                                 \
+#define LXDR_REQUIRE_OP(table, field) \
   if ((table).field == nullptr) return wrongKind(#field)
 
 CallResult PluginInstance::start() {

@@ -23,8 +23,7 @@ class PluginInstance {
   // Creates an instance; on failure returns nullptr and sets `error` to one line naming the
   // plugin, its file and the plugin's own message.
   static std::unique_ptr<PluginInstance> create(const PluginInfo& info, HostServices& services,
-                                                const std::string& config_json,
-                                                std::string& error);
+                                                const std::string& config_json, std::string& error);
   ~PluginInstance();
   PluginInstance(const PluginInstance&) = delete;
   PluginInstance& operator=(const PluginInstance&) = delete;

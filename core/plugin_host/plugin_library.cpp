@@ -66,9 +66,9 @@ LibraryLoad loadLibrary(const std::string& path) {
     return result;
   }
   if (!library->has(LXDR_PLUGIN_ENTRY_SYMBOL)) {
-    result.errors.push_back(fileError(
-        path, "not an lxdrunner plugin (no " LXDR_PLUGIN_ENTRY_SYMBOL
-              " symbol): build it with lxdrunner_add_plugin() and LXDRUNNER_PLUGINS()"));
+    result.errors.push_back(
+        fileError(path, "not an lxdrunner plugin (no " LXDR_PLUGIN_ENTRY_SYMBOL
+                        " symbol): build it with lxdrunner_add_plugin() and LXDRUNNER_PLUGINS()"));
     return result;
   }
 
@@ -78,7 +78,8 @@ LibraryLoad loadLibrary(const std::string& path) {
     list = entry(LXDR_ABI_MAJOR, LXDR_ABI_MINOR);
   } catch (...) {
     // A C function must not throw; a broken C++ plugin might anyway.
-    result.errors.push_back(fileError(path, "its entry point threw an exception: the plugin is broken"));
+    result.errors.push_back(
+        fileError(path, "its entry point threw an exception: the plugin is broken"));
     return result;
   }
   {

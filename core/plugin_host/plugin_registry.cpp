@@ -12,7 +12,9 @@
 
 namespace lxdrunner::plugin_host {
 
-std::string installedPluginDir() { return LXDRUNNER_INSTALLED_PLUGIN_DIR; }
+std::string installedPluginDir() {
+  return LXDRUNNER_INSTALLED_PLUGIN_DIR;
+}
 
 std::vector<std::string> pluginSearchPath(const std::vector<std::string>& configured_dirs) {
   std::vector<std::string> dirs = configured_dirs;
@@ -34,7 +36,8 @@ void PluginRegistry::scanDirectory(const std::string& dir, bool must_exist) {
   searched_.push_back(dir);
   DIR* handle = ::opendir(dir.c_str());
   if (handle == nullptr) {
-    if (must_exist) errors_.push_back("plugin directory " + dir + ": cannot be opened: check plugin_dirs");
+    if (must_exist)
+      errors_.push_back("plugin directory " + dir + ": cannot be opened: check plugin_dirs");
     return;
   }
   std::vector<std::string> files;
@@ -56,8 +59,9 @@ void PluginRegistry::loadFile(const std::string& path) {
 void PluginRegistry::add(PluginInfo info) {
   auto it = plugins_.find(info.name);
   if (it != plugins_.end()) {
-    warnings_.push_back("plugin '" + info.name + "' in " + info.file + " is shadowed by the one in " +
-                        it->second.file + " (earlier in the search path)");
+    warnings_.push_back("plugin '" + info.name + "' in " + info.file +
+                        " is shadowed by the one in " + it->second.file +
+                        " (earlier in the search path)");
     return;
   }
   std::string name = info.name;

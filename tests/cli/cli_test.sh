@@ -30,7 +30,7 @@ unknown-command)
   ;;
 check-config-example)
   expect_rc "$(run check-config --config "$src/config/lxdrunner.example.yml")" 0
-  expect_in out "valid (0 warning(s))"
+  expect_in out "valid (0 configuration warning(s)"
   expect_in out "runnermap:"
   # The example's placeholder secrets are masked in the effective configuration.
   if grep -q "replace-with" out; then fail "a secret was printed"; fi
@@ -42,7 +42,7 @@ check-config-three-mistakes)
   expect_in err "$cfg:6:1: error: max_worker:"
   expect_in err "did you mean 'max_workers'"
   expect_in err "$cfg:7:11: error: web_port:"
-  expect_in err "$cfg:14:11: error: runnermap[0].type:"
+  expect_in err "$cfg:13:11: error: runnermap[0].type:"
   [ ! -s out ] || fail "nothing should go to stdout"
   ;;
 check-config-missing)

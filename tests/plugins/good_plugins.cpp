@@ -60,14 +60,16 @@ class MemoryBackend : public Backend {
     known(i);
     return file(i, path);
   }
-  void attachDevice(const InstanceRef& i, const std::string&, const std::string&, int64_t) override {
+  void attachDevice(const InstanceRef& i, const std::string&, const std::string&,
+                    int64_t) override {
     known(i);
   }
 
  private:
   void known(const InstanceRef& i) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (files_.count(i.name) == 0) throw Error(LXDR_ERR_NOT_FOUND, "instance " + i.name + " not found");
+    if (files_.count(i.name) == 0)
+      throw Error(LXDR_ERR_NOT_FOUND, "instance " + i.name + " not found");
   }
   std::string file(const InstanceRef& i, const std::string& path) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -90,9 +92,11 @@ class GreetingProvisioner : public Provisioner {
 
   void provision(const ProvisionRequest& r, std::string& log) override {
     std::string greeting = host().config("greeting", "hello");
-    FilePush f = FilePush::fromContent("/etc/greeting", greeting + " job " + std::to_string(r.job_id));
+    FilePush f =
+        FilePush::fromContent("/etc/greeting", greeting + " job " + std::to_string(r.job_id));
     host().pushFile(r.instance, f);
-    ExecResult out = host().exec(r.instance, ExecRequest{{"cat", "/etc/greeting"}, {}, 0, "", "", 0});
+    ExecResult out =
+        host().exec(r.instance, ExecRequest{{"cat", "/etc/greeting"}, {}, 0, "", "", 0});
     log += out.out;
     host().info("provisioned " + r.instance.name);
   }

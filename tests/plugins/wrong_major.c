@@ -5,26 +5,47 @@
 
 static lxdr_status create(const lxdr_host_api* host, void* host_ctx, lxdr_str config,
                           lxdr_plugin_instance** out, const lxdr_sink* error) {
-  (void)host; (void)host_ctx; (void)config; (void)error;
+  (void)host;
+  (void)host_ctx;
+  (void)config;
+  (void)error;
   *out = 0;
   return LXDR_ERR_INTERNAL;
 }
-static void destroy(lxdr_plugin_instance* self) { (void)self; }
-static const char* last_error(lxdr_plugin_instance* self) { (void)self; return ""; }
+static void destroy(lxdr_plugin_instance* self) {
+  (void)self;
+}
+static const char* last_error(lxdr_plugin_instance* self) {
+  (void)self;
+  return "";
+}
 static lxdr_status provision(lxdr_plugin_instance* self, const lxdr_provision_request* r,
                              const lxdr_sink* log) {
-  (void)self; (void)r; (void)log;
+  (void)self;
+  (void)r;
+  (void)log;
   return LXDR_OK;
 }
 
 static const lxdr_provisioner_ops ops = {sizeof(lxdr_provisioner_ops), provision};
-static const lxdr_plugin_descriptor descriptor = {
-    sizeof(lxdr_plugin_descriptor), LXDR_ABI_MAJOR + 1, 0, LXDR_KIND_PROVISIONER, 0,
-    "future-major", "9.0.0", "built for ABI major + 1", 0, create, destroy, last_error, &ops};
+static const lxdr_plugin_descriptor descriptor = {sizeof(lxdr_plugin_descriptor),
+                                                  LXDR_ABI_MAJOR + 1,
+                                                  0,
+                                                  LXDR_KIND_PROVISIONER,
+                                                  0,
+                                                  "future-major",
+                                                  "9.0.0",
+                                                  "built for ABI major + 1",
+                                                  0,
+                                                  create,
+                                                  destroy,
+                                                  last_error,
+                                                  &ops};
 static const lxdr_plugin_descriptor* const descriptors[] = {&descriptor};
 static const lxdr_plugin_list list = {sizeof(lxdr_plugin_list), 1, descriptors};
 
 LXDR_EXPORT const lxdr_plugin_list* lxdrunner_plugin_entry(uint16_t major, uint16_t minor) {
-  (void)major; (void)minor;
+  (void)major;
+  (void)minor;
   return &list;
 }

@@ -39,8 +39,8 @@ class MotdProvisioner : public lxdrunner::sdk::Provisioner {
     auto result = host().exec(request.instance, check);
     if (result.exit_code != 0) {
       // TRANSIENT: the daemon may retry the job on a fresh instance.
-      throw Error(LXDR_ERR_TRANSIENT, "cat /etc/motd exited " + std::to_string(result.exit_code) +
-                                          ": " + result.err);
+      throw Error(LXDR_ERR_TRANSIENT,
+                  "cat /etc/motd exited " + std::to_string(result.exit_code) + ": " + result.err);
     }
     log += "motd: " + result.out;
     host().debug("wrote /etc/motd in " + request.instance.name);

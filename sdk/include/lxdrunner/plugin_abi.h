@@ -211,10 +211,11 @@ typedef lxdr_status (*lxdr_http_handler_fn)(void* handler_ctx, const lxdr_http_r
 typedef struct lxdr_http_route {
   uint32_t struct_size;
   uint32_t reserved;
-  lxdr_str path;         /* exact path, e.g. "/hooks/lxdrunner" */
-  uint64_t max_body;     /* bytes; larger bodies get 413 without calling the handler; 0 = host default */
+  lxdr_str path; /* exact path, e.g. "/hooks/lxdrunner" */
+  uint64_t
+      max_body; /* bytes; larger bodies get 413 without calling the handler; 0 = host default */
   lxdr_http_handler_fn handler;
-  void* handler_ctx;     /* OWNERSHIP: plugin-owned; must stay valid until the plugin's destroy() */
+  void* handler_ctx; /* OWNERSHIP: plugin-owned; must stay valid until the plugin's destroy() */
 } lxdr_http_route;
 
 /* ------------------------------------------------------------------------------------- */
@@ -225,12 +226,12 @@ typedef struct lxdr_http_route {
 typedef struct lxdr_exec_request {
   uint32_t struct_size;
   uint32_t argc;
-  const lxdr_str* argv;      /* command and arguments; argv[0] is looked up in PATH */
+  const lxdr_str* argv; /* command and arguments; argv[0] is looked up in PATH */
   uint32_t env_count;
-  uint32_t uid;              /* user to run as (0 = root) */
-  const lxdr_str* env;       /* "NAME=value" entries */
-  lxdr_str cwd;              /* empty = backend default */
-  lxdr_str stdin_data;       /* fed to the command's standard input; may be empty */
+  uint32_t uid;        /* user to run as (0 = root) */
+  const lxdr_str* env; /* "NAME=value" entries */
+  lxdr_str cwd;        /* empty = backend default */
+  lxdr_str stdin_data; /* fed to the command's standard input; may be empty */
   int64_t deadline_ms;
 } lxdr_exec_request;
 
@@ -262,9 +263,9 @@ typedef struct lxdr_file_push {
 typedef struct lxdr_github_request {
   uint32_t struct_size;
   uint32_t reserved;
-  lxdr_str method;     /* "GET", "POST", "DELETE", ... */
-  lxdr_str path;       /* relative to github_api_url, e.g. "/repos/o/r/actions/runners" */
-  lxdr_str body;       /* JSON text or empty */
+  lxdr_str method;          /* "GET", "POST", "DELETE", ... */
+  lxdr_str path;            /* relative to github_api_url, e.g. "/repos/o/r/actions/runners" */
+  lxdr_str body;            /* JSON text or empty */
   uint64_t installation_id; /* GitHub App installation to act as; 0 = configured default */
   int64_t deadline_ms;
 } lxdr_github_request;
@@ -373,7 +374,8 @@ typedef struct lxdr_launch_request {
   lxdr_str instance_name; /* chosen by the host, collision-safe, from `prefix` */
   lxdr_str entry_name;    /* runnermap entry */
   uint64_t job_id;
-  lxdr_str entry_json;    /* the whole runnermap entry as JSON (image, profiles, config, devices, remotes) */
+  lxdr_str entry_json; /* the whole runnermap entry as JSON (image, profiles, config, devices,
+                          remotes) */
   int64_t deadline_ms;
 } lxdr_launch_request;
 
@@ -408,11 +410,11 @@ typedef struct lxdr_provision_request {
   uint32_t label_count;
   lxdr_instance_ref instance;
   uint64_t job_id;
-  const lxdr_str* labels;  /* the entry's labels: the runner's label set */
-  lxdr_str scope;          /* "repos/OWNER/REPO" or "orgs/ORG": where the runner registers */
-  lxdr_str entry_json;     /* the whole runnermap entry as JSON */
-  lxdr_str runner_os;      /* "linux" | "win" | "osx" */
-  lxdr_str runner_arch;    /* "x64" | "arm" | "arm64" */
+  const lxdr_str* labels; /* the entry's labels: the runner's label set */
+  lxdr_str scope;         /* "repos/OWNER/REPO" or "orgs/ORG": where the runner registers */
+  lxdr_str entry_json;    /* the whole runnermap entry as JSON */
+  lxdr_str runner_os;     /* "linux" | "win" | "osx" */
+  lxdr_str runner_arch;   /* "x64" | "arm" | "arm64" */
   int64_t deadline_ms;
 } lxdr_provision_request;
 
@@ -432,14 +434,14 @@ typedef struct lxdr_provisioner_ops {
  * OWNERSHIP: static, plugin-owned, valid while the library is loaded (= forever). */
 typedef struct lxdr_plugin_descriptor {
   uint32_t struct_size;
-  uint16_t abi_major;           /* LXDR_ABI_MAJOR the plugin was built against */
-  uint16_t abi_minor;           /* LXDR_ABI_MINOR the plugin was built against */
-  uint32_t kind;                /* lxdr_plugin_kind */
-  uint32_t reserved;            /* 0 */
-  const char* name;             /* unique, [a-z0-9-]+, e.g. "lxd-container"; NUL-terminated */
-  const char* version;          /* the plugin's own version, e.g. "1.2.0" */
-  const char* description;      /* one line for `lxdrunner plugins`; may be NULL */
-  const char* config_schema;    /* JSON Schema of the plugin's config; may be NULL */
+  uint16_t abi_major;        /* LXDR_ABI_MAJOR the plugin was built against */
+  uint16_t abi_minor;        /* LXDR_ABI_MINOR the plugin was built against */
+  uint32_t kind;             /* lxdr_plugin_kind */
+  uint32_t reserved;         /* 0 */
+  const char* name;          /* unique, [a-z0-9-]+, e.g. "lxd-container"; NUL-terminated */
+  const char* version;       /* the plugin's own version, e.g. "1.2.0" */
+  const char* description;   /* one line for `lxdrunner plugins`; may be NULL */
+  const char* config_schema; /* JSON Schema of the plugin's config; may be NULL */
 
   /* Creates one instance. config_json is the plugin's section of the configuration as JSON
    * text ("{}" when absent). On failure returns an error and writes a message to *error.

@@ -30,6 +30,7 @@ TEST_CASE("registered secrets are replaced in every message", "[logging]") {
 TEST_CASE("unknown log levels are named with the allowed ones", "[logging]") {
   CHECK(lxdrunner::logging::parseLevel("info") == Poco::Message::PRIO_INFORMATION);
   CHECK(lxdrunner::logging::parseLevel("debug") == Poco::Message::PRIO_DEBUG);
-  CHECK_THROWS_WITH(lxdrunner::logging::parseLevel("verbose"),
-                    Catch::Contains("unknown log level 'verbose'") && Catch::Contains("trace, debug"));
+  CHECK_THROWS_WITH(
+      lxdrunner::logging::parseLevel("verbose"),
+      Catch::Contains("unknown log level 'verbose'") && Catch::Contains("trace, debug"));
 }

@@ -12,8 +12,8 @@
 #include "plugin_host/plugin_host.hpp"
 #include "test_plugins.hpp"
 
-using lxdrunner::plugin_host::HostContext;
 using lxdrunner::plugin_host::hostApi;
+using lxdrunner::plugin_host::HostContext;
 using lxdrunner::plugin_host::PluginHost;
 using lxdrunner::sdk::slice;
 using lxdrunner::test::testPlugin;
@@ -56,8 +56,9 @@ TEST_CASE("provisioner → host → backend routing", "[host_services]") {
     req.instance.backend = slice("lxd-nowhere");
     auto failed = provisioner->provision(req, log);
     CHECK(failed.status == LXDR_ERR_NOT_FOUND);
-    CHECK(failed.error == "plugin 'test-provisioner': provision: instance lxdrunner-t1 names "
-                          "backend 'lxd-nowhere', which is not running in this daemon");
+    CHECK(failed.error ==
+          "plugin 'test-provisioner': provision: instance lxdrunner-t1 names "
+          "backend 'lxd-nowhere', which is not running in this daemon");
   }
   SECTION("the backend's own not-found comes through") {
     req.instance.name = slice("lxdrunner-gone");
@@ -129,7 +130,8 @@ TEST_CASE("host services called directly", "[host_services]") {
   int status = 0;
   CHECK(api->github_request(&ctx, &req, &status, nullptr) == LXDR_ERR_UNSUPPORTED);
   CHECK(std::string(api->last_error(&ctx)) ==
-        "host service github_request is unavailable: the GitHub client is not running in this daemon");
+        "host service github_request is unavailable: the GitHub client is not running in this "
+        "daemon");
 
   CHECK(api->shutting_down(&ctx) == 0);
   services.shutting_down = true;

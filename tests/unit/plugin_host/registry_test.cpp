@@ -41,7 +41,7 @@ TEST_CASE("the first directory in the search path wins", "[registry]") {
   CHECK(registry.errors().empty());
 }
 
-TEST_CASE("a configured plugin directory must exist; the installed one need not", "[registry]") {
+TEST_CASE("a configured plugin directory must exist but the installed one need not", "[registry]") {
   PluginRegistry registry;
   registry.scanDirectory("/nonexistent/plugins", false);
   CHECK(registry.errors().empty());
@@ -69,7 +69,8 @@ TEST_CASE("instantiating an unknown or wrong-kind plugin names the problem", "[r
   host.registry().scanDirectory(LXDRUNNER_TEST_PLUGIN_DIR, true);
   std::string error;
   CHECK(host.instantiate("lxd-ghost", LXDR_KIND_BACKEND, "{}", error) == nullptr);
-  CHECK(error.find("backend plugin 'lxd-ghost' is not installed (searched: " LXDRUNNER_TEST_PLUGIN_DIR) !=
+  CHECK(error.find(
+            "backend plugin 'lxd-ghost' is not installed (searched: " LXDRUNNER_TEST_PLUGIN_DIR) !=
         std::string::npos);
   CHECK(host.instantiate("test-provisioner", LXDR_KIND_BACKEND, "{}", error) == nullptr);
   CHECK(error.find("is a provisioner, not a backend") != std::string::npos);

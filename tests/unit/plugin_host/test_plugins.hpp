@@ -18,7 +18,8 @@ inline std::string testPlugin(const std::string& name) {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "lxdrunner-test-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "lxdrunner-test-XXXXXX").string();
     path_ = ::mkdtemp(pattern.data()) != nullptr ? pattern : std::string();
   }
   ~TempDir() {

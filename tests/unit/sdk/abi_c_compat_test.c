@@ -4,8 +4,7 @@
 
 #include "lxdrunner/plugin_abi.h"
 
-int lxdr_test_c_layout_matches(size_t descriptor_size, size_t host_api_size,
-                               size_t job_event_size);
+int lxdr_test_c_layout_matches(size_t descriptor_size, size_t host_api_size, size_t job_event_size);
 
 int lxdr_test_c_layout_matches(size_t descriptor_size, size_t host_api_size,
                                size_t job_event_size) {

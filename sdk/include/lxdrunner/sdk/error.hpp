@@ -22,15 +22,24 @@ class Error : public std::runtime_error {
 
 inline const char* statusName(lxdr_status status) noexcept {
   switch (status) {
-    case LXDR_OK: return "ok";
-    case LXDR_ERR_INVALID_ARGUMENT: return "invalid argument";
-    case LXDR_ERR_NOT_FOUND: return "not found";
-    case LXDR_ERR_ALREADY_EXISTS: return "already exists";
-    case LXDR_ERR_TRANSIENT: return "transient failure";
-    case LXDR_ERR_TIMEOUT: return "timeout";
-    case LXDR_ERR_CANCELLED: return "cancelled";
-    case LXDR_ERR_UNSUPPORTED: return "unsupported";
-    case LXDR_ERR_INTERNAL: return "internal error";
+    case LXDR_OK:
+      return "ok";
+    case LXDR_ERR_INVALID_ARGUMENT:
+      return "invalid argument";
+    case LXDR_ERR_NOT_FOUND:
+      return "not found";
+    case LXDR_ERR_ALREADY_EXISTS:
+      return "already exists";
+    case LXDR_ERR_TRANSIENT:
+      return "transient failure";
+    case LXDR_ERR_TIMEOUT:
+      return "timeout";
+    case LXDR_ERR_CANCELLED:
+      return "cancelled";
+    case LXDR_ERR_UNSUPPORTED:
+      return "unsupported";
+    case LXDR_ERR_INTERNAL:
+      return "internal error";
   }
   return "unknown status";
 }

@@ -220,7 +220,8 @@ class FakeHost {
     a.config_get = [](void* ctx, lxdr_str key, const lxdr_sink* out) {
       std::lock_guard<std::mutex> lock(self(ctx).mu_);
       auto it = self(ctx).config_.find(copy(key));
-      if (it == self(ctx).config_.end()) return fail(LXDR_ERR_NOT_FOUND, "no such key: " + copy(key));
+      if (it == self(ctx).config_.end())
+        return fail(LXDR_ERR_NOT_FOUND, "no such key: " + copy(key));
       write(out, it->second);
       return LXDR_OK;
     };
@@ -256,7 +257,8 @@ class FakeHost {
     };
     a.runner_jit_config = [](void* ctx, const lxdr_runner_request* r, const lxdr_sink* out) {
       return guard([&] {
-        if (!self(ctx).onJitConfig) return fail(LXDR_ERR_UNSUPPORTED, "FakeHost: onJitConfig is not set");
+        if (!self(ctx).onJitConfig)
+          return fail(LXDR_ERR_UNSUPPORTED, "FakeHost: onJitConfig is not set");
         write(out, self(ctx).onJitConfig(runnerRequest(r)));
         return LXDR_OK;
       });
@@ -272,7 +274,8 @@ class FakeHost {
       });
     };
     a.runner_tarball = [](void* ctx, lxdr_str, lxdr_str, int unpacked, const lxdr_sink* out) {
-      const std::string& path = unpacked ? self(ctx).runnerUnpackedPath : self(ctx).runnerTarballPath;
+      const std::string& path =
+          unpacked ? self(ctx).runnerUnpackedPath : self(ctx).runnerTarballPath;
       if (path.empty()) return fail(LXDR_ERR_NOT_FOUND, "FakeHost: no runner tarball set");
       write(out, path);
       return LXDR_OK;
@@ -309,7 +312,8 @@ class FakeHost {
                               const lxdr_sink* out) {
       std::lock_guard<std::mutex> lock(self(ctx).mu_);
       auto it = self(ctx).files_.find(copy(path));
-      if (it == self(ctx).files_.end()) return fail(LXDR_ERR_NOT_FOUND, "no such file: " + copy(path));
+      if (it == self(ctx).files_.end())
+        return fail(LXDR_ERR_NOT_FOUND, "no such file: " + copy(path));
       write(out, it->second.content);
       return LXDR_OK;
     };

@@ -29,7 +29,9 @@ class Host {
   void warning(std::string_view m) const { log(LXDR_LOG_WARNING, m); }
   void error(std::string_view m) const { log(LXDR_LOG_ERROR, m); }
 
-  bool shuttingDown() const { return api_.shutting_down != nullptr && api_.shutting_down(ctx_) != 0; }
+  bool shuttingDown() const {
+    return api_.shutting_down != nullptr && api_.shutting_down(ctx_) != 0;
+  }
   int64_t nowMs() const {
     if (api_.now_ms != nullptr) return api_.now_ms(ctx_);
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -42,7 +44,8 @@ class Host {
   // Throws Error(LXDR_ERR_CANCELLED) once the daemon shuts down, Error(LXDR_ERR_TIMEOUT) past
   // the deadline: call it between the steps of long work.
   void checkpoint(int64_t deadline_ms, std::string_view what) const {
-    if (shuttingDown()) throw Error(LXDR_ERR_CANCELLED, std::string(what) + ": daemon is shutting down");
+    if (shuttingDown())
+      throw Error(LXDR_ERR_CANCELLED, std::string(what) + ": daemon is shutting down");
     if (deadline_ms != 0 && nowMs() > deadline_ms) {
       throw Error(LXDR_ERR_TIMEOUT, std::string(what) + ": deadline passed");
     }
@@ -113,7 +116,7 @@ class Host {
     std::string out;
     lxdr_sink sink = stringSink(out);
     check(require(api_.runner_tarball, "runner_tarball")(ctx_, slice(os), slice(arch),
-                                                          unpacked ? 1 : 0, &sink),
+                                                         unpacked ? 1 : 0, &sink),
           "runner_tarball");
     return out;
   }
@@ -161,7 +164,7 @@ class Host {
     std::string out;
     lxdr_sink sink = stringSink(out);
     check(require(api_.instance_pull_file, "instance_pull_file")(ctx_, &ref, slice(path),
-                                                                  deadline_ms, &sink),
+                                                                 deadline_ms, &sink),
           "instance_pull_file");
     return out;
   }

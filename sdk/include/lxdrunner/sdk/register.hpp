@@ -74,9 +74,7 @@ struct Adapter {
   static void destroy(lxdr_plugin_instance* self) noexcept {
     guarded([&] { delete base(self); });
   }
-  static const char* lastError(lxdr_plugin_instance*) noexcept {
-    return lastErrorBuffer().c_str();
-  }
+  static const char* lastError(lxdr_plugin_instance*) noexcept { return lastErrorBuffer().c_str(); }
 
   // Event source
   static lxdr_status start(lxdr_plugin_instance* self) noexcept {
@@ -129,8 +127,9 @@ struct Adapter {
   }
   static lxdr_status pullFile(lxdr_plugin_instance* self, const lxdr_instance_ref* ref,
                               lxdr_str path, int64_t deadline_ms, const lxdr_sink* out) noexcept {
-    return guarded(
-        [&] { write(out, as<T>(self).pullFile(InstanceRef::fromC(*ref), copy(path), deadline_ms)); });
+    return guarded([&] {
+      write(out, as<T>(self).pullFile(InstanceRef::fromC(*ref), copy(path), deadline_ms));
+    });
   }
   static lxdr_status attachDevice(lxdr_plugin_instance* self, const lxdr_instance_ref* ref,
                                   lxdr_str name, lxdr_str json, int64_t deadline_ms) noexcept {
@@ -153,8 +152,14 @@ struct Adapter {
       static const lxdr_event_source_ops o{sizeof(lxdr_event_source_ops), &start, &stop};
       return &o;
     } else if constexpr (T::kKind == LXDR_KIND_BACKEND) {
-      static const lxdr_backend_ops o{sizeof(lxdr_backend_ops), &launch, &destroyInstance,
-                                      &listInstances, &exec, &pushFile, &pullFile, &attachDevice};
+      static const lxdr_backend_ops o{sizeof(lxdr_backend_ops),
+                                      &launch,
+                                      &destroyInstance,
+                                      &listInstances,
+                                      &exec,
+                                      &pushFile,
+                                      &pullFile,
+                                      &attachDevice};
       return &o;
     } else {
       static const lxdr_provisioner_ops o{sizeof(lxdr_provisioner_ops), &provision};
@@ -200,22 +205,22 @@ const lxdr_plugin_list* pluginList() noexcept {
   static_assert(sizeof...(Ts) > 0, "LXDRUNNER_PLUGINS needs at least one class");
   static_assert((checkPluginClass<Ts>() && ...));
   static const lxdr_plugin_descriptor* const descriptors[] = {Adapter<Ts>::descriptor()...};
-  static const lxdr_plugin_list list{sizeof(lxdr_plugin_list),
-                                     static_cast<uint32_t>(sizeof...(Ts)), descriptors};
+  static const lxdr_plugin_list list{sizeof(lxdr_plugin_list), static_cast<uint32_t>(sizeof...(Ts)),
+                                     descriptors};
   return &list;
 }
 
 }  // namespace lxdrunner::sdk::detail
 
 // Emits the library's C entry point for the listed plugin classes. Use once per library.
-#define LXDRUNNER_PLUGINS(...)                                                              \
-  extern "C" LXDR_EXPORT const lxdr_plugin_list* lxdrunner_plugin_entry(                    \
-      uint16_t host_abi_major, uint16_t host_abi_minor);                                     \
-  extern "C" LXDR_EXPORT const lxdr_plugin_list* lxdrunner_plugin_entry(                    \
-      uint16_t host_abi_major, uint16_t host_abi_minor) {                                    \
-    (void)host_abi_major;                                                                    \
-    (void)host_abi_minor;                                                                    \
-    return ::lxdrunner::sdk::detail::pluginList<__VA_ARGS__>();                              \
-  }                                                                                          \
-  static_assert(std::is_same_v<decltype(&lxdrunner_plugin_entry), lxdr_plugin_entry_fn>,     \
+#define LXDRUNNER_PLUGINS(...)                                                                     \
+  extern "C" LXDR_EXPORT const lxdr_plugin_list* lxdrunner_plugin_entry(uint16_t host_abi_major,   \
+                                                                        uint16_t host_abi_minor);  \
+  extern "C" LXDR_EXPORT const lxdr_plugin_list* lxdrunner_plugin_entry(uint16_t host_abi_major,   \
+                                                                        uint16_t host_abi_minor) { \
+    (void)host_abi_major;                                                                          \
+    (void)host_abi_minor;                                                                          \
+    return ::lxdrunner::sdk::detail::pluginList<__VA_ARGS__>();                                    \
+  }                                                                                                \
+  static_assert(std::is_same_v<decltype(&lxdrunner_plugin_entry), lxdr_plugin_entry_fn>,           \
                 "entry point signature matches lxdr_plugin_entry_fn")

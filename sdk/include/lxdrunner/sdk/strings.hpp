@@ -14,9 +14,13 @@ inline std::string_view view(lxdr_str s) noexcept {
   return s.ptr == nullptr ? std::string_view() : std::string_view(s.ptr, s.len);
 }
 
-inline std::string copy(lxdr_str s) { return std::string(view(s)); }
+inline std::string copy(lxdr_str s) {
+  return std::string(view(s));
+}
 
-inline lxdr_str slice(std::string_view s) noexcept { return lxdr_str{s.data(), s.size()}; }
+inline lxdr_str slice(std::string_view s) noexcept {
+  return lxdr_str{s.data(), s.size()};
+}
 
 inline std::vector<std::string> copyAll(const lxdr_str* items, size_t count) {
   std::vector<std::string> out;

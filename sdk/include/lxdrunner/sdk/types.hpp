@@ -3,8 +3,8 @@
 // fromC() copies; a Borrowed* view keeps the slices it hands to C alive for one call.
 #pragma once
 
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -182,8 +182,7 @@ struct LaunchRequest {
 
   static LaunchRequest fromC(const lxdr_launch_request* in) {
     lxdr_launch_request c = readVersioned(in);
-    return {copy(c.instance_name), copy(c.entry_name), c.job_id, copy(c.entry_json),
-            c.deadline_ms};
+    return {copy(c.instance_name), copy(c.entry_name), c.job_id, copy(c.entry_json), c.deadline_ms};
   }
 };
 
