@@ -124,6 +124,16 @@ lxdr_status emitJobEvent(void* host_ctx, const lxdr_job_event* event) {
     if (c.services->inbox == nullptr) return unsupported("emit_job_event", "the job inbox");
     events::InboxEvent e{c.plugin_name, sdk::JobEvent::fromC(event)};
     if (e.event.job_id == 0) return fail(LXDR_ERR_INVALID_ARGUMENT, "emit_job_event: job_id is 0");
+    if (c.services->wants_labels && !c.services->wants_labels(e.event.labels)) {
+      ++c.services->unwanted_events;
+      if (c.logger != nullptr && c.logger->debug()) {
+        std::string labels;
+        for (const auto& l : e.event.labels) labels += (labels.empty() ? "" : ",") + l;
+        c.logger->debug("job " + std::to_string(e.event.job_id) + " labels [" + labels +
+                        "]: no runnermap entry wants them; ignored");
+      }
+      return fail(LXDR_ERR_NOT_FOUND, "no runnermap entry wants the job's labels");
+    }
     if (!c.services->inbox->push(std::move(e))) {
       return fail(LXDR_ERR_TRANSIENT, "the job inbox is full or closed: retry later");
     }
@@ -143,19 +153,26 @@ lxdr_status registerHttpRoute(void* host_ctx, const lxdr_http_route* route) {
   });
 }
 
-lxdr_status githubRequest(void* host_ctx, const lxdr_github_request* request, int* status,
-                          const lxdr_sink* body) {
+lxdr_status githubRequest(void* host_ctx, const lxdr_github_request* request,
+                          lxdr_github_response* response) {
   return guarded("github_request", [&] {
     HostContext& c = contextOf(host_ctx);
     if (!c.services->github_request) return unsupported("github_request", "the GitHub client");
+    if (request == nullptr || response == nullptr) {
+      return fail(LXDR_ERR_INVALID_ARGUMENT, "github_request: request or response is NULL");
+    }
     lxdr_github_request r = sdk::readVersioned(request);
-    std::string text;
+    sdk::GithubResponse answer;
     std::string error;
-    int http_status = 0;
-    lxdr_status s = c.services->github_request(r, http_status, text, error);
-    if (status != nullptr) *status = http_status;
+    lxdr_status s = c.services->github_request(r, answer, error);
     if (s != LXDR_OK) return fail(s, error);
-    write(body, text);
+    // Only the fields the plugin's struct has; the sinks are at fixed offsets in ABI 1.
+    response->status = answer.status;
+    response->rate_limit_limit = answer.rate_limit_limit;
+    response->rate_limit_remaining = answer.rate_limit_remaining;
+    response->rate_limit_reset = answer.rate_limit_reset;
+    write(&response->body, answer.body);
+    write(&response->next_path, answer.next_path);
     return LXDR_OK;
   });
 }

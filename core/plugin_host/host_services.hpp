@@ -8,12 +8,14 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 
 #include "events/inbox.hpp"
 #include "lxdrunner/plugin_abi.h"
+#include "lxdrunner/sdk/types.hpp"
 
 namespace lxdrunner::plugin_host {
 
@@ -29,9 +31,13 @@ struct HostServices {
   std::function<lxdr_status(const std::string& plugin, const lxdr_http_route& route,
                             std::string& error)>
       register_http_route;
-  std::function<lxdr_status(const lxdr_github_request& request, int& http_status, std::string& body,
+  std::function<lxdr_status(const lxdr_github_request& request, sdk::GithubResponse& response,
                             std::string& error)>
       github_request;
+  // Decides whether any runnermap entry wants a job with these labels (emit_job_event).
+  std::function<bool(const std::vector<std::string>& labels)> wants_labels;
+  // Events dropped because no entry wanted them (for /metrics).
+  std::atomic<uint64_t> unwanted_events{0};
   std::function<lxdr_status(const lxdr_runner_request& request, bool jit, std::string& out,
                             std::string& error)>
       runner_credentials;

@@ -270,6 +270,18 @@ typedef struct lxdr_github_request {
   int64_t deadline_ms;
 } lxdr_github_request;
 
+/* The answer to a GitHub REST call. The host fills every field; the caller owns the sinks
+ * (either may have append == NULL to discard). */
+typedef struct lxdr_github_response {
+  uint32_t struct_size;
+  int32_t status;               /* HTTP status of the final attempt (after the host's retries) */
+  int64_t rate_limit_limit;     /* x-ratelimit-limit; -1 when GitHub sent none */
+  int64_t rate_limit_remaining; /* x-ratelimit-remaining; -1 when absent */
+  int64_t rate_limit_reset;     /* x-ratelimit-reset, Unix seconds; -1 when absent */
+  lxdr_sink body;               /* receives the response body (JSON text) */
+  lxdr_sink next_path;          /* receives the path+query of Link rel="next"; nothing on the last page */
+} lxdr_github_response;
+
 /* What a provisioner needs to start a single-use runner. */
 typedef struct lxdr_runner_request {
   uint32_t struct_size;
@@ -314,6 +326,9 @@ typedef struct lxdr_host_api {
   lxdr_status (*config_get)(void* host_ctx, lxdr_str key, const lxdr_sink* out);
 
   /* Queues one job event for the dispatcher. Returns promptly; never blocks on I/O.
+   * LXDR_ERR_NOT_FOUND: no runnermap entry wants the job's labels; the event was dropped
+   * (counted and logged at debug) and the source should answer as for success.
+   * LXDR_ERR_TRANSIENT: the inbox is full; the source should make GitHub send it again.
    * OWNERSHIP: event borrowed (copied by the host). */
   lxdr_status (*emit_job_event)(void* host_ctx, const lxdr_job_event* event);
 
@@ -321,11 +336,12 @@ typedef struct lxdr_host_api {
    * OWNERSHIP: route borrowed (copied); route->handler_ctx stays plugin-owned. */
   lxdr_status (*register_http_route)(void* host_ctx, const lxdr_http_route* route);
 
-  /* Performs a GitHub REST call. *out_http_status receives the HTTP status; the body goes
-   * to *body. Non-2xx answers return LXDR_OK with the status set; transport failures
-   * return an error. OWNERSHIP: request borrowed; body owned by caller. */
+  /* Performs a GitHub REST call with the daemon's credentials; the host handles rate limits
+   * (retry-after, reset, secondary limits with backoff) within the deadline. Non-2xx answers
+   * return LXDR_OK with response->status set; transport failures and an exhausted deadline
+   * return an error. OWNERSHIP: request borrowed; response and its sinks owned by caller. */
   lxdr_status (*github_request)(void* host_ctx, const lxdr_github_request* request,
-                                int* out_http_status, const lxdr_sink* body);
+                                lxdr_github_response* response);
 
   /* Obtains a single-use JIT runner configuration (the value for run.sh --jitconfig).
    * OWNERSHIP: request borrowed; out owned by caller. The value is a secret: never log it. */

@@ -127,8 +127,9 @@ TEST_CASE("host services called directly", "[host_services]") {
 
   lxdr_github_request req{};
   req.struct_size = sizeof(req);
-  int status = 0;
-  CHECK(api->github_request(&ctx, &req, &status, nullptr) == LXDR_ERR_UNSUPPORTED);
+  lxdr_github_response res{};
+  res.struct_size = sizeof(res);
+  CHECK(api->github_request(&ctx, &req, &res) == LXDR_ERR_UNSUPPORTED);
   CHECK(std::string(api->last_error(&ctx)) ==
         "host service github_request is unavailable: the GitHub client is not running in this "
         "daemon");

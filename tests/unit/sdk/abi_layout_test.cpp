@@ -96,6 +96,14 @@ TEST_CASE("ABI 1 layout is pinned on LP64", "[abi]") {
   CHECK(offsetof(lxdr_github_request, body) == 40);
   CHECK(offsetof(lxdr_github_request, installation_id) == 56);
   CHECK(offsetof(lxdr_github_request, deadline_ms) == 64);
+  CHECK(sizeof(lxdr_github_response) == 64);
+  CHECK(offsetof(lxdr_github_response, struct_size) == 0);
+  CHECK(offsetof(lxdr_github_response, status) == 4);
+  CHECK(offsetof(lxdr_github_response, rate_limit_limit) == 8);
+  CHECK(offsetof(lxdr_github_response, rate_limit_remaining) == 16);
+  CHECK(offsetof(lxdr_github_response, rate_limit_reset) == 24);
+  CHECK(offsetof(lxdr_github_response, body) == 32);
+  CHECK(offsetof(lxdr_github_response, next_path) == 48);
   CHECK(sizeof(lxdr_runner_request) == 64);
   CHECK(offsetof(lxdr_runner_request, struct_size) == 0);
   CHECK(offsetof(lxdr_runner_request, label_count) == 4);

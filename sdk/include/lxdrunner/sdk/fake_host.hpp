@@ -50,8 +50,8 @@ class FakeHost {
   };
 
   // Scriptable behaviour; unset hooks make the service fail with LXDR_ERR_UNSUPPORTED.
-  std::function<std::pair<int, std::string>(const std::string& method, const std::string& path,
-                                            const std::string& body)>
+  std::function<GithubResponse(const std::string& method, const std::string& path,
+                               const std::string& body)>
       onGithub;
   std::function<std::string(const RunnerRequest&)> onJitConfig;
   std::function<std::string(const RunnerRequest&)> onRegistrationToken;
@@ -244,14 +244,17 @@ class FakeHost {
       self(ctx).routes_[path] = route;
       return LXDR_OK;
     };
-    a.github_request = [](void* ctx, const lxdr_github_request* in, int* status,
-                          const lxdr_sink* body) {
+    a.github_request = [](void* ctx, const lxdr_github_request* in, lxdr_github_response* out) {
       return guard([&] {
         if (!self(ctx).onGithub) return fail(LXDR_ERR_UNSUPPORTED, "FakeHost: onGithub is not set");
         lxdr_github_request c = readVersioned(in);
-        auto answer = self(ctx).onGithub(copy(c.method), copy(c.path), copy(c.body));
-        *status = answer.first;
-        write(body, answer.second);
+        GithubResponse answer = self(ctx).onGithub(copy(c.method), copy(c.path), copy(c.body));
+        out->status = answer.status;
+        out->rate_limit_limit = answer.rate_limit_limit;
+        out->rate_limit_remaining = answer.rate_limit_remaining;
+        out->rate_limit_reset = answer.rate_limit_reset;
+        write(&out->body, answer.body);
+        write(&out->next_path, answer.next_path);
         return LXDR_OK;
       });
     };

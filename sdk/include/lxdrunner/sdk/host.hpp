@@ -85,10 +85,6 @@ class Host {
   }
 
   // --- GitHub and runners --------------------------------------------------------------
-  struct GithubResponse {
-    int status = 0;
-    std::string body;
-  };
   GithubResponse github(std::string_view method, std::string_view path, std::string_view body = {},
                         int64_t deadline_ms = 0, uint64_t installation_id = 0) const {
     lxdr_github_request req{};
@@ -99,9 +95,15 @@ class Host {
     req.installation_id = installation_id;
     req.deadline_ms = deadline_ms;
     GithubResponse out;
-    lxdr_sink sink = stringSink(out.body);
-    check(require(api_.github_request, "github_request")(ctx_, &req, &out.status, &sink),
-          "github_request");
+    lxdr_github_response res{};
+    res.struct_size = sizeof(res);
+    res.body = stringSink(out.body);
+    res.next_path = stringSink(out.next_path);
+    check(require(api_.github_request, "github_request")(ctx_, &req, &res), "github_request");
+    out.status = res.status;
+    out.rate_limit_limit = res.rate_limit_limit;
+    out.rate_limit_remaining = res.rate_limit_remaining;
+    out.rate_limit_reset = res.rate_limit_reset;
     return out;
   }
 

@@ -211,6 +211,16 @@ struct ProvisionRequest {
   }
 };
 
+// The answer to a GitHub REST call made through the host.
+struct GithubResponse {
+  int status = 0;
+  std::string body;
+  std::string next_path;  // Link rel="next" (path + query); empty on the last page
+  int64_t rate_limit_limit = -1;
+  int64_t rate_limit_remaining = -1;
+  int64_t rate_limit_reset = -1;
+};
+
 struct RunnerRequest {
   std::string runner_name;
   std::vector<std::string> labels;
