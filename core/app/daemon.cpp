@@ -6,6 +6,8 @@
 #include <chrono>
 #include <set>
 
+#include "lxdrunner/sdk/strings.hpp"
+
 namespace lxdrunner::app {
 namespace {
 
@@ -26,7 +28,36 @@ const char* actionName(lxdr_job_action action) {
 }  // namespace
 
 Daemon::Daemon(const config::Config& config, plugin_host::PluginHost& plugins)
-    : config_(config), plugins_(plugins) {}
+    : config_(config), plugins_(plugins), matcher_(config.runnermap) {}
+
+void Daemon::wireHostServices() {
+  auto& services = plugins_.services();
+  services.inbox = &inbox_;
+  services.wants_labels = [this](const std::vector<std::string>& labels) {
+    return matcher_.wants(labels);
+  };
+  services.register_http_route = [this](const std::string& plugin, const lxdr_http_route& route,
+                                        std::string& error) {
+    http::Route r;
+    r.plugin = plugin;
+    r.path = sdk::copy(route.path);
+    r.max_body = route.max_body;
+    r.handler = route.handler;
+    r.handler_ctx = route.handler_ctx;
+    if (r.path.empty() || r.path[0] != '/' || r.handler == nullptr) {
+      error = "route '" + r.path + "' from plugin '" + plugin +
+              "': a route needs an absolute path and a handler";
+      return LXDR_ERR_INVALID_ARGUMENT;
+    }
+    if (!routes_.add(r)) {
+      error = "route " + r.path + " is already registered: give plugin '" + plugin +
+              "' another path in its settings";
+      return LXDR_ERR_ALREADY_EXISTS;
+    }
+    Poco::Logger::get("http").information("route %s served by plugin '%s'", r.path, plugin);
+    return LXDR_OK;
+  };
+}
 
 Daemon::~Daemon() {
   stop();
@@ -39,7 +70,7 @@ std::string Daemon::pluginConfig(const std::string& name) const {
 
 std::vector<std::string> Daemon::start() {
   std::vector<std::string> errors;
-  plugins_.services().inbox = &inbox_;
+  wireHostServices();
 
   std::set<std::string> backends;
   std::set<std::string> provisioners;
@@ -76,11 +107,31 @@ std::vector<std::string> Daemon::start() {
     auto r = source->start();
     if (!r.ok()) errors.push_back(r.error);
   }
+  if (!errors.empty()) return errors;
+
+  // Routes are registered by the sources' start(); the server opens once they are in place.
+  http::HttpServerSettings settings;
+  settings.host = config_.web_host;
+  settings.port = static_cast<uint16_t>(config_.web_port);
+  settings.tls = config_.web_tls;
+  settings.tls_cert = config_.web_tls_cert;
+  settings.tls_key = config_.web_tls_key;
+  http_ = std::make_unique<http::HttpServer>(settings, routes_);
+  http_->addBuiltin("/healthz", [] { return http::BuiltinAnswer{200, "text/plain", "ok\n"}; });
+  try {
+    http_->start();
+    Poco::Logger::get("http").information("listening on %s://%s:%s",
+                                          std::string(settings.tls ? "https" : "http"),
+                                          settings.host, std::to_string(http_->port()));
+  } catch (const std::exception& e) {
+    errors.push_back(std::string("HTTP server: ") + e.what());
+  }
   return errors;
 }
 
 void Daemon::stop() {
   // Intake first, so nothing arrives after the consumer is gone.
+  if (http_) http_->stop();
   for (auto it = sources_.rbegin(); it != sources_.rend(); ++it) {
     auto r = (*it)->stop();
     if (!r.ok()) Poco::Logger::get("daemon").error(r.error);
@@ -90,6 +141,8 @@ void Daemon::stop() {
   inbox_.close();
   if (consumer_.joinable()) consumer_.join();
   plugins_.services().inbox = nullptr;
+  plugins_.services().register_http_route = nullptr;
+  plugins_.services().wants_labels = nullptr;
 }
 
 void Daemon::consume() {

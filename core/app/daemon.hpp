@@ -4,12 +4,16 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "config/config.hpp"
 #include "events/inbox.hpp"
+#include "http/http_server.hpp"
+#include "http/route_table.hpp"
+#include "jobs/runner_matcher.hpp"
 #include "plugin_host/plugin_host.hpp"
 
 namespace lxdrunner::app {
@@ -27,14 +31,20 @@ class Daemon {
   void stop();
 
   events::Inbox& inbox() noexcept { return inbox_; }
+  // The HTTP server's port once started (0 before).
+  uint16_t httpPort() const noexcept { return http_ ? http_->port() : 0; }
 
  private:
   std::string pluginConfig(const std::string& name) const;
   void consume();
+  void wireHostServices();
 
   const config::Config& config_;
   plugin_host::PluginHost& plugins_;
   events::Inbox inbox_;
+  jobs::RunnerMatcher matcher_;
+  http::RouteTable routes_;
+  std::unique_ptr<http::HttpServer> http_;
   std::vector<plugin_host::PluginInstance*> sources_;
   std::atomic<bool> running_{false};
   std::thread consumer_;

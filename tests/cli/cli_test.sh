@@ -66,13 +66,17 @@ run-missing-plugin)
   expect_in err "plugin 'lxd-container' is not installed (searched:"
   ;;
 run-daemon-events)
-  sed -e "s|@PLUGIN_DIR@|$plugins|" -e "s|@STATE_DIR@|$work/state|" \
+  port=$((20000 + RANDOM % 20000))
+  sed -e "s|@PLUGIN_DIR@|$plugins|" -e "s|@STATE_DIR@|$work/state|" -e "s|@PORT@|$port|" \
     "$src/tests/cli/data/test-plugins.yml.in" >config.yml
   "$bin" >out 2>err &
   pid=$!
   for _ in $(seq 100); do grep -q "job 9007199254740993 queued" err && break; sleep 0.1; done
   expect_in err "job 9007199254740993 queued in octo/repo labels [self-hosted,linux] (from test-source)"
   expect_in err "started with ./config.yml"
+  expect_in err "listening on http://127.0.0.1:$port"
+  [ "$(curl -s "http://127.0.0.1:$port/healthz")" = ok ] || fail "/healthz did not answer ok"
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/nope")" = 404 ] || fail "no 404"
   kill -TERM "$pid"
   wait "$pid"
   expect_rc $? 0

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "config/detail/diagnostic_sink.hpp"
+#include "config/detail/field.hpp"
+#include "config/detail/sections.hpp"
+#include "config/model.hpp"
+
+namespace lxdrunner::config::detail {
+
+// A runnermap entry plus where its cross-checked parts were written. A part's Field is set only
+// when its value was usable, so the checks across entries never pile errors onto a value that
+// already has one.
+struct ParsedEntry {
+  RunnerEntry entry;
+  Field field;
+  std::optional<Field> name;
+  std::optional<Field> labels;
+  std::optional<Field> image;
+  std::optional<Field> launch_remotes;  // `remote` or `remotes`
+};
+
+ParsedEntry parseRunnerEntry(const Field& item, const LegacyValues& legacy, DiagnosticSink& sink);
+
+// Rules between entries and against the remotes: unique names, distinguishable label sets, and
+// every remote named by an image or a remote list configured (and launchable).
+void checkRunnermap(const std::vector<ParsedEntry>& entries, const Config& config,
+                    DiagnosticSink& sink);
+
+}  // namespace lxdrunner::config::detail

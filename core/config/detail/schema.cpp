@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "config/detail/schema.hpp"
+
+namespace lxdrunner::config::detail::schema {
+
+const std::vector<std::string_view>& legacyKeys() {
+  static const std::vector<std::string_view> keys{
+      "socket",        "pkgdir",       "setupscript", "activecfg",  "rundelay",
+      "def_repo_args", "def_org_args", "config_home", "cache_home",
+  };
+  return keys;
+}
+
+const std::vector<std::string_view>& topLevelKeys() {
+  static const std::vector<std::string_view> keys = [] {
+    std::vector<std::string_view> all{
+        "pat",          "hooksecret",    "github_api_url", "github_app",       "prefix",
+        "max_workers",  "cleanup",       "web_host",       "web_port",         "web_tls",
+        "web_tls_cert", "web_tls_key",   "state_dir",      "runner_cache_dir", "plugin_dirs",
+        "logging",      "event_sources", "plugins",        "remotes",          "runnermap",
+    };
+    all.insert(all.end(), legacyKeys().begin(), legacyKeys().end());
+    return all;
+  }();
+  return keys;
+}
+
+const std::vector<std::string_view>& secretKeys() {
+  static const std::vector<std::string_view> keys{"file", "env"};
+  return keys;
+}
+
+const std::vector<std::string_view>& githubAppKeys() {
+  static const std::vector<std::string_view> keys{"app_id", "installation_id", "private_key"};
+  return keys;
+}
+
+const std::vector<std::string_view>& remoteKeys() {
+  static const std::vector<std::string_view> keys{"addr", "protocol"};
+  return keys;
+}
+
+const std::vector<std::string_view>& loggingKeys() {
+  static const std::vector<std::string_view> keys{"level", "components", "format"};
+  return keys;
+}
+
+const std::vector<std::string_view>& runnerEntryKeys() {
+  static const std::vector<std::string_view> keys{
+      "name",         "labels",       "image",
+      "type",         "runner_os",    "runner_arch",
+      "profiles",     "setup_script", "max_workers",
+      "backend",      "provisioner",  "match",
+      "remote",       "remotes",      "target",
+      "config",       "devices",      "provisioner_options",
+      "runner_group", "ephemeral",
+  };
+  return keys;
+}
+
+}  // namespace lxdrunner::config::detail::schema

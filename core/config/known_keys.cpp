@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "config/known_keys.hpp"
+
+#include <string_view>
+
+#include "config/defaults.hpp"
+#include "config/detail/schema.hpp"
+
+namespace lxdrunner::config {
+
+namespace {
+
+void addChildren(std::vector<std::string>& paths, const std::string& parent,
+                 const std::vector<std::string_view>& keys) {
+  for (const auto key : keys) {
+    paths.push_back(parent + "." + std::string(key));
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> knownKeyPaths() {
+  namespace schema = detail::schema;
+  std::vector<std::string> paths;
+  for (const auto key : schema::topLevelKeys()) {
+    paths.emplace_back(key);
+  }
+  for (const std::string secret : {"pat", "hooksecret", "github_app.private_key"}) {
+    addChildren(paths, secret, schema::secretKeys());
+  }
+  addChildren(paths, "github_app", schema::githubAppKeys());
+  paths.emplace_back("remotes.<name>");
+  addChildren(paths, "remotes.<name>", schema::remoteKeys());
+  addChildren(paths, "logging", schema::loggingKeys());
+  paths.emplace_back("logging.components.<component>");
+  paths.emplace_back("event_sources.<name>");
+  paths.push_back("event_sources.<name>." + std::string(schema::kEnabledKey));
+  paths.push_back("event_sources." + std::string(defaults::kWebhookSource) + "." +
+                  std::string(schema::kWebhookPathKey));
+  paths.emplace_back("plugins.<name>");
+  addChildren(paths, "runnermap[]", schema::runnerEntryKeys());
+  paths.emplace_back("runnermap[].config.<key>");
+  paths.emplace_back("runnermap[].devices.<device>");
+  paths.emplace_back("runnermap[].devices.<device>.type");
+  return paths;
+}
+
+}  // namespace lxdrunner::config

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/defaults.hpp"
+#include "config/enums.hpp"
+#include "config/secret.hpp"
+
+// The validated configuration. Every field holds its effective value: defaults are filled in by
+// the loader, so users of a Config never need to know which keys were written in the file.
+namespace lxdrunner::config {
+
+struct Remote {
+  using Protocol = RemoteProtocol;
+
+  std::string name;
+  // Empty: the local LXD's default unix socket; "/path": the unix socket at that path;
+  // otherwise an http(s) URL.
+  std::string addr;
+  Protocol protocol = Protocol::Lxd;
+};
+
+// One runnermap entry: which runners to start, and how, for jobs with a given label set.
+struct RunnerEntry {
+  std::string name;
+  std::vector<std::string> labels;  // as written; compared case-insensitively
+  std::string image;                // as written: "[remote:]alias"
+  std::string image_remote;         // the "remote:" part; empty = the launching server's images
+  std::string image_alias;          // the part after "remote:"
+  InstanceType type = InstanceType::Container;
+  RunnerOs runner_os = RunnerOs::Linux;
+  RunnerArch runner_arch = RunnerArch::X64;
+  std::vector<std::string> profiles{std::string(defaults::kProfile)};
+  std::string setup_script;  // empty = the provisioner's built-in setup script
+  int max_workers = defaults::kMaxWorkers;
+  std::string backend;  // backend plugin; when not written, derived from `type`
+  std::string provisioner{defaults::kProvisioner};
+  LabelMatch match = LabelMatch::Subset;
+  std::vector<std::string> remotes{std::string(defaults::kMainRemote)};  // servers to launch on
+  std::string target;                         // LXD cluster member; empty = let LXD choose
+  std::map<std::string, std::string> config;  // LXD instance config; values kept as strings
+  std::map<std::string, std::map<std::string, std::string>> devices;  // device name -> settings
+  std::string provisioner_options_json = "{}";  // free-form provisioner settings, a JSON object
+  std::string runner_group;                     // empty = the default runner group
+  bool ephemeral = true;
+};
+
+// A job event source plugin (webhook receiver, poller, ...) and its settings.
+struct EventSource {
+  std::string name;
+  bool enabled = true;
+  std::string settings_json = "{}";  // the settings map without `enabled`, as a JSON object
+};
+
+struct GithubApp {
+  std::int64_t app_id = 0;
+  std::int64_t installation_id = 0;
+  Secret private_key;
+};
+
+struct LoggingConfig {
+  std::string level{defaults::kLogLevel};  // a Poco level name ("info" is stored as "information")
+  std::map<std::string, std::string> components;  // component -> level, overriding `level`
+  LogFormat format = LogFormat::Text;
+};
+
+struct Config {
+  std::string source_file;
+
+  // GitHub access: exactly one of pat / github_app is set.
+  Secret pat;
+  std::optional<GithubApp> github_app;
+  Secret hooksecret;  // set whenever the webhook event source is enabled
+  std::string github_api_url{defaults::kGithubApiUrl};  // never ends with '/'
+
+  // Runners
+  std::string prefix{defaults::kPrefix};
+  int max_workers = defaults::kMaxWorkers;
+  bool cleanup = true;
+  std::vector<RunnerEntry> runnermap;
+  std::vector<Remote> remotes;  // in file order; always contains "main"
+
+  // Built-in HTTP server
+  std::string web_host{defaults::kWebHost};
+  int web_port = defaults::kWebPort;
+  bool web_tls = true;
+  std::string web_tls_cert;
+  std::string web_tls_key;
+
+  // Files
+  std::string state_dir{defaults::kStateDir};
+  std::string runner_cache_dir;  // the loader fills in <state_dir>/runner-cache when not written
+  std::vector<std::string> plugin_dirs;
+
+  // Plugins
+  std::vector<EventSource> event_sources;
+  std::map<std::string, std::string> plugins;  // plugin name -> settings, a JSON object
+  LoggingConfig logging;
+
+  // nullptr when no remote has that name.
+  const Remote* findRemote(std::string_view name) const;
+};
+
+}  // namespace lxdrunner::config

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <Poco/JSON/Object.h>
+#include <yaml-cpp/yaml.h>
+
+#include "config/detail/yaml_json.hpp"
+#include "config/render.hpp"
+
+namespace lxdrunner::config {
+
+namespace {
+
+using detail::emitString;
+
+void emitKey(YAML::Emitter& out, const char* key) {
+  out << YAML::Key << key << YAML::Value;
+}
+
+void emitStringValue(YAML::Emitter& out, const char* key, const std::string& value) {
+  emitKey(out, key);
+  emitString(out, value);
+}
+
+void emitStringList(YAML::Emitter& out, const char* key, const std::vector<std::string>& items) {
+  emitKey(out, key);
+  out << YAML::Flow << YAML::BeginSeq;
+  for (const auto& item : items) {
+    emitString(out, item);
+  }
+  out << YAML::EndSeq;
+}
+
+void emitStringMap(YAML::Emitter& out, const std::map<std::string, std::string>& values) {
+  if (values.empty()) {
+    out << YAML::Flow;
+  }
+  out << YAML::BeginMap;
+  for (const auto& [key, value] : values) {
+    out << YAML::Key;
+    emitString(out, key);
+    out << YAML::Value;
+    emitString(out, value);
+  }
+  out << YAML::EndMap;
+}
+
+void emitJsonValue(YAML::Emitter& out, const char* key, const std::string& json_text) {
+  emitKey(out, key);
+  detail::emitJsonAsYaml(out, detail::parseJson(json_text));
+}
+
+// Unset secrets are left out: writing "" would read back as an (invalid) empty secret.
+void emitSecret(YAML::Emitter& out, const char* key, const Secret& secret) {
+  if (!secret.empty()) {
+    emitStringValue(out, key, secret.masked());
+  }
+}
+
+void emitGithub(YAML::Emitter& out, const Config& config) {
+  emitSecret(out, "pat", config.pat);
+  if (config.github_app) {
+    emitKey(out, "github_app");
+    out << YAML::BeginMap;
+    emitKey(out, "app_id");
+    out << config.github_app->app_id;
+    emitKey(out, "installation_id");
+    out << config.github_app->installation_id;
+    emitSecret(out, "private_key", config.github_app->private_key);
+    out << YAML::EndMap;
+  }
+  emitSecret(out, "hooksecret", config.hooksecret);
+  emitStringValue(out, "github_api_url", config.github_api_url);
+}
+
+void emitServerAndPaths(YAML::Emitter& out, const Config& config) {
+  emitStringValue(out, "prefix", config.prefix);
+  emitKey(out, "max_workers");
+  out << config.max_workers;
+  emitKey(out, "cleanup");
+  out << config.cleanup;
+  emitStringValue(out, "web_host", config.web_host);
+  emitKey(out, "web_port");
+  out << config.web_port;
+  emitKey(out, "web_tls");
+  out << config.web_tls;
+  emitStringValue(out, "web_tls_cert", config.web_tls_cert);
+  emitStringValue(out, "web_tls_key", config.web_tls_key);
+  emitStringValue(out, "state_dir", config.state_dir);
+  emitStringValue(out, "runner_cache_dir", config.runner_cache_dir);
+  emitStringList(out, "plugin_dirs", config.plugin_dirs);
+}
+
+void emitLogging(YAML::Emitter& out, const LoggingConfig& logging) {
+  emitKey(out, "logging");
+  out << YAML::BeginMap;
+  emitStringValue(out, "level", logging.level);
+  emitStringValue(out, "format", std::string(toString(logging.format)));
+  emitKey(out, "components");
+  emitStringMap(out, logging.components);
+  out << YAML::EndMap;
+}
+
+void emitPlugins(YAML::Emitter& out, const Config& config) {
+  emitKey(out, "event_sources");
+  if (config.event_sources.empty()) {
+    out << YAML::Flow;
+  }
+  out << YAML::BeginMap;
+  for (const auto& source : config.event_sources) {
+    out << YAML::Key << source.name << YAML::Value << YAML::BeginMap;
+    emitKey(out, "enabled");
+    out << source.enabled;
+    const auto settings = detail::parseJson(source.settings_json);
+    const auto& object = settings.extract<Poco::JSON::Object::Ptr>();
+    std::vector<std::string> names;
+    object->getNames(names);
+    for (const auto& name : names) {
+      out << YAML::Key;
+      emitString(out, name);
+      out << YAML::Value;
+      detail::emitJsonAsYaml(out, object->get(name));
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+  emitKey(out, "plugins");
+  if (config.plugins.empty()) {
+    out << YAML::Flow;
+  }
+  out << YAML::BeginMap;
+  for (const auto& [name, settings_json] : config.plugins) {
+    emitJsonValue(out, name.c_str(), settings_json);
+  }
+  out << YAML::EndMap;
+}
+
+void emitRemotes(YAML::Emitter& out, const std::vector<Remote>& remotes) {
+  emitKey(out, "remotes");
+  out << YAML::BeginMap;
+  for (const auto& remote : remotes) {
+    out << YAML::Key << remote.name << YAML::Value << YAML::BeginMap;
+    emitKey(out, "addr");
+    if (remote.addr.empty()) {
+      out << YAML::Null;  // the local LXD, written the way the original lxdrunner wrote it
+    } else {
+      emitString(out, remote.addr);
+    }
+    emitStringValue(out, "protocol", std::string(toString(remote.protocol)));
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+}
+
+void emitEntry(YAML::Emitter& out, const RunnerEntry& entry) {
+  out << YAML::BeginMap;
+  emitStringValue(out, "name", entry.name);
+  emitStringList(out, "labels", entry.labels);
+  emitStringValue(out, "image", entry.image);
+  emitStringValue(out, "type", std::string(toString(entry.type)));
+  emitStringValue(out, "runner_os", std::string(toString(entry.runner_os)));
+  emitStringValue(out, "runner_arch", std::string(toString(entry.runner_arch)));
+  emitStringList(out, "profiles", entry.profiles);
+  if (!entry.setup_script.empty()) {
+    emitStringValue(out, "setup_script", entry.setup_script);  // "" would not load back
+  }
+  emitKey(out, "max_workers");
+  out << entry.max_workers;
+  emitStringValue(out, "backend", entry.backend);
+  emitStringValue(out, "provisioner", entry.provisioner);
+  emitStringValue(out, "match", std::string(toString(entry.match)));
+  emitStringList(out, "remotes", entry.remotes);
+  emitStringValue(out, "target", entry.target);
+  emitKey(out, "config");
+  emitStringMap(out, entry.config);
+  emitKey(out, "devices");
+  if (entry.devices.empty()) {
+    out << YAML::Flow;
+  }
+  out << YAML::BeginMap;
+  for (const auto& [name, settings] : entry.devices) {
+    out << YAML::Key;
+    emitString(out, name);
+    out << YAML::Value << YAML::Flow;
+    emitStringMap(out, settings);
+  }
+  out << YAML::EndMap;
+  emitJsonValue(out, "provisioner_options", entry.provisioner_options_json);
+  emitStringValue(out, "runner_group", entry.runner_group);
+  emitKey(out, "ephemeral");
+  out << entry.ephemeral;
+  out << YAML::EndMap;
+}
+
+}  // namespace
+
+std::string renderEffective(const Config& config) {
+  YAML::Emitter out;
+  out << YAML::Comment(
+      "Effective configuration" +
+      (config.source_file.empty() ? std::string() : " loaded from " + config.source_file) +
+      ": defaults filled in, secrets masked");
+  out << YAML::Newline << YAML::BeginMap;
+  emitGithub(out, config);
+  emitServerAndPaths(out, config);
+  emitLogging(out, config.logging);
+  emitPlugins(out, config);
+  emitRemotes(out, config.remotes);
+  emitKey(out, "runnermap");
+  out << YAML::BeginSeq;
+  for (const auto& entry : config.runnermap) {
+    emitEntry(out, entry);
+  }
+  out << YAML::EndSeq << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace lxdrunner::config

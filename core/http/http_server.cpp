@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "http/http_server.hpp"
+
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
+
+#include <fstream>
+#include <mutex>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "lxdrunner/sdk/strings.hpp"
+
+namespace lxdrunner::http {
+namespace {
+
+using Poco::Net::HTTPResponse;
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+void sendText(HTTPServerResponse& resp, HTTPResponse::HTTPStatus status, const std::string& body) {
+  resp.setStatus(status);
+  resp.setContentType("text/plain; charset=utf-8");
+  resp.setContentLength(static_cast<std::streamsize>(body.size()));
+  resp.send() << body;
+}
+
+std::string pathOf(const std::string& uri) {
+  return uri.substr(0, uri.find('?'));
+}
+std::string queryOf(const std::string& uri) {
+  size_t q = uri.find('?');
+  return q == std::string::npos ? std::string() : uri.substr(q + 1);
+}
+
+// What a plugin handler writes, collected so the answer goes out with a Content-Length.
+struct ResponseBuffer {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+class PluginRouteHandler : public Poco::Net::HTTPRequestHandler {
+ public:
+  PluginRouteHandler(Route route, uint64_t limit, HttpServer::Counters& counters)
+      : route_(std::move(route)), limit_(limit), counters_(counters) {}
+
+  void handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) override {
+    // Refuse an oversized body before reading it: a hostile client cannot make us buffer it.
+    if (req.hasContentLength() && static_cast<uint64_t>(req.getContentLength64()) > limit_) {
+      ++counters_.too_large;
+      resp.setKeepAlive(false);
+      sendText(resp, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "request body too large\n");
+      return;
+    }
+    std::string body;
+    if (!readBody(req, body)) {
+      ++counters_.too_large;
+      resp.setKeepAlive(false);
+      sendText(resp, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "request body too large\n");
+      return;
+    }
+
+    std::vector<std::pair<std::string, std::string>> header_copy(req.begin(), req.end());
+    std::vector<lxdr_http_header> headers;
+    headers.reserve(header_copy.size());
+    for (const auto& [name, value] : header_copy)
+      headers.push_back({sdk::slice(name), sdk::slice(value)});
+
+    const std::string uri = req.getURI();
+    const std::string path = pathOf(uri);
+    const std::string query = queryOf(uri);
+    const std::string remote = req.clientAddress().toString();
+    lxdr_http_request c{};
+    c.struct_size = sizeof(c);
+    c.header_count = static_cast<uint32_t>(headers.size());
+    c.headers = headers.data();
+    c.method = sdk::slice(req.getMethod());
+    c.path = sdk::slice(path);
+    c.query = sdk::slice(query);
+    c.body = sdk::slice(body);
+    c.remote_address = sdk::slice(remote);
+
+    ResponseBuffer out;
+    lxdr_http_response r{};
+    r.struct_size = sizeof(r);
+    r.ctx = &out;
+    r.set_status = [](void* ctx, int status) {
+      static_cast<ResponseBuffer*>(ctx)->status = status;
+    };
+    r.set_header = [](void* ctx, lxdr_str n, lxdr_str v) {
+      static_cast<ResponseBuffer*>(ctx)->headers.emplace_back(sdk::copy(n), sdk::copy(v));
+    };
+    r.append_body = [](void* ctx, const char* data, size_t len) {
+      static_cast<ResponseBuffer*>(ctx)->body.append(data, len);
+    };
+
+    lxdr_status status = LXDR_ERR_INTERNAL;
+    try {
+      status = route_.handler(route_.handler_ctx, &c, &r);
+    } catch (...) {
+      status = LXDR_ERR_INTERNAL;
+    }
+    if (status != LXDR_OK && out.status < 400) {
+      ++counters_.handler_errors;
+      out = ResponseBuffer{500, {}, "internal error\n"};
+    }
+    if (out.status < 100 || out.status > 599) out.status = 500;
+    resp.setStatus(static_cast<HTTPResponse::HTTPStatus>(out.status));
+    for (const auto& [name, value] : out.headers) resp.set(name, value);
+    resp.setContentLength(static_cast<std::streamsize>(out.body.size()));
+    resp.send().write(out.body.data(), static_cast<std::streamsize>(out.body.size()));
+  }
+
+ private:
+  // Reads at most limit_ bytes; false when the body is longer.
+  bool readBody(HTTPServerRequest& req, std::string& body) {
+    std::istream& in = req.stream();
+    if (req.hasContentLength()) {
+      body.resize(static_cast<size_t>(req.getContentLength64()));
+      in.read(body.data(), static_cast<std::streamsize>(body.size()));
+      body.resize(static_cast<size_t>(in.gcount()));
+      return true;
+    }
+    char buffer[16384];
+    while (in) {
+      in.read(buffer, sizeof(buffer));
+      body.append(buffer, static_cast<size_t>(in.gcount()));
+      if (body.size() > limit_) return false;
+    }
+    return true;
+  }
+
+  Route route_;
+  uint64_t limit_;
+  HttpServer::Counters& counters_;
+};
+
+class BuiltinHandler : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit BuiltinHandler(std::function<BuiltinAnswer()> answer) : answer_(std::move(answer)) {}
+  void handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) override {
+    if (req.getMethod() != "GET" && req.getMethod() != "HEAD") {
+      resp.set("Allow", "GET, HEAD");
+      sendText(resp, HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
+      return;
+    }
+    BuiltinAnswer a = answer_();
+    resp.setStatus(static_cast<HTTPResponse::HTTPStatus>(a.status));
+    resp.setContentType(a.content_type);
+    resp.setContentLength(static_cast<std::streamsize>(a.body.size()));
+    if (req.getMethod() == "HEAD") {
+      resp.send();
+    } else {
+      resp.send() << a.body;
+    }
+  }
+
+ private:
+  std::function<BuiltinAnswer()> answer_;
+};
+
+class NotFoundHandler : public Poco::Net::HTTPRequestHandler {
+ public:
+  void handleRequest(HTTPServerRequest&, HTTPServerResponse& resp) override {
+    sendText(resp, HTTPResponse::HTTP_NOT_FOUND, "not found\n");
+  }
+};
+
+void requireReadable(const std::string& path, const char* what) {
+  std::ifstream f(path);
+  if (!f) {
+    throw std::runtime_error(std::string(what) + " " + path +
+                             " cannot be read: check web_tls_cert/web_tls_key");
+  }
+}
+
+}  // namespace
+
+class HttpServer::Factory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit Factory(HttpServer& server) : server_(server) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest& req) override {
+    ++server_.counters_.requests;
+    const std::string path = pathOf(req.getURI());
+    auto builtin = server_.builtins_.find(path);
+    if (builtin != server_.builtins_.end()) return new BuiltinHandler(builtin->second);
+    auto route = server_.routes_.find(path);
+    if (route && route->handler != nullptr) {
+      uint64_t limit = route->max_body != 0 ? route->max_body : server_.settings_.default_max_body;
+      return new PluginRouteHandler(std::move(*route), limit, server_.counters_);
+    }
+    ++server_.counters_.not_found;
+    return new NotFoundHandler();
+  }
+
+ private:
+  HttpServer& server_;
+};
+
+HttpServer::HttpServer(HttpServerSettings settings, RouteTable& routes)
+    : settings_(std::move(settings)), routes_(routes) {}
+
+HttpServer::~HttpServer() {
+  stop();
+}
+
+void HttpServer::addBuiltin(const std::string& path, std::function<BuiltinAnswer()> answer) {
+  routes_.reserve(path);
+  builtins_[path] = std::move(answer);
+}
+
+void HttpServer::start() {
+  const std::string where = settings_.host + ":" + std::to_string(settings_.port);
+  Poco::Net::SocketAddress address;
+  try {
+    address = Poco::Net::SocketAddress(settings_.host, settings_.port);
+  } catch (const Poco::Exception& e) {
+    throw std::runtime_error("web_host " + settings_.host +
+                             " is not a usable address: " + e.displayText());
+  }
+  std::unique_ptr<Poco::Net::ServerSocket> socket;
+  try {
+    if (settings_.tls) {
+      if (settings_.tls_cert.empty() || settings_.tls_key.empty()) {
+        throw std::runtime_error(
+            "web_tls is true but web_tls_cert/web_tls_key are not set: set them, or set "
+            "web_tls: false behind a TLS-terminating reverse proxy");
+      }
+      requireReadable(settings_.tls_cert, "TLS certificate");
+      requireReadable(settings_.tls_key, "TLS key");
+      static std::once_flag ssl_once;
+      std::call_once(ssl_once, [] { Poco::Net::initializeSSL(); });
+      Poco::Net::Context::Ptr context = new Poco::Net::Context(
+          Poco::Net::Context::TLS_SERVER_USE, settings_.tls_key, settings_.tls_cert, "",
+          Poco::Net::Context::VERIFY_NONE, 9, false, "HIGH:!aNULL:!MD5:!RC4");
+      context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+      socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 256, context);
+    } else {
+      socket = std::make_unique<Poco::Net::ServerSocket>(address, 256);
+    }
+  } catch (const std::runtime_error&) {
+    throw;
+  } catch (const Poco::Exception& e) {
+    throw std::runtime_error("cannot listen on " + where + ": " + e.displayText() +
+                             " (is another process using the port? change web_host/web_port)");
+  }
+  port_ = socket->address().port();
+
+  auto* params = new Poco::Net::HTTPServerParams();
+  params->setMaxThreads(settings_.max_threads);
+  params->setMaxQueued(settings_.max_queued);
+  params->setTimeout(Poco::Timespan(settings_.timeout_ms * Poco::Timespan::MILLISECONDS));
+  params->setKeepAlive(true);
+  params->setMaxKeepAliveRequests(0);  // unlimited: GitHub and proxies reuse connections
+  params->setKeepAliveTimeout(Poco::Timespan(15, 0));
+  params->setServerName("lxdrunner");
+  // Poco's default pool has 16 threads; a keep-alive connection holds one, so size our own.
+  pool_ = std::make_unique<Poco::ThreadPool>("http", 2, settings_.max_threads);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), *pool_, *socket, params);
+  server_->start();
+}
+
+void HttpServer::stop() {
+  if (!server_) return;
+  server_->stopAll(true);
+  server_.reset();
+  pool_->joinAll();
+  pool_.reset();
+}
+
+}  // namespace lxdrunner::http
