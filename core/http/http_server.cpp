@@ -246,10 +246,14 @@ void HttpServer::start() {
           Poco::Net::Context::TLS_SERVER_USE, settings_.tls_key, settings_.tls_cert, "",
           Poco::Net::Context::VERIFY_NONE, 9, false, "HIGH:!aNULL:!MD5:!RC4");
       context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-      socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 256, context);
+      socket = std::make_unique<Poco::Net::SecureServerSocket>(context);
     } else {
-      socket = std::make_unique<Poco::Net::ServerSocket>(address, 256);
+      socket = std::make_unique<Poco::Net::ServerSocket>();
     }
+    // SO_REUSEADDR for quick restarts, but never SO_REUSEPORT: a second daemon on the same
+    // port must fail loudly instead of silently sharing GitHub's deliveries.
+    socket->bind(address, true, false);
+    socket->listen(256);
   } catch (const std::runtime_error&) {
     throw;
   } catch (const Poco::Exception& e) {

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: Apache-2.0
+// The daemon's HTTP server with a plugin route behind the C ABI, over real loopback sockets.
+#include <catch2/catch.hpp>
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+
+#include <atomic>
+#include <sstream>
+#include <stdexcept>
+
+#include "http/http_server.hpp"
+#include "lxdrunner/sdk/strings.hpp"
+#include "lxdrunner/sdk/types.hpp"
+
+using lxdrunner::http::HttpServer;
+using lxdrunner::http::HttpServerSettings;
+using lxdrunner::http::Route;
+using lxdrunner::http::RouteTable;
+
+namespace {
+
+struct Seen {
+  std::atomic<int> calls{0};
+  std::string last_body;
+  std::string last_signature;
+  std::string last_query;
+};
+
+// Echoes the body length; "fail" in the body makes it return an error status.
+lxdr_status echoHandler(void* ctx, const lxdr_http_request* req, const lxdr_http_response* resp) {
+  auto* seen = static_cast<Seen*>(ctx);
+  ++seen->calls;
+  lxdrunner::sdk::HttpRequest r;
+  r.headers = req->headers;
+  r.header_count = req->header_count;
+  seen->last_body = lxdrunner::sdk::copy(req->body);
+  seen->last_signature = std::string(r.header("x-hub-signature-256"));
+  seen->last_query = lxdrunner::sdk::copy(req->query);
+  if (seen->last_body == "fail") return LXDR_ERR_INTERNAL;
+  lxdrunner::sdk::HttpResponse out(resp);
+  out.status(202);
+  out.header("X-Echo", "yes");
+  out.body("got " + std::to_string(req->body.len));
+  return LXDR_OK;
+}
+
+struct Answer {
+  int status;
+  std::string body;
+  std::string echo;
+};
+
+Answer call(uint16_t port, const std::string& method, const std::string& uri,
+            const std::string& body = "", bool chunked = false, const std::string& signature = "") {
+  Poco::Net::HTTPClientSession session("127.0.0.1", port);
+  Poco::Net::HTTPRequest req(method, uri, Poco::Net::HTTPMessage::HTTP_1_1);
+  if (chunked) {
+    req.setChunkedTransferEncoding(true);
+  } else if (method == "POST") {
+    req.setContentLength(static_cast<std::streamsize>(body.size()));
+  }
+  if (!signature.empty()) req.set("X-Hub-Signature-256", signature);
+  session.sendRequest(req) << body;
+  Poco::Net::HTTPResponse resp;
+  std::istream& in = session.receiveResponse(resp);
+  std::ostringstream text;
+  Poco::StreamCopier::copyStream(in, text);
+  return {static_cast<int>(resp.getStatus()), text.str(), resp.get("X-Echo", "")};
+}
+
+struct Fixture {
+  RouteTable routes;
+  Seen seen;
+  HttpServer server;
+  Fixture() : server(settings(), routes) {
+    Route r;
+    r.plugin = "test";
+    r.path = "/hooks/test";
+    r.max_body = 64;
+    r.handler = &echoHandler;
+    r.handler_ctx = &seen;
+    REQUIRE(routes.add(r));
+    server.addBuiltin("/healthz", [] {
+      return lxdrunner::http::BuiltinAnswer{200, "text/plain", "ok\n"};
+    });
+    server.start();
+  }
+  static HttpServerSettings settings() {
+    HttpServerSettings s;
+    s.host = "127.0.0.1";
+    s.port = 0;
+    return s;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a plugin route gets the body, headers and query and answers", "[http]") {
+  Fixture f;
+  Answer a = call(f.server.port(), "POST", "/hooks/test?x=1", "hello", false, "sha256=abc");
+  CHECK(a.status == 202);
+  CHECK(a.body == "got 5");
+  CHECK(a.echo == "yes");
+  CHECK(f.seen.last_body == "hello");
+  CHECK(f.seen.last_signature == "sha256=abc");
+  CHECK(f.seen.last_query == "x=1");
+}
+
+TEST_CASE("a chunked body within the limit is read whole", "[http]") {
+  Fixture f;
+  Answer a = call(f.server.port(), "POST", "/hooks/test", std::string(60, 'c'), true);
+  CHECK(a.status == 202);
+  CHECK(a.body == "got 60");
+}
+
+TEST_CASE("bodies over the route's limit get 413 without reaching the plugin", "[http]") {
+  Fixture f;
+  CHECK(call(f.server.port(), "POST", "/hooks/test", std::string(65, 'x')).status == 413);
+  CHECK(call(f.server.port(), "POST", "/hooks/test", std::string(1000, 'x'), true).status == 413);
+  CHECK(f.seen.calls == 0);
+  CHECK(f.server.counters().too_large == 2);
+}
+
+TEST_CASE("unknown paths are 404; built-ins answer GET only", "[http]") {
+  Fixture f;
+  CHECK(call(f.server.port(), "GET", "/nowhere").status == 404);
+  Answer h = call(f.server.port(), "GET", "/healthz");
+  CHECK(h.status == 200);
+  CHECK(h.body == "ok\n");
+  CHECK(call(f.server.port(), "POST", "/healthz", "x").status == 405);
+}
+
+TEST_CASE("a failing handler becomes a 500, and the server keeps serving", "[http]") {
+  Fixture f;
+  CHECK(call(f.server.port(), "POST", "/hooks/test", "fail").status == 500);
+  CHECK(call(f.server.port(), "POST", "/hooks/test", "fine").status == 202);
+  CHECK(f.server.counters().handler_errors == 1);
+}
+
+TEST_CASE("the same path cannot be registered twice", "[http]") {
+  RouteTable routes;
+  Route r;
+  r.path = "/a";
+  CHECK(routes.add(r));
+  CHECK_FALSE(routes.add(r));
+  routes.reserve("/healthz");
+  r.path = "/healthz";
+  CHECK_FALSE(routes.add(r));
+}
+
+TEST_CASE("listening errors name the address and what to do", "[http]") {
+  Fixture f;
+  RouteTable routes;
+  HttpServerSettings s;
+  s.host = "127.0.0.1";
+  s.port = f.server.port();  // taken
+  HttpServer second(s, routes);
+  CHECK_THROWS_WITH(second.start(),
+                    Catch::Contains("cannot listen on 127.0.0.1:" + std::to_string(s.port)) &&
+                        Catch::Contains("change web_host/web_port"));
+  HttpServerSettings tls = s;
+  tls.port = 0;
+  tls.tls = true;
+  HttpServer third(tls, routes);
+  CHECK_THROWS_WITH(third.start(), Catch::Contains("web_tls is true but web_tls_cert/web_tls_key"));
+  tls.tls_cert = "/nonexistent/cert.pem";
+  tls.tls_key = "/nonexistent/key.pem";
+  HttpServer fourth(tls, routes);
+  CHECK_THROWS_WITH(fourth.start(),
+                    Catch::Contains("TLS certificate /nonexistent/cert.pem cannot be read"));
+}
