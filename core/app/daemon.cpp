@@ -6,6 +6,7 @@
 #include <chrono>
 #include <set>
 
+#include "logging/logging.hpp"
 #include "lxdrunner/sdk/strings.hpp"
 
 namespace lxdrunner::app {
@@ -29,6 +30,76 @@ const char* actionName(lxdr_job_action action) {
 
 Daemon::Daemon(const config::Config& config, plugin_host::PluginHost& plugins)
     : config_(config), plugins_(plugins), matcher_(config.runnermap) {}
+
+namespace {
+
+std::chrono::steady_clock::time_point fromMonotonicMs(int64_t deadline_ms) {
+  // The ABI's deadlines are CLOCK_MONOTONIC milliseconds, which is steady_clock on Linux.
+  if (deadline_ms <= 0) return {};
+  return std::chrono::steady_clock::time_point(std::chrono::milliseconds(deadline_ms));
+}
+
+}  // namespace
+
+std::optional<std::string> Daemon::startGithub() {
+  github::ClientSettings gs;
+  gs.api_url = config_.github_api_url;
+  gs.pat = config_.pat.reveal();
+  if (config_.github_app) {
+    gs.app = github::GithubAppCredentials{
+        config_.github_app->app_id, static_cast<uint64_t>(config_.github_app->installation_id),
+        config_.github_app->private_key.reveal()};
+  }
+  gs.shutting_down = [this] { return plugins_.services().shutting_down.load(); };
+  gs.on_secret = [](const std::string& secret) { logging::addSecret(secret); };
+  try {
+    github_ = std::make_unique<github::GithubClient>(gs);
+  } catch (const std::exception& e) {
+    return std::string("GitHub client: ") + e.what();
+  }
+  auto& services = plugins_.services();
+  services.github_request = [this](const lxdr_github_request& r, sdk::GithubResponse& out,
+                                   std::string& error) {
+    try {
+      github::RequestOptions options;
+      options.deadline = fromMonotonicMs(r.deadline_ms);
+      options.installation_id = r.installation_id;
+      auto resp =
+          github_->request(sdk::copy(r.method), sdk::copy(r.path), sdk::copy(r.body), options);
+      out.status = resp.status;
+      out.body = std::move(resp.body);
+      out.next_path = std::move(resp.next_path);
+      out.rate_limit_limit = resp.rate.limit.value_or(-1);
+      out.rate_limit_remaining = resp.rate.remaining.value_or(-1);
+      out.rate_limit_reset = resp.rate.reset_unix_s.value_or(-1);
+      return LXDR_OK;
+    } catch (const github::GithubError& e) {
+      error = e.what();
+      return e.status();
+    }
+  };
+  services.runner_credentials = [this](const lxdr_runner_request& r, bool jit, std::string& out,
+                                       std::string& error) {
+    try {
+      github::RequestOptions options;
+      options.deadline = fromMonotonicMs(r.deadline_ms);
+      const std::string scope = sdk::copy(r.scope);
+      if (jit) {
+        out = github_
+                  ->generateJitConfig(scope, sdk::copy(r.runner_name),
+                                      sdk::copyAll(r.labels, r.label_count), 0, "", options)
+                  .encoded_jit_config;
+      } else {
+        out = github_->registrationToken(scope, options);
+      }
+      return LXDR_OK;
+    } catch (const github::GithubError& e) {
+      error = e.what();
+      return e.status();
+    }
+  };
+  return std::nullopt;
+}
 
 void Daemon::wireHostServices() {
   auto& services = plugins_.services();
@@ -71,6 +142,7 @@ std::string Daemon::pluginConfig(const std::string& name) const {
 std::vector<std::string> Daemon::start() {
   std::vector<std::string> errors;
   wireHostServices();
+  if (auto error = startGithub()) return {*error};
 
   std::set<std::string> backends;
   std::set<std::string> provisioners;
@@ -143,6 +215,8 @@ void Daemon::stop() {
   plugins_.services().inbox = nullptr;
   plugins_.services().register_http_route = nullptr;
   plugins_.services().wants_labels = nullptr;
+  plugins_.services().github_request = nullptr;
+  plugins_.services().runner_credentials = nullptr;
 }
 
 void Daemon::consume() {

@@ -5,12 +5,14 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "config/config.hpp"
 #include "events/inbox.hpp"
+#include "github/github_client.hpp"
 #include "http/http_server.hpp"
 #include "http/route_table.hpp"
 #include "jobs/runner_matcher.hpp"
@@ -38,6 +40,8 @@ class Daemon {
   std::string pluginConfig(const std::string& name) const;
   void consume();
   void wireHostServices();
+  // Creates the GitHub client from the configuration; one line on failure.
+  std::optional<std::string> startGithub();
 
   const config::Config& config_;
   plugin_host::PluginHost& plugins_;
@@ -45,6 +49,7 @@ class Daemon {
   jobs::RunnerMatcher matcher_;
   http::RouteTable routes_;
   std::unique_ptr<http::HttpServer> http_;
+  std::unique_ptr<github::GithubClient> github_;
   std::vector<plugin_host::PluginInstance*> sources_;
   std::atomic<bool> running_{false};
   std::thread consumer_;
