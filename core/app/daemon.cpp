@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/daemon.hpp"
 
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
 
 #include <chrono>
 #include <set>
+#include <sstream>
 
 #include "logging/logging.hpp"
 #include "lxdrunner/sdk/strings.hpp"
@@ -134,7 +137,39 @@ Daemon::~Daemon() {
   stop();
 }
 
-std::string Daemon::pluginConfig(const std::string& name) const {
+std::string Daemon::pluginConfig(const std::string& name, lxdr_plugin_kind kind,
+                                 const std::string& settings_json) const {
+  Poco::JSON::Parser parser;
+  auto settings =
+      parser.parse(settings_json.empty() ? "{}" : settings_json).extract<Poco::JSON::Object::Ptr>();
+  // What every plugin of a kind needs from the daemon-wide configuration, unless the
+  // plugin's own settings say otherwise.
+  if (kind == LXDR_KIND_EVENT_SOURCE && !settings->has("hooksecret") &&
+      !config_.hooksecret.empty()) {
+    settings->set("hooksecret", config_.hooksecret.reveal());
+  }
+  if (kind == LXDR_KIND_BACKEND) {
+    if (!settings->has("manager")) settings->set("manager", config_.prefix);
+    if (!settings->has("remotes")) {
+      Poco::JSON::Object::Ptr remotes = new Poco::JSON::Object();
+      for (const auto& r : config_.remotes) {
+        Poco::JSON::Object::Ptr remote = new Poco::JSON::Object();
+        remote->set("addr", r.addr);
+        remote->set("protocol", std::string(r.protocol == config::RemoteProtocol::SimpleStreams
+                                                ? "simplestreams"
+                                                : "lxd"));
+        remotes->set(r.name, remote);
+      }
+      settings->set("remotes", remotes);
+    }
+  }
+  (void)name;
+  std::ostringstream out;
+  settings->stringify(out);
+  return out.str();
+}
+
+std::string Daemon::pluginSettings(const std::string& name) const {
   auto it = config_.plugins.find(name);
   return it == config_.plugins.end() ? "{}" : it->second;
 }
@@ -152,19 +187,24 @@ std::vector<std::string> Daemon::start() {
   }
   std::string error;
   for (const auto& name : backends) {
-    if (plugins_.instantiate(name, LXDR_KIND_BACKEND, pluginConfig(name), error) == nullptr) {
+    if (plugins_.instantiate(name, LXDR_KIND_BACKEND,
+                             pluginConfig(name, LXDR_KIND_BACKEND, pluginSettings(name)),
+                             error) == nullptr) {
       errors.push_back(error);
     }
   }
   for (const auto& name : provisioners) {
-    if (plugins_.instantiate(name, LXDR_KIND_PROVISIONER, pluginConfig(name), error) == nullptr) {
+    if (plugins_.instantiate(name, LXDR_KIND_PROVISIONER,
+                             pluginConfig(name, LXDR_KIND_PROVISIONER, pluginSettings(name)),
+                             error) == nullptr) {
       errors.push_back(error);
     }
   }
   for (const auto& source : config_.event_sources) {
     if (!source.enabled) continue;
-    auto* instance =
-        plugins_.instantiate(source.name, LXDR_KIND_EVENT_SOURCE, source.settings_json, error);
+    auto* instance = plugins_.instantiate(
+        source.name, LXDR_KIND_EVENT_SOURCE,
+        pluginConfig(source.name, LXDR_KIND_EVENT_SOURCE, source.settings_json), error);
     if (instance == nullptr) {
       errors.push_back(error);
     } else {

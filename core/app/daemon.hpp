@@ -37,7 +37,11 @@ class Daemon {
   uint16_t httpPort() const noexcept { return http_ ? http_->port() : 0; }
 
  private:
-  std::string pluginConfig(const std::string& name) const;
+  // The JSON a plugin's create() receives: its own settings plus what its kind needs from
+  // the daemon-wide configuration (event sources: hooksecret; backends: manager, remotes).
+  std::string pluginConfig(const std::string& name, lxdr_plugin_kind kind,
+                           const std::string& settings_json) const;
+  std::string pluginSettings(const std::string& name) const;
   void consume();
   void wireHostServices();
   // Creates the GitHub client from the configuration; one line on failure.
