@@ -198,7 +198,7 @@ std::string renderEffective(const Config& config) {
       "Effective configuration" +
       (config.source_file.empty() ? std::string() : " loaded from " + config.source_file) +
       ": defaults filled in, secrets masked");
-  out << YAML::Newline << YAML::BeginMap;
+  out << YAML::BeginMap;
   emitGithub(out, config);
   emitServerAndPaths(out, config);
   emitLogging(out, config.logging);

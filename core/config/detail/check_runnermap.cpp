@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <algorithm>
-#include <cctype>
 #include <set>
 #include <string>
 
 #include "config/detail/runner_entry.hpp"
+#include "config/detail/text.hpp"
 
 namespace lxdrunner::config::detail {
 
@@ -12,11 +11,8 @@ namespace {
 
 std::set<std::string> labelSet(const RunnerEntry& entry) {
   std::set<std::string> labels;
-  for (auto label : entry.labels) {
-    std::transform(label.begin(), label.end(), label.begin(), [](char c) {
-      return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    });
-    labels.insert(std::move(label));
+  for (const auto& label : entry.labels) {
+    labels.insert(toLower(label));
   }
   return labels;
 }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <algorithm>
 #include <array>
-#include <cctype>
 
 #include "config/detail/schema.hpp"
 #include "config/detail/sections.hpp"
+#include "config/detail/text.hpp"
 #include "config/detail/value_readers.hpp"
 
 namespace lxdrunner::config::detail {
@@ -20,9 +20,7 @@ std::optional<std::string> readLevel(const Field& field, DiagnosticSink& sink) {
   if (!level) {
     return std::nullopt;
   }
-  std::transform(level->begin(), level->end(), level->begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
+  *level = toLower(*level);
   if (*level == "info") {
     *level = "information";
   }

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <algorithm>
-#include <cctype>
+#include <array>
 #include <set>
+#include <string_view>
 
 #include "config/detail/names.hpp"
 #include "config/detail/runner_entry.hpp"
 #include "config/detail/schema.hpp"
+#include "config/detail/text.hpp"
 #include "config/detail/value_readers.hpp"
 #include "config/detail/yaml_json.hpp"
 
@@ -15,13 +16,6 @@ namespace {
 
 constexpr std::array<std::string_view, 6> kRequiredKeys{"name", "labels",    "image",
                                                         "type", "runner_os", "runner_arch"};
-
-std::string lowercase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
-  return text;
-}
 
 std::optional<std::string> readNonEmptyString(const Field& field, DiagnosticSink& sink) {
   auto text = readString(field, sink);
@@ -44,13 +38,16 @@ void readLabels(const Field& field, ParsedEntry& parsed, DiagnosticSink& sink) {
   }
   std::set<std::string> seen;
   for (const auto& label : *labels) {
-    if (seen.insert(lowercase(label)).second) {
+    if (seen.insert(toLower(label)).second) {
       parsed.entry.labels.push_back(label);
     } else {
       sink.warning(positionOf(field), field.path, "label '" + label + "' is listed twice");
     }
   }
-  parsed.labels = field;
+  // With an element left out, the set is not what was meant: comparing it would mislead.
+  if (labels->size() == field.value.size()) {
+    parsed.labels = field;
+  }
 }
 
 // "[remote:]alias", as `lxc launch` takes it.

@@ -1,25 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/detail/value_readers.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <charconv>
 
 #include "config/detail/key_path.hpp"
 #include "config/detail/mapping_view.hpp"
+#include "config/detail/text.hpp"
 
 namespace lxdrunner::config::detail {
 
 namespace {
 
 constexpr std::size_t kLongestValueShown = 60;
-
-std::string lowercase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
-  return text;
-}
 
 std::optional<std::int64_t> parseInteger(const std::string& text) {
   std::int64_t value = 0;
@@ -93,7 +85,7 @@ std::optional<bool> readBool(const Field& field, DiagnosticSink& sink) {
     return std::nullopt;
   }
   if (field.value.IsScalar()) {
-    const std::string word = lowercase(field.value.Scalar());
+    const std::string word = toLower(field.value.Scalar());
     if (word == "true" || word == "yes" || word == "on") {
       return true;
     }

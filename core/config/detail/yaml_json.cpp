@@ -19,6 +19,7 @@
 
 #include "config/detail/key_path.hpp"
 #include "config/detail/mapping_view.hpp"
+#include "config/detail/text.hpp"
 
 namespace lxdrunner::config::detail {
 
@@ -126,21 +127,17 @@ bool isReservedWord(const std::string& text) {
   // YAML 1.1 readers (PyYAML among them) also take these as booleans or null.
   static constexpr std::array<std::string_view, 11> kWords{
       "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~", ".inf"};
-  std::string lower = text;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
+  const std::string lower = toLower(text);
   return std::find(kWords.begin(), kWords.end(), lower) != kWords.end() || lower == ".nan" ||
          lower == "-.inf" || lower == "+.inf";
 }
 
+// Numbers in any notation a YAML reader might take as one: the core schema's, and the 0x / 0o
+// prefixes of YAML 1.2 and 1.1.
 bool looksNumeric(const std::string& text) {
-  const char first = text.front();
-  if (isDigit(first)) {
-    return true;
-  }
-  return (first == '+' || first == '-' || first == '.') && text.size() > 1 &&
-         (isDigit(text[1]) || text[1] == '.');
+  const bool prefixed = text.size() > 2 && text[0] == '0' &&
+                        (text[1] == 'x' || text[1] == 'o' || text[1] == 'X' || text[1] == 'O');
+  return prefixed || coreInteger(text).has_value() || coreFloat(text).has_value();
 }
 
 }  // namespace

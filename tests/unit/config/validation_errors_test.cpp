@@ -656,3 +656,30 @@ TEST_CASE("every problem is reported at once: three mistakes, three errors",
   CHECK(errors[2].key == "runnermap[1].devices");
   CHECK_FALSE(result.config.has_value());
 }
+
+TEST_CASE("a bad label is reported alone, without a follow-up label-set error",
+          "[config][validation]") {
+  const auto result = loadString(R"(pat: fake_github_pat
+hooksecret: fake_webhook_secret
+web_tls: false
+runnermap:
+  - name: Small
+    labels: [self-hosted, {gpu: 1}]
+    image: ubuntu/22.04
+    type: container
+    runner_os: linux
+    runner_arch: x64
+  - name: Big
+    labels: [self-hosted]
+    image: ubuntu/22.04
+    type: container
+    runner_os: linux
+    runner_arch: x64
+)",
+                                 "test.yml");
+  INFO(listing(result));
+  const auto errors = errorsOf(result);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].key == "runnermap[0].labels[1]");
+  CHECK(errors[0].message == "must be a non-empty string (got a mapping)");
+}
