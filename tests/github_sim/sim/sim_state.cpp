@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sim/sim_state.hpp"
+
+#include <algorithm>
+
+namespace lxdrunner::github_sim {
+
+bool Hook::wants(const std::string& event) const {
+  if (!active) return false;
+  return std::any_of(events.begin(), events.end(),
+                     [&](const std::string& e) { return e == "*" || e == event; });
+}
+
+std::int64_t SimState::takeJobId() {
+  ++jobsCreated;
+  return (jobsCreated % 2 == 0) ? nextLargeJobId++ : nextSmallJobId++;
+}
+
+std::int64_t SimState::accountId(const std::string& login) {
+  auto [it, inserted] = accountIds.emplace(toLower(login), nextAccountId);
+  if (inserted) ++nextAccountId;
+  return it->second;
+}
+
+std::int64_t SimState::repositoryId(const std::string& fullName) {
+  auto [it, inserted] = repositoryIds.emplace(toLower(fullName), nextRepositoryId);
+  if (inserted) ++nextRepositoryId;
+  return it->second;
+}
+
+std::int64_t SimState::labelId(const std::string& label) {
+  auto [it, inserted] = labelIds.emplace(toLower(label), nextLabelId);
+  if (inserted) ++nextLabelId;
+  return it->second;
+}
+
+Runner* SimState::findRunner(std::int64_t id) {
+  auto it = runners.find(id);
+  return it == runners.end() ? nullptr : &it->second;
+}
+
+Runner* SimState::findRunnerByName(const std::string& scopeKey, const std::string& name) {
+  for (auto& [id, runner] : runners) {
+    if (runner.scope.key() == scopeKey && equalsIgnoreCase(runner.name, name)) return &runner;
+  }
+  return nullptr;
+}
+
+const IssuedToken* SimState::liveToken(const std::string& token, const std::string& kind,
+                                       std::int64_t now) const {
+  auto it = tokens.find(token);
+  if (it == tokens.end() || it->second.kind != kind || it->second.expiresAt <= now) {
+    return nullptr;
+  }
+  return &it->second;
+}
+
+void SimState::clearActivity() {
+  runners.clear();
+  jobs.clear();
+  runs.clear();
+  deliveries.clear();
+  tokens.clear();
+  requestCounts.clear();
+  apiVersions.clear();
+  acceptHeaders.clear();
+  for (auto& [id, hook] : hooks) {
+    hook.lastResponseCode = 0;
+    hook.lastResponseStatus = "unused";
+    hook.lastResponseMessage.clear();
+  }
+}
+
+}  // namespace lxdrunner::github_sim
