@@ -24,7 +24,11 @@ function(lxdrunner_add_plugin name)
     C_VISIBILITY_PRESET hidden
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
-  target_link_options(${name} PRIVATE "LINKER:-z,defs")
+  # clang leaves the sanitizer runtimes out of shared objects (gcc links them in), so with
+  # clang + -fsanitize the check would fail on __asan_*/__ubsan_* symbols the daemon provides.
+  if(NOT (CMAKE_CXX_COMPILER_ID STREQUAL "Clang" AND CMAKE_CXX_FLAGS MATCHES "-fsanitize"))
+    target_link_options(${name} PRIVATE "LINKER:-z,defs")
+  endif()
   if(P_OUTPUT_DIRECTORY)
     set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${P_OUTPUT_DIRECTORY}")
   endif()
