@@ -41,4 +41,11 @@ for c in 1 16 64; do
     "http://127.0.0.1:$port/hooks/lxdrunner" | grep '^BENCH')
   echo "connections=$c $out rss_kib=$(rss)"
 done
+# Memory must stay flat under sustained load: three more rounds at 64 connections.
+for round in 1 2 3; do
+  BENCH_BODY="$work/body.json" BENCH_SIGNATURE="$signature" \
+    wrk -t2 -c64 -d"${duration}s" -s "$src/tests/bench/webhook_post.lua" \
+    "http://127.0.0.1:$port/hooks/lxdrunner" >/dev/null
+  echo "sustained round $round at 64 connections: rss_kib=$(rss)"
+done
 kill -0 "$pid" || { echo "daemon died"; cat "$work/log"; exit 1; }
