@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "lxd_backend.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <algorithm>
+#include <cctype>
+#include <thread>
+
+#include "instance_tags.hpp"
+#include "lxdrunner/lxd/error.hpp"
+#include "lxdrunner/lxd/json.hpp"
+#include "lxdrunner/lxd/names.hpp"
+
+namespace lxdrunner::backends {
+
+namespace {
+
+namespace json = lxd::json;
+using lxd::Deadline;
+using lxd::LxdError;
+
+Deadline bounded(int64_t deadline_ms, std::chrono::seconds cap) {
+  return Deadline::at(deadline_ms).earliest(Deadline::in(cap));
+}
+
+bool looksLikeFingerprint(const std::string& text) {
+  return text.size() >= 12 && text.size() <= 64 &&
+         std::all_of(text.begin(), text.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// `Requested profile "x" doesn't exist` → x.
+std::string quoted(const std::string& text) {
+  auto open = text.find('"');
+  auto close = open == std::string::npos ? open : text.find('"', open + 1);
+  return close == std::string::npos ? std::string() : text.substr(open + 1, close - open - 1);
+}
+
+std::string lowerCase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+lxd::BodySink appendTo(std::string& target) {
+  return [&target](const char* data, size_t size) { target.append(data, size); };
+}
+
+bool taggedFor(const lxd::InstanceInfo& info, const std::string& manager, uint64_t job_id) {
+  auto get = [&](const char* key) {
+    auto it = info.config.find(key);
+    return it == info.config.end() ? std::string() : it->second;
+  };
+  return get(tags::kManager) == manager && get(tags::kJob) == std::to_string(job_id);
+}
+
+}  // namespace
+
+LxdBackend::LxdBackend(sdk::Host host, std::string config_json, InstanceKind kind)
+    : sdk::Backend(std::move(host), std::move(config_json)),
+      settings_(parseSettings(configJson())),
+      kind_(kind) {
+  for (const auto& [name, remote] : settings_.remotes) {
+    if (remote.launchable()) clients_[name] = std::make_unique<lxd::LxdClient>(remote.connection);
+  }
+}
+
+const char* LxdBackend::typeName() const {
+  return kind_ == InstanceKind::VirtualMachine ? "virtual-machine" : "container";
+}
+
+lxd::LxdClient& LxdBackend::client(const std::string& remote) {
+  const std::string name = remote.empty() ? "main" : remote;
+  auto it = clients_.find(name);
+  if (it != clients_.end()) return *it->second;
+  const RemoteSettings* configured = settings_.remote(name);
+  if (configured != nullptr) {
+    throw sdk::Error(LXDR_ERR_INVALID_ARGUMENT,
+                     "remote '" + name +
+                         "' is an image server (protocol simplestreams): instances run only "
+                         "on remotes with protocol lxd");
+  }
+  throw sdk::Error(LXDR_ERR_INVALID_ARGUMENT,
+                   "remote '" + name + "' is not configured: add it under remotes");
+}
+
+std::string LxdBackend::launch(const sdk::LaunchRequest& request) {
+  const Deadline deadline = bounded(request.deadline_ms, settings_.launch_timeout);
+  if (std::string problem = lxd::instanceNameProblem(request.instance_name); !problem.empty()) {
+    throw sdk::Error(LXDR_ERR_INVALID_ARGUMENT, "instance name '" + request.instance_name +
+                                                    "' is not a legal LXD name: " + problem);
+  }
+  const LaunchEntry entry = parseLaunchEntry(request.entry_json);
+  for (const auto& remote : entry.remotes) client(remote);  // each must be launchable
+
+  const std::vector<std::string> order = picker_.order(
+      entry.name, entry.remotes, [&](const std::string& r) { return freeSlots(r, deadline); });
+  for (size_t i = 0; i < order.size(); ++i) {
+    try {
+      const int64_t started = host().nowMs();
+      launchOn(order[i], request, entry, deadline);
+      host().info("launched " + std::string(typeName()) + " " + request.instance_name +
+                  " on remote '" + order[i] + "' in " + std::to_string(host().nowMs() - started) +
+                  " ms");
+      return order[i];
+    } catch (const lxd::ConnectError& e) {
+      // Nothing was created there: another remote of the entry may take the launch.
+      if (i + 1 == order.size()) throw;
+      host().warning(std::string(e.what()) + "; trying remote '" + order[i + 1] + "'");
+    }
+  }
+  throw sdk::Error(LXDR_ERR_INTERNAL, "runnermap entry '" + entry.name + "' has no remote");
+}
+
+std::optional<long> LxdBackend::freeSlots(const std::string& remote, Deadline deadline) {
+  const RemoteSettings* settings = settings_.remote(remote);
+  if (settings == nullptr || settings->max_instances == 0) return std::nullopt;
+  long in_flight = 0;
+  {
+    std::lock_guard<std::mutex> lock(launching_mu_);
+    in_flight = launching_[remote];
+  }
+  try {
+    // All of our instances count, containers and VMs alike: they share the host.
+    auto ours = client(remote).listInstances({{tags::kManager, settings_.manager}}, deadline);
+    return settings->max_instances - static_cast<long>(ours.size()) - in_flight;
+  } catch (const LxdError& e) {
+    host().warning("cannot count instances on remote '" + remote + "': " + e.what());
+    return 0;
+  }
+}
+
+lxd::ImageSource LxdBackend::imageSource(const LaunchEntry& entry, const std::string& remote,
+                                         Deadline deadline) {
+  lxd::ImageSource source;
+  if (entry.image_remote.empty() || entry.image_remote == remote) {
+    source.alias = entry.image_alias;
+    // `lxc launch` accepts a fingerprint where an alias goes; so do we, alias first.
+    if (looksLikeFingerprint(entry.image_alias) &&
+        !client(remote).imageAlias(entry.image_alias, deadline)) {
+      source.alias.clear();
+      source.fingerprint = entry.image_alias;
+    }
+    return source;
+  }
+  const RemoteSettings* server = settings_.remote(entry.image_remote);
+  if (server == nullptr) {
+    throw sdk::Error(LXDR_ERR_INVALID_ARGUMENT,
+                     "image '" + entry.image + "' of runnermap entry '" + entry.name +
+                         "' names remote '" + entry.image_remote +
+                         "', which is not configured: add remotes." + entry.image_remote +
+                         " or fix runnermap[].image");
+  }
+  if (server->connection.isUnixSocket()) {
+    throw sdk::Error(LXDR_ERR_INVALID_ARGUMENT,
+                     "image remote '" + entry.image_remote +
+                         "' is a local socket, but LXD copies images only from an https:// "
+                         "server: import the image on remote '" +
+                         remote + "' instead");
+  }
+  source.alias = entry.image_alias;
+  source.server = server->connection.addr;
+  source.protocol = server->connection.protocol;
+  return source;
+}
+
+lxd::InstanceSpec LxdBackend::instanceSpec(const sdk::LaunchRequest& request,
+                                           const LaunchEntry& entry, const std::string& remote) {
+  (void)remote;
+  lxd::InstanceSpec spec;
+  spec.name = request.instance_name;
+  spec.type = typeName();
+  spec.profiles = entry.profiles;
+  spec.config = entry.config;
+  for (const auto& [key, value] : tags::forLaunch(settings_.manager, entry.name, request.job_id)) {
+    spec.config[key] = value;  // ours win over an entry that sets the same keys
+  }
+  spec.devices = entry.devices;
+  spec.ephemeral = entry.ephemeral;
+  spec.target = entry.target;
+  return spec;
+}
+
+void LxdBackend::launchOn(const std::string& remote, const sdk::LaunchRequest& request,
+                          const LaunchEntry& entry, Deadline deadline) {
+  struct InFlight {
+    LxdBackend& self;
+    std::string remote;
+    InFlight(LxdBackend& s, std::string r) : self(s), remote(std::move(r)) {
+      std::lock_guard<std::mutex> lock(self.launching_mu_);
+      ++self.launching_[remote];
+    }
+    ~InFlight() {
+      std::lock_guard<std::mutex> lock(self.launching_mu_);
+      --self.launching_[remote];
+    }
+  } in_flight(*this, remote);
+
+  lxd::LxdClient& c = client(remote);
+  const std::string& name = request.instance_name;
+  lxd::InstanceSpec spec = instanceSpec(request, entry, remote);
+  spec.image = imageSource(entry, remote, deadline);
+  spec.start = true;
+
+  try {
+    try {
+      c.createInstance(spec, deadline);
+    } catch (const LxdError& e) {
+      if (!e.outcomeUnknown()) throw;
+      // LXD went away mid-request (a restart): look at what really happened.
+      std::optional<lxd::InstanceInfo> info = c.instance(name, deadline);
+      if (!info || !taggedFor(*info, settings_.manager, request.job_id)) throw;
+      host().warning("LXD on remote '" + remote + "' was interrupted while creating " + name +
+                     "; it exists, so the launch goes on");
+      c.startInstance(name, deadline);
+    }
+    host().checkpoint(deadline.atMs(), "launch " + name);
+    const Deadline ready = deadline.earliest(Deadline::in(kind_ == InstanceKind::VirtualMachine
+                                                              ? settings_.vm_agent_timeout
+                                                              : settings_.ready_timeout));
+    waitUntilReady(c, name, kind_, ready, host());
+  } catch (const LxdError& e) {
+    // A name conflict is someone else's instance: never clean that up.
+    if (e.status() != LXDR_ERR_ALREADY_EXISTS) removeIfOurs(c, name, request.job_id);
+    explainCreateFailure(e, entry, remote, name);
+  } catch (const sdk::Error&) {
+    removeIfOurs(c, name, request.job_id);  // not ready in time, cancelled, ...
+    throw;
+  }
+}
+
+void LxdBackend::removeIfOurs(lxd::LxdClient& c, const std::string& name, uint64_t job_id) {
+  try {
+    std::optional<lxd::InstanceInfo> info =
+        c.instance(name, Deadline::in(std::chrono::seconds(10)));
+    if (info && taggedFor(*info, settings_.manager, job_id)) {
+      destroyOn(c, name, Deadline::in(settings_.destroy_timeout));
+    }
+  } catch (const std::exception& cleanup) {
+    host().warning("could not remove half-launched " + name + ": " + cleanup.what());
+  }
+}
+
+void LxdBackend::explainCreateFailure(const LxdError& e, const LaunchEntry& entry,
+                                      const std::string& remote, const std::string& name) {
+  const std::string& lxd_message = e.lxdMessage();
+  const std::string where = " on remote '" + remote + "'";
+  if (e.status() == LXDR_ERR_ALREADY_EXISTS) {
+    throw LxdError(LXDR_ERR_ALREADY_EXISTS,
+                   "instance '" + name + "' already exists" + where +
+                       ": the name is taken (delete that instance or change prefix)");
+  }
+  if (e.status() == LXDR_ERR_NOT_FOUND && lxd_message.find("rofile") != std::string::npos) {
+    throw LxdError(LXDR_ERR_NOT_FOUND, "profile '" + quoted(lxd_message) + "' not found" + where +
+                                           ": create it or fix runnermap[].profiles");
+  }
+  if (e.status() == LXDR_ERR_NOT_FOUND && lxd_message.find("mage") != std::string::npos) {
+    if (entry.image_remote.empty() || entry.image_remote == remote) {
+      throw LxdError(LXDR_ERR_NOT_FOUND, "image alias '" + entry.image_alias + "' not found" +
+                                             where + ": import it or fix runnermap[].image");
+    }
+    throw LxdError(LXDR_ERR_NOT_FOUND, "image '" + entry.image_alias +
+                                           "' not found on image server '" + entry.image_remote +
+                                           "': fix runnermap[].image");
+  }
+  throw e;
+}
+
+void LxdBackend::destroy(const sdk::InstanceRef& instance, int64_t deadline_ms) {
+  destroyOn(client(instance.remote), instance.name,
+            bounded(deadline_ms, settings_.destroy_timeout));
+}
+
+void LxdBackend::destroyOn(lxd::LxdClient& c, const std::string& name, Deadline deadline) {
+  std::chrono::milliseconds pause(50);
+  for (;;) {
+    try {
+      // Forced: the runner is finished or abandoned, and nothing inside is worth a clean
+      // shutdown. An ephemeral instance is deleted by LXD right here.
+      c.stopInstance(name, true, -1, deadline);
+      c.deleteInstance(name, deadline);
+      return;
+    } catch (const LxdError& e) {
+      if (e.status() == LXDR_ERR_NOT_FOUND) return;  // gone, as wanted
+      // Busy with another operation (an ephemeral delete, a stop from inside), or LXD
+      // restarting: look again shortly, within the deadline.
+      const bool retry = e.status() == LXDR_ERR_TRANSIENT || e.outcomeUnknown() ||
+                         e.lxdMessage().find("running") != std::string::npos;
+      if (!retry || deadline.remaining(pause) < pause) throw;
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(1000));
+  }
+}
+
+std::string LxdBackend::listInstances(int64_t deadline_ms) {
+  const Deadline deadline = bounded(deadline_ms, settings_.list_timeout);
+  Poco::JSON::Array::Ptr out = new Poco::JSON::Array();
+  for (const auto& [remote, c] : clients_) {
+    std::vector<lxd::InstanceInfo> ours;
+    try {
+      ours = c->listInstances({{tags::kManager, settings_.manager}}, deadline);
+    } catch (const LxdError& e) {
+      // A partial list would make the daemon think instances vanished; fail instead.
+      throw LxdError(e.status() == LXDR_ERR_TIMEOUT ? LXDR_ERR_TIMEOUT : LXDR_ERR_TRANSIENT,
+                     "cannot list instances on remote '" + remote + "': " + e.what());
+    }
+    for (const auto& info : ours) {
+      if (info.type != typeName()) continue;  // the other backend reports those
+      auto tag = [&](const char* key) {
+        auto it = info.config.find(key);
+        return it == info.config.end() ? std::string() : it->second;
+      };
+      Poco::JSON::Object::Ptr item = new Poco::JSON::Object();
+      item->set("name", info.name);
+      item->set("remote", remote);
+      item->set("entry", tag(tags::kEntry));
+      uint64_t job_id = 0;
+      try {
+        job_id = std::stoull(tag(tags::kJob));
+      } catch (const std::exception&) {
+        job_id = 0;  // a hand-made instance with our manager tag but no job
+      }
+      item->set("job_id", static_cast<Poco::UInt64>(job_id));
+      std::string created = tag(tags::kCreated);
+      item->set("created", created.empty() ? info.created_at : created);
+      item->set("status", lowerCase(info.status));
+      out->add(item);
+    }
+  }
+  return json::stringify(out);
+}
+
+sdk::ExecResult LxdBackend::exec(const sdk::InstanceRef& instance,
+                                 const sdk::ExecRequest& request) {
+  lxd::ExecSpec spec;
+  spec.command = request.argv;
+  for (const auto& entry : request.env) {
+    auto eq = entry.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw sdk::Error(LXDR_ERR_INVALID_ARGUMENT,
+                       "exec: environment entry '" + entry + "' is not NAME=value");
+    }
+    spec.environment[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  // uid 0 is LXD's default; asking for it explicitly would needlessly require an extension.
+  if (request.uid != 0) spec.uid = request.uid;
+  spec.cwd = request.cwd;
+  spec.stdin_data = request.stdin_data;
+  sdk::ExecResult result;
+  result.exit_code = client(instance.remote)
+                         .exec(instance.name, spec, Deadline::at(request.deadline_ms),
+                               appendTo(result.out), appendTo(result.err));
+  return result;
+}
+
+void LxdBackend::pushFile(const sdk::InstanceRef& instance, sdk::FilePush& file) {
+  lxd::FileSpec spec;
+  spec.path = file.path;
+  spec.uid = file.uid;
+  spec.gid = file.gid;
+  spec.mode = file.mode;
+  spec.content = [&file](char* buffer, size_t capacity) { return file.read(buffer, capacity); };
+  client(instance.remote).pushFile(instance.name, spec, Deadline::at(file.deadline_ms));
+}
+
+std::string LxdBackend::pullFile(const sdk::InstanceRef& instance, const std::string& path,
+                                 int64_t deadline_ms) {
+  std::string content;
+  client(instance.remote)
+      .pullFile(instance.name, path, appendTo(content), Deadline::at(deadline_ms));
+  return content;
+}
+
+void LxdBackend::attachDevice(const sdk::InstanceRef& instance, const std::string& device_name,
+                              const std::string& device_json, int64_t deadline_ms) {
+  Poco::JSON::Object::Ptr device = json::parseObject(device_json, "device '" + device_name + "'");
+  client(instance.remote)
+      .addDevice(instance.name, device_name, json::stringMap(device), Deadline::at(deadline_ms));
+}
+
+}  // namespace lxdrunner::backends

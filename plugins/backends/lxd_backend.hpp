@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+// What lxd-container and lxd-vm share: everything but the instance type and how readiness
+// is recognised.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "launch_entry.hpp"
+#include "lxdrunner/lxd/client.hpp"
+#include "lxdrunner/sdk.hpp"
+#include "readiness.hpp"
+#include "remote_picker.hpp"
+#include "settings.hpp"
+
+namespace lxdrunner::backends {
+
+class LxdBackend : public sdk::Backend {
+ public:
+  LxdBackend(sdk::Host host, std::string config_json, InstanceKind kind);
+
+  std::string launch(const sdk::LaunchRequest& request) override;
+  void destroy(const sdk::InstanceRef& instance, int64_t deadline_ms) override;
+  std::string listInstances(int64_t deadline_ms) override;
+  sdk::ExecResult exec(const sdk::InstanceRef& instance, const sdk::ExecRequest& request) override;
+  void pushFile(const sdk::InstanceRef& instance, sdk::FilePush& file) override;
+  std::string pullFile(const sdk::InstanceRef& instance, const std::string& path,
+                       int64_t deadline_ms) override;
+  void attachDevice(const sdk::InstanceRef& instance, const std::string& device_name,
+                    const std::string& device_json, int64_t deadline_ms) override;
+
+  const BackendSettings& settings() const { return settings_; }
+
+ private:
+  lxd::LxdClient& client(const std::string& remote);
+  lxd::InstanceSpec instanceSpec(const sdk::LaunchRequest& request, const LaunchEntry& entry,
+                                 const std::string& remote);
+  lxd::ImageSource imageSource(const LaunchEntry& entry, const std::string& remote,
+                               lxd::Deadline deadline);
+  std::optional<long> freeSlots(const std::string& remote, lxd::Deadline deadline);
+  void launchOn(const std::string& remote, const sdk::LaunchRequest& request,
+                const LaunchEntry& entry, lxd::Deadline deadline);
+  void destroyOn(lxd::LxdClient& client, const std::string& name, lxd::Deadline deadline);
+  // Deletes a half-launched instance, but only if it carries this launch's tags.
+  void removeIfOurs(lxd::LxdClient& client, const std::string& name, uint64_t job_id);
+  [[noreturn]] void explainCreateFailure(const lxd::LxdError& e, const LaunchEntry& entry,
+                                         const std::string& remote, const std::string& name);
+  const char* typeName() const;
+
+  BackendSettings settings_;
+  InstanceKind kind_;
+  RemotePicker picker_;
+  std::map<std::string, std::unique_ptr<lxd::LxdClient>> clients_;  // fixed after construction
+  std::mutex launching_mu_;
+  std::map<std::string, long> launching_;  // launches in flight per remote
+};
+
+}  // namespace lxdrunner::backends
