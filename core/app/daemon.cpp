@@ -13,23 +13,7 @@
 #include "lxdrunner/sdk/strings.hpp"
 
 namespace lxdrunner::app {
-namespace {
-
-const char* actionName(lxdr_job_action action) {
-  switch (action) {
-    case LXDR_JOB_QUEUED:
-      return "queued";
-    case LXDR_JOB_WAITING:
-      return "waiting";
-    case LXDR_JOB_IN_PROGRESS:
-      return "in_progress";
-    case LXDR_JOB_COMPLETED:
-      return "completed";
-  }
-  return "unknown";
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Daemon::Daemon(const config::Config& config, plugin_host::PluginHost& plugins)
     : config_(config), plugins_(plugins), matcher_(config.runnermap) {}
@@ -268,7 +252,7 @@ void Daemon::consume() {
     std::string labels;
     for (const auto& l : e.labels) labels += (labels.empty() ? "" : ",") + l;
     log.information("job %s %s in %s labels [%s] (from %s)", std::to_string(e.job_id),
-                    std::string(actionName(e.action)), e.repository, labels, event->source);
+                    std::string(sdk::jobActionName(e.action)), e.repository, labels, event->source);
   }
 }
 

@@ -391,18 +391,20 @@ JitConfig GithubClient::generateJitConfig(const std::string& scope, const std::s
   return jit;
 }
 
-std::string GithubClient::registrationToken(const std::string& scope, RequestOptions options) {
-  Response r = call("POST", "/" + scope + "/actions/runners/registration-token", {}, options);
-  std::string token = str(parseObject(r.body, "registration-token"), "token");
+std::string GithubClient::runnerToken(const std::string& scope, const std::string& kind,
+                                      RequestOptions options) {
+  Response r = call("POST", "/" + scope + "/actions/runners/" + kind, {}, options);
+  std::string token = str(parseObject(r.body, kind), "token");
   if (settings_.on_secret) settings_.on_secret(token);
   return token;
 }
 
+std::string GithubClient::registrationToken(const std::string& scope, RequestOptions options) {
+  return runnerToken(scope, "registration-token", options);
+}
+
 std::string GithubClient::removeToken(const std::string& scope, RequestOptions options) {
-  Response r = call("POST", "/" + scope + "/actions/runners/remove-token", {}, options);
-  std::string token = str(parseObject(r.body, "remove-token"), "token");
-  if (settings_.on_secret) settings_.on_secret(token);
-  return token;
+  return runnerToken(scope, "remove-token", options);
 }
 
 std::vector<RunnerInfo> GithubClient::listRunners(const std::string& scope,

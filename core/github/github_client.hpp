@@ -156,6 +156,9 @@ class GithubClient {
   std::string authorization(uint64_t installation_id,
                             std::chrono::steady_clock::time_point deadline);
   void forgetToken(uint64_t installation_id);
+  // POST /{scope}/actions/runners/{kind} → its `token` (registration-token, remove-token).
+  std::string runnerToken(const std::string& scope, const std::string& kind,
+                          RequestOptions options);
   void waitUntil(std::chrono::steady_clock::time_point until,
                  std::chrono::steady_clock::time_point deadline, const std::string& what);
   std::chrono::steady_clock::time_point deadlineOf(const RequestOptions& options) const;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lxdrunner/plugin_abi.h"
@@ -27,6 +28,21 @@ T readVersioned(const T* in) noexcept {
   for (size_t i = 0; i < n; ++i) dst[i] = src[i];
   out.struct_size = static_cast<uint32_t>(sizeof(T));
   return out;
+}
+
+// The webhook's wire names of the job actions; "" for values this SDK does not know.
+inline std::string_view jobActionName(lxdr_job_action action) noexcept {
+  switch (action) {
+    case LXDR_JOB_QUEUED:
+      return "queued";
+    case LXDR_JOB_WAITING:
+      return "waiting";
+    case LXDR_JOB_IN_PROGRESS:
+      return "in_progress";
+    case LXDR_JOB_COMPLETED:
+      return "completed";
+  }
+  return {};
 }
 
 struct InstanceRef {

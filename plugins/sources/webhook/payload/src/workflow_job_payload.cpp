@@ -14,17 +14,7 @@ bool operator==(const WorkflowJobPayload& a, const WorkflowJobPayload& b) {
 }
 
 std::string_view actionName(lxdr_job_action action) noexcept {
-  switch (action) {
-    case LXDR_JOB_QUEUED:
-      return "queued";
-    case LXDR_JOB_WAITING:
-      return "waiting";
-    case LXDR_JOB_IN_PROGRESS:
-      return "in_progress";
-    case LXDR_JOB_COMPLETED:
-      return "completed";
-  }
-  return {};
+  return sdk::jobActionName(action);
 }
 
 std::optional<lxdr_job_action> actionFromName(std::string_view name) noexcept {
