@@ -11,6 +11,13 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/TemporaryFile.h>
+
+#include <cstdlib>
+
 #include "http/http_server.hpp"
 #include "lxdrunner/sdk/strings.hpp"
 #include "lxdrunner/sdk/types.hpp"
@@ -171,4 +178,56 @@ TEST_CASE("listening errors name the address and what to do", "[http]") {
   HttpServer fourth(tls, routes);
   CHECK_THROWS_WITH(fourth.start(),
                     Catch::Contains("TLS certificate /nonexistent/cert.pem cannot be read"));
+}
+
+TEST_CASE("TLS from a configured certificate and key, verified by a client that trusts it",
+          "[http][tls]") {
+  Poco::TemporaryFile dir;
+  dir.createDirectories();
+  const std::string cert = dir.path() + "/cert.pem";
+  const std::string key = dir.path() + "/key.pem";
+  const std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+      "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
+      key + " -out " + cert + " >/dev/null 2>&1";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+
+  RouteTable routes;
+  Seen seen;
+  Route r;
+  r.path = "/hooks/test";
+  r.handler = &echoHandler;
+  r.handler_ctx = &seen;
+  REQUIRE(routes.add(r));
+  HttpServerSettings s;
+  s.host = "127.0.0.1";
+  s.port = 0;
+  s.tls = true;
+  s.tls_cert = cert;
+  s.tls_key = key;
+  HttpServer server(s, routes);
+  server.start();
+
+  Poco::Net::initializeSSL();
+  Poco::Net::Context::Ptr trusting = new Poco::Net::Context(
+      Poco::Net::Context::TLS_CLIENT_USE, "", "", cert, Poco::Net::Context::VERIFY_STRICT);
+  Poco::Net::HTTPSClientSession session("127.0.0.1", server.port(), trusting);
+  Poco::Net::HTTPRequest req("POST", "/hooks/test", Poco::Net::HTTPMessage::HTTP_1_1);
+  req.setContentLength(5);
+  session.sendRequest(req) << "hello";
+  Poco::Net::HTTPResponse resp;
+  std::ostringstream body;
+  Poco::StreamCopier::copyStream(session.receiveResponse(resp), body);
+  CHECK(resp.getStatus() == 202);
+  CHECK(body.str() == "got 5");
+
+  // A plain-HTTP client gets no answer from the TLS port.
+  Poco::Net::HTTPClientSession plain("127.0.0.1", server.port());
+  plain.setTimeout(Poco::Timespan(2, 0));
+  Poco::Net::HTTPRequest get("GET", "/hooks/test", Poco::Net::HTTPMessage::HTTP_1_1);
+  CHECK_THROWS(([&] {
+    plain.sendRequest(get);
+    Poco::Net::HTTPResponse ignored;
+    plain.receiveResponse(ignored);
+  }()));
 }
