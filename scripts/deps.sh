@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  g++ clang cmake ninja-build pkg-config wrk curl
+  g++ clang cmake ninja-build pkg-config wrk curl openssl
   libpoco-dev libboost-dev libboost-filesystem-dev catch2 libyaml-cpp-dev libssl-dev
 )
 [ "${1:-}" = "--with-lxd" ] && packages+=(lxd lxd-client busybox-static bash-static)
