@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "jobs/job_store.hpp"
+
+#include <Poco/Data/LOB.h>
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+
+#include <cstring>
+#include <stdexcept>
+
+#include "jobs/job_store_labels.hpp"
+#include "jobs/job_store_log.hpp"
+#include "jobs/schema.hpp"
+
+namespace lxdrunner::jobs {
+namespace {
+
+using Poco::Int64;
+using Poco::Data::BLOB;
+using Poco::Data::RecordSet;
+using Poco::Data::Session;
+using Poco::Data::Statement;
+using Poco::Data::Keywords::bind;
+using Poco::Data::Keywords::into;
+using Poco::Data::Keywords::now;
+
+// SQLite integers are signed 64-bit. GitHub ids are uint64: store the same 64 bits, so ids
+// at or above 2^63 come back exactly (they read as negative in the sqlite3 shell).
+Int64 toDb(uint64_t v) {
+  Int64 r = 0;
+  std::memcpy(&r, &v, sizeof r);
+  return r;
+}
+uint64_t fromDb(Int64 v) {
+  uint64_t r = 0;
+  std::memcpy(&r, &v, sizeof r);
+  return r;
+}
+
+const char* const kColumns =
+    "job_id, seq, state, entry, instance, remote, backend, repository, labels, run_id,"
+    " run_attempt, delivery_id, source, queued_at, launching_at, provisioning_at, running_at,"
+    " finished_at, attempts, last_error";
+const char* const kActiveStates = "('launching', 'provisioning', 'running')";
+const char* const kFinishedStates = "('completed', 'failed', 'cancelled')";
+
+std::vector<JobRecord> readRecords(Statement& st) {
+  st.execute();
+  RecordSet rs(st);
+  std::vector<JobRecord> out;
+  out.reserve(rs.rowCount());
+  for (size_t row = 0; row < rs.rowCount(); ++row) {
+    auto i64 = [&](size_t col) { return rs.value(col, row).convert<Int64>(); };
+    auto str = [&](size_t col) { return rs.value(col, row).convert<std::string>(); };
+    JobRecord r;
+    r.job_id = fromDb(i64(0));
+    r.seq = i64(1);
+    auto state = jobStateFromString(str(2));
+    if (!state) throw std::runtime_error("jobs.sqlite: unknown job state '" + str(2) + "'");
+    r.state = *state;
+    r.entry = str(3);
+    r.instance = str(4);
+    r.remote = str(5);
+    r.backend = str(6);
+    r.repository = str(7);
+    r.labels = labelsFromJson(str(8));
+    r.run_id = fromDb(i64(9));
+    r.run_attempt = static_cast<uint32_t>(i64(10));
+    r.delivery_id = str(11);
+    r.source = str(12);
+    r.queued_at = i64(13);
+    r.launching_at = i64(14);
+    r.provisioning_at = i64(15);
+    r.running_at = i64(16);
+    r.finished_at = i64(17);
+    r.attempts = static_cast<int>(i64(18));
+    r.last_error = str(19);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// Logs go through BLOB bindings: Poco's text bindings stop at the first NUL byte.
+std::string readLog(Session& session, uint64_t job_id) {
+  BLOB blob;
+  session << "SELECT COALESCE((SELECT text FROM job_logs WHERE job_id = ?), x'')",
+      bind(toDb(job_id)), into(blob), now;
+  if (blob.size() == 0) return {};
+  return std::string(reinterpret_cast<const char*>(blob.rawContent()), blob.size());
+}
+
+// Rows changed by the last statement on this connection; read under the store's mutex.
+size_t changes(Session& session) {
+  Int64 n = 0;
+  session << "SELECT changes()", into(n), now;
+  return static_cast<size_t>(n);
+}
+
+// The column holding the time a job entered `state`; nullptr for a requeue, which keeps the
+// original queued_at so the job's age stays true.
+const char* timestampColumn(JobState state) {
+  switch (state) {
+    case JobState::Queued:
+      return nullptr;
+    case JobState::Launching:
+      return "launching_at";
+    case JobState::Provisioning:
+      return "provisioning_at";
+    case JobState::Running:
+      return "running_at";
+    case JobState::Completed:
+    case JobState::Failed:
+    case JobState::Cancelled:
+      return "finished_at";
+  }
+  return nullptr;
+}
+
+// BEGIN IMMEDIATE takes the write lock up front: a read-then-write transaction cannot then
+// fail half-way with SQLITE_BUSY because another connection wrote in between.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(Session& session) : session_(session) {
+    session_ << "BEGIN IMMEDIATE", now;
+  }
+  ~WriteTransaction() {
+    if (done_) return;
+    try {
+      session_ << "ROLLBACK", now;
+    } catch (...) {
+      // Nothing more to do in a destructor; SQLite rolls back an open transaction on close.
+    }
+  }
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  void commit() {
+    session_ << "COMMIT", now;
+    done_ = true;
+  }
+
+ private:
+  Session& session_;
+  bool done_ = false;
+};
+
+Session openSession(const std::string& path) {
+  static std::once_flag registered;
+  std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+  return Session("SQLite", path);
+}
+
+}  // namespace
+
+struct JobStore::Impl {
+  Session session;
+  explicit Impl(const std::string& path) : session(openSession(path)) {}
+};
+
+JobStore::JobStore(const std::string& path) : impl_(std::make_unique<Impl>(path)) {
+  Session& s = impl_->session;
+  // Wait for a lock held by another connection (another process, or an admin's sqlite3 shell)
+  // instead of failing at once.
+  int timeout = 0;
+  s << "PRAGMA busy_timeout = 5000", into(timeout), now;
+  // WAL: a commit is one append to the -wal file; readers never block the writer.
+  std::string mode;
+  s << "PRAGMA journal_mode = WAL", into(mode), now;
+  if (mode != "wal") {
+    throw std::runtime_error(path + ": cannot use SQLite WAL mode (journal_mode is '" + mode +
+                             "')");
+  }
+  // NORMAL in WAL mode skips the fsync at each commit and syncs at checkpoints instead. A
+  // committed transaction is in the -wal file (the OS page cache) when COMMIT returns, so a
+  // crash of this process, kill -9 included, loses nothing: the kernel still writes the file
+  // and the next open replays the WAL. Only a power loss or kernel crash can drop the last
+  // few transactions, and even then the database stays consistent (never corrupt).
+  s << "PRAGMA synchronous = NORMAL", now;
+  migrateSchema(s);
+}
+
+JobStore::~JobStore() = default;
+
+bool JobStore::recordQueued(const sdk::JobEvent& event, const std::string& entry, int64_t now_ms,
+                            const std::string& source) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Session& s = impl_->session;
+  // ON CONFLICT DO NOTHING makes the dedupe atomic: no window between "is it there" and insert.
+  s << "INSERT INTO jobs (job_id, state, entry, repository, labels, run_id, run_attempt,"
+       " delivery_id, source, queued_at) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)"
+       " ON CONFLICT(job_id) DO NOTHING",
+      bind(toDb(event.job_id)), bind(entry), bind(event.repository),
+      bind(labelsToJson(event.labels)), bind(toDb(event.run_id)),
+      bind(static_cast<Int64>(event.run_attempt)), bind(event.delivery_id), bind(source),
+      bind(static_cast<Int64>(now_ms)), now;
+  return changes(s) == 1;
+}
+
+std::optional<JobRecord> JobStore::get(uint64_t job_id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Statement st(impl_->session);
+  st << "SELECT " << kColumns << " FROM jobs WHERE job_id = ?", bind(toDb(job_id));
+  auto rows = readRecords(st);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+bool JobStore::transition(uint64_t job_id, JobState from, JobState to, int64_t now_ms,
+                          const TransitionFields& fields) {
+  if (!isLegalTransition(from, to)) return false;
+  std::lock_guard<std::mutex> lock(mutex_);
+  Session& s = impl_->session;
+  std::string sql = "UPDATE jobs SET state = ?";
+  if (const char* column = timestampColumn(to)) sql += std::string(", ") + column + " = ?";
+  sql +=
+      ", instance = CASE WHEN ? THEN ? ELSE instance END"
+      ", remote = CASE WHEN ? THEN ? ELSE remote END"
+      ", backend = CASE WHEN ? THEN ? ELSE backend END"
+      ", last_error = CASE WHEN ? THEN ? ELSE last_error END"
+      ", attempts = CASE WHEN ? THEN ? ELSE attempts END"
+      // The state in the WHERE clause is the compare-and-set: one statement, so atomic even
+      // against another connection.
+      " WHERE job_id = ? AND state = ?";
+  Statement st(s);
+  st << sql;
+  st.addBind(bind(std::string(toString(to))));
+  if (timestampColumn(to) != nullptr) st.addBind(bind(static_cast<Int64>(now_ms)));
+  auto optional = [&st](const std::optional<std::string>& v) {
+    st.addBind(bind(static_cast<int>(v.has_value())));
+    st.addBind(bind(v.value_or(std::string())));
+  };
+  optional(fields.instance);
+  optional(fields.remote);
+  optional(fields.backend);
+  optional(fields.error);
+  st.addBind(bind(static_cast<int>(fields.attempts.has_value())));
+  st.addBind(bind(static_cast<Int64>(fields.attempts.value_or(0))));
+  st.addBind(bind(toDb(job_id)));
+  st.addBind(bind(std::string(toString(from))));
+  st.execute();
+  return changes(s) == 1;
+}
+
+std::vector<JobRecord> JobStore::byState(JobState state) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Statement st(impl_->session);
+  st << "SELECT " << kColumns << " FROM jobs WHERE state = ? ORDER BY seq",
+      bind(std::string(toString(state)));
+  return readRecords(st);
+}
+
+std::vector<JobRecord> JobStore::nextQueued(const std::string& entry, size_t limit) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Statement st(impl_->session);
+  st << "SELECT " << kColumns
+     << " FROM jobs WHERE state = 'queued' AND entry = ? ORDER BY seq LIMIT ?",
+      bind(entry), bind(static_cast<Int64>(limit));
+  return readRecords(st);
+}
+
+size_t JobStore::countActive(const std::string& entry) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Int64 n = 0;
+  Statement st(impl_->session);
+  st << "SELECT COUNT(*) FROM jobs WHERE entry = ? AND state IN " << kActiveStates, bind(entry),
+      into(n);
+  st.execute();
+  return static_cast<size_t>(n);
+}
+
+size_t JobStore::countActiveAll() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Int64 n = 0;
+  Statement st(impl_->session);
+  st << "SELECT COUNT(*) FROM jobs WHERE state IN " << kActiveStates, into(n);
+  st.execute();
+  return static_cast<size_t>(n);
+}
+
+std::vector<JobRecord> JobStore::unfinished() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Statement st(impl_->session);
+  st << "SELECT " << kColumns << " FROM jobs WHERE state NOT IN " << kFinishedStates
+     << " ORDER BY seq";
+  return readRecords(st);
+}
+
+void JobStore::appendLog(uint64_t job_id, const std::string& text) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Session& s = impl_->session;
+  WriteTransaction tx(s);
+  Int64 known = 0;
+  s << "SELECT COUNT(*) FROM jobs WHERE job_id = ?", bind(toDb(job_id)), into(known), now;
+  if (known == 0) return;
+  const std::string tail = keepLogTail(readLog(s, job_id) + text, kLogCapBytes);
+  BLOB kept(reinterpret_cast<const unsigned char*>(tail.data()), tail.size());
+  s << "INSERT INTO job_logs (job_id, text) VALUES (?, ?)"
+       " ON CONFLICT(job_id) DO UPDATE SET text = excluded.text",
+      bind(toDb(job_id)), bind(kept), now;
+  tx.commit();
+}
+
+std::string JobStore::log(uint64_t job_id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return readLog(impl_->session, job_id);
+}
+
+size_t JobStore::pruneFinishedBefore(int64_t cutoff_ms) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Session& s = impl_->session;
+  const std::string where =
+      std::string(" WHERE state IN ") + kFinishedStates + " AND finished_at < ?";
+  WriteTransaction tx(s);
+  s << "DELETE FROM job_logs WHERE job_id IN (SELECT job_id FROM jobs" + where + ")",
+      bind(static_cast<Int64>(cutoff_ms)), now;
+  s << "DELETE FROM jobs" + where, bind(static_cast<Int64>(cutoff_ms)), now;
+  size_t n = changes(s);
+  tx.commit();
+  return n;
+}
+
+std::string JobStore::integrityCheck() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::string> rows;
+  impl_->session << "PRAGMA integrity_check", into(rows), now;
+  std::string out;
+  for (const auto& r : rows) out += (out.empty() ? "" : "\n") + r;
+  return out;
+}
+
+}  // namespace lxdrunner::jobs
