@@ -279,7 +279,7 @@ typedef struct lxdr_github_response {
   int64_t rate_limit_remaining; /* x-ratelimit-remaining; -1 when absent */
   int64_t rate_limit_reset;     /* x-ratelimit-reset, Unix seconds; -1 when absent */
   lxdr_sink body;               /* receives the response body (JSON text) */
-  lxdr_sink next_path;          /* receives the path+query of Link rel="next"; nothing on the last page */
+  lxdr_sink next_path;          /* path+query of Link rel="next"; nothing on the last page */
 } lxdr_github_response;
 
 /* What a provisioner needs to start a single-use runner. */
