@@ -166,13 +166,7 @@ lxdr_status githubRequest(void* host_ctx, const lxdr_github_request* request,
     std::string error;
     lxdr_status s = c.services->github_request(r, answer, error);
     if (s != LXDR_OK) return fail(s, error);
-    // Only the fields the plugin's struct has; the sinks are at fixed offsets in ABI 1.
-    response->status = answer.status;
-    response->rate_limit_limit = answer.rate_limit_limit;
-    response->rate_limit_remaining = answer.rate_limit_remaining;
-    response->rate_limit_reset = answer.rate_limit_reset;
-    write(&response->body, answer.body);
-    write(&response->next_path, answer.next_path);
+    sdk::fillGithubResponse(answer, response);
     return LXDR_OK;
   });
 }

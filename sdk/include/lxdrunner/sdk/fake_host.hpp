@@ -249,12 +249,7 @@ class FakeHost {
         if (!self(ctx).onGithub) return fail(LXDR_ERR_UNSUPPORTED, "FakeHost: onGithub is not set");
         lxdr_github_request c = readVersioned(in);
         GithubResponse answer = self(ctx).onGithub(copy(c.method), copy(c.path), copy(c.body));
-        out->status = answer.status;
-        out->rate_limit_limit = answer.rate_limit_limit;
-        out->rate_limit_remaining = answer.rate_limit_remaining;
-        out->rate_limit_reset = answer.rate_limit_reset;
-        write(&out->body, answer.body);
-        write(&out->next_path, answer.next_path);
+        fillGithubResponse(answer, out);
         return LXDR_OK;
       });
     };

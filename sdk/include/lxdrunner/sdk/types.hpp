@@ -237,6 +237,16 @@ struct GithubResponse {
   int64_t rate_limit_reset = -1;
 };
 
+// Fills a caller-owned lxdr_github_response (status, rate limits, both sinks).
+inline void fillGithubResponse(const GithubResponse& from, lxdr_github_response* to) {
+  to->status = from.status;
+  to->rate_limit_limit = from.rate_limit_limit;
+  to->rate_limit_remaining = from.rate_limit_remaining;
+  to->rate_limit_reset = from.rate_limit_reset;
+  write(&to->body, from.body);
+  write(&to->next_path, from.next_path);
+}
+
 struct RunnerRequest {
   std::string runner_name;
   std::vector<std::string> labels;
