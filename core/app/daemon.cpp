@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/daemon.hpp"
 
+#include <Poco/File.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
@@ -13,7 +14,21 @@
 #include "lxdrunner/sdk/strings.hpp"
 
 namespace lxdrunner::app {
-namespace {}  // namespace
+namespace {
+
+// Where people and config.sh see repositories: https://api.github.com -> https://github.com,
+// https://ghe.example/api/v3 -> https://ghe.example; anything else (the simulator) as is.
+std::string githubWebUrl(const std::string& api_url) {
+  if (api_url == "https://api.github.com") return "https://github.com";
+  const std::string suffix = "/api/v3";
+  if (api_url.size() > suffix.size() &&
+      api_url.compare(api_url.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    return api_url.substr(0, api_url.size() - suffix.size());
+  }
+  return api_url;
+}
+
+}  // namespace
 
 Daemon::Daemon(const config::Config& config, plugin_host::PluginHost& plugins)
     : config_(config), plugins_(plugins), matcher_(config.runnermap) {}
@@ -132,6 +147,9 @@ std::string Daemon::pluginConfig(const std::string& name, lxdr_plugin_kind kind,
       !config_.hooksecret.empty()) {
     settings->set("hooksecret", config_.hooksecret.reveal());
   }
+  if (kind == LXDR_KIND_PROVISIONER && !settings->has("github_url")) {
+    settings->set("github_url", githubWebUrl(config_.github_api_url));
+  }
   if (kind == LXDR_KIND_BACKEND) {
     if (!settings->has("manager")) settings->set("manager", config_.prefix);
     if (!settings->has("remotes")) {
@@ -170,18 +188,26 @@ std::vector<std::string> Daemon::start() {
     provisioners.insert(entry.provisioner);
   }
   std::string error;
+  std::map<std::string, plugin_host::PluginInstance*> backend_instances;
+  std::map<std::string, plugin_host::PluginInstance*> provisioner_instances;
   for (const auto& name : backends) {
-    if (plugins_.instantiate(name, LXDR_KIND_BACKEND,
-                             pluginConfig(name, LXDR_KIND_BACKEND, pluginSettings(name)),
-                             error) == nullptr) {
+    auto* instance =
+        plugins_.instantiate(name, LXDR_KIND_BACKEND,
+                             pluginConfig(name, LXDR_KIND_BACKEND, pluginSettings(name)), error);
+    if (instance == nullptr) {
       errors.push_back(error);
+    } else {
+      backend_instances[name] = instance;
     }
   }
   for (const auto& name : provisioners) {
-    if (plugins_.instantiate(name, LXDR_KIND_PROVISIONER,
-                             pluginConfig(name, LXDR_KIND_PROVISIONER, pluginSettings(name)),
-                             error) == nullptr) {
+    auto* instance = plugins_.instantiate(
+        name, LXDR_KIND_PROVISIONER,
+        pluginConfig(name, LXDR_KIND_PROVISIONER, pluginSettings(name)), error);
+    if (instance == nullptr) {
       errors.push_back(error);
+    } else {
+      provisioner_instances[name] = instance;
     }
   }
   for (const auto& source : config_.event_sources) {
@@ -196,6 +222,10 @@ std::vector<std::string> Daemon::start() {
     }
   }
   if (!errors.empty()) return errors;
+  if (auto failure =
+          startDispatch(std::move(backend_instances), std::move(provisioner_instances))) {
+    return {*failure};
+  }
 
   running_ = true;
   consumer_ = std::thread([this] { consume(); });
@@ -235,7 +265,10 @@ void Daemon::stop() {
   sources_.clear();
   running_ = false;
   inbox_.close();
+  // The consumer drains what the sources accepted, so no accepted event is lost.
   if (consumer_.joinable()) consumer_.join();
+  if (reconciler_) reconciler_->stop();
+  if (dispatcher_) dispatcher_->stop();
   plugins_.services().inbox = nullptr;
   plugins_.services().register_http_route = nullptr;
   plugins_.services().wants_labels = nullptr;
@@ -245,15 +278,48 @@ void Daemon::stop() {
 
 void Daemon::consume() {
   auto& log = Poco::Logger::get("daemon");
-  while (running_) {
+  for (;;) {
     auto event = inbox_.pop(std::chrono::milliseconds(200));
-    if (!event) continue;
+    if (!event) {
+      if (!running_) return;  // closed and drained
+      continue;
+    }
     const auto& e = event->event;
-    std::string labels;
-    for (const auto& l : e.labels) labels += (labels.empty() ? "" : ",") + l;
-    log.information("job %s %s in %s labels [%s] (from %s)", std::to_string(e.job_id),
-                    std::string(sdk::jobActionName(e.action)), e.repository, labels, event->source);
+    log.debug("job %s %s in %s (from %s)", std::to_string(e.job_id),
+              std::string(sdk::jobActionName(e.action)), e.repository, event->source);
+    try {
+      dispatcher_->handle(*event);
+    } catch (const std::exception& ex) {
+      // The store could not be written (disk full, permissions): the event is lost to this run,
+      // but GitHub still has the job; the poll source or the next start-up poll finds it again.
+      log.error("job %s: could not record the %s event: %s", std::to_string(e.job_id),
+                std::string(sdk::jobActionName(e.action)), std::string(ex.what()));
+    }
   }
+}
+
+std::optional<std::string> Daemon::startDispatch(
+    std::map<std::string, plugin_host::PluginInstance*> backends,
+    std::map<std::string, plugin_host::PluginInstance*> provisioners) {
+  const std::string path = config_.state_dir + "/jobs.sqlite";
+  try {
+    Poco::File(config_.state_dir).createDirectories();
+    store_ = std::make_unique<jobs::JobStore>(path);
+  } catch (const std::exception& e) {
+    return "job store " + path + ": " + e.what() +
+           " (check that state_dir exists and is writable by this user)";
+  }
+  executor_ = std::make_unique<PluginExecutor>(std::move(backends), std::move(provisioners));
+  if (github_) runner_directory_ = std::make_unique<GithubRunnerDirectory>(*github_);
+  dispatcher_ =
+      std::make_unique<dispatch::Dispatcher>(config_, *store_, *executor_, runner_directory_.get());
+  reconciler_ = std::make_unique<dispatch::Reconciler>(config_, *store_, *executor_,
+                                                       runner_directory_.get(), *dispatcher_);
+  reconciler_->recover();
+  dispatcher_->start();
+  reconciler_->start();
+  reconciler_->trigger();
+  return std::nullopt;
 }
 
 }  // namespace lxdrunner::app

@@ -4,17 +4,23 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "app/github_runner_directory.hpp"
+#include "app/plugin_executor.hpp"
 #include "config/config.hpp"
+#include "dispatch/dispatcher.hpp"
+#include "dispatch/reconciler.hpp"
 #include "events/inbox.hpp"
 #include "github/github_client.hpp"
 #include "http/http_server.hpp"
 #include "http/route_table.hpp"
+#include "jobs/job_store.hpp"
 #include "jobs/runner_matcher.hpp"
 #include "plugin_host/plugin_host.hpp"
 
@@ -33,6 +39,9 @@ class Daemon {
   void stop();
 
   events::Inbox& inbox() noexcept { return inbox_; }
+  dispatch::Dispatcher* dispatcher() noexcept { return dispatcher_.get(); }
+  dispatch::Reconciler* reconciler() noexcept { return reconciler_.get(); }
+  jobs::JobStore* store() noexcept { return store_.get(); }
   // The HTTP server's port once started (0 before).
   uint16_t httpPort() const noexcept { return http_ ? http_->port() : 0; }
 
@@ -43,6 +52,10 @@ class Daemon {
                            const std::string& settings_json) const;
   std::string pluginSettings(const std::string& name) const;
   void consume();
+  // Opens the job store and creates the dispatcher and reconciler; one line on failure.
+  std::optional<std::string> startDispatch(
+      std::map<std::string, plugin_host::PluginInstance*> backends,
+      std::map<std::string, plugin_host::PluginInstance*> provisioners);
   void wireHostServices();
   // Creates the GitHub client from the configuration; one line on failure.
   std::optional<std::string> startGithub();
@@ -55,6 +68,13 @@ class Daemon {
   std::unique_ptr<http::HttpServer> http_;
   std::unique_ptr<github::GithubClient> github_;
   std::vector<plugin_host::PluginInstance*> sources_;
+  // Declared in dependency order: destroyed in reverse (reconciler before dispatcher before
+  // the store they use).
+  std::unique_ptr<jobs::JobStore> store_;
+  std::unique_ptr<PluginExecutor> executor_;
+  std::unique_ptr<GithubRunnerDirectory> runner_directory_;
+  std::unique_ptr<dispatch::Dispatcher> dispatcher_;
+  std::unique_ptr<dispatch::Reconciler> reconciler_;
   std::atomic<bool> running_{false};
   std::thread consumer_;
 };

@@ -32,6 +32,7 @@ std::vector<std::string> knownKeyPaths() {
   paths.emplace_back("remotes.<name>");
   addChildren(paths, "remotes.<name>", schema::remoteKeys());
   addChildren(paths, "logging", schema::loggingKeys());
+  addChildren(paths, "dispatcher", schema::dispatcherKeys());
   paths.emplace_back("logging.components.<component>");
   paths.emplace_back("event_sources.<name>");
   paths.push_back("event_sources.<name>." + std::string(schema::kEnabledKey));

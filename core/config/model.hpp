@@ -70,6 +70,21 @@ struct LoggingConfig {
   LogFormat format = LogFormat::Text;
 };
 
+// How the dispatcher launches, retries and reaps. Durations in seconds.
+struct DispatcherConfig {
+  int launch_concurrency = 8;        // launches (create + start + provision) in flight at once
+  int launch_attempts = 3;           // tries per job before it is failed
+  int retry_backoff_s = 2;           // first retry delay; doubles per attempt
+  int provision_timeout_s = 300;     // one provision() call
+  int reconcile_interval_s = 60;     // how often the reconciler runs
+  int max_lifetime_s = 24 * 3600;    // an instance older than this is removed, whatever it runs
+  int idle_runner_grace_s = 300;     // an idle runner whose job went elsewhere is removed after it
+  int register_timeout_s = 300;      // a runner that is not online this long after start is reaped
+  int offline_runner_grace_s = 600;  // offline registrations older than this are deleted
+  int job_retention_days = 7;        // finished jobs are pruned from the store after this
+  std::string runner_downloads_scope;  // "owner/repo" or "org"; empty = the latest job's repository
+};
+
 struct Config {
   std::string source_file;
 
@@ -83,6 +98,7 @@ struct Config {
   std::string prefix{defaults::kPrefix};
   int max_workers = defaults::kMaxWorkers;
   bool cleanup = true;
+  DispatcherConfig dispatcher;
   std::vector<RunnerEntry> runnermap;
   std::vector<Remote> remotes;  // in file order; always contains "main"
 

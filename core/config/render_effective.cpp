@@ -89,6 +89,29 @@ void emitServerAndPaths(YAML::Emitter& out, const Config& config) {
   emitStringList(out, "plugin_dirs", config.plugin_dirs);
 }
 
+void emitDispatcher(YAML::Emitter& out, const DispatcherConfig& d) {
+  emitKey(out, "dispatcher");
+  out << YAML::BeginMap;
+  const std::pair<const char*, int> numbers[] = {
+      {"launch_concurrency", d.launch_concurrency},
+      {"launch_attempts", d.launch_attempts},
+      {"retry_backoff_s", d.retry_backoff_s},
+      {"provision_timeout_s", d.provision_timeout_s},
+      {"reconcile_interval_s", d.reconcile_interval_s},
+      {"max_lifetime_s", d.max_lifetime_s},
+      {"idle_runner_grace_s", d.idle_runner_grace_s},
+      {"register_timeout_s", d.register_timeout_s},
+      {"offline_runner_grace_s", d.offline_runner_grace_s},
+      {"job_retention_days", d.job_retention_days},
+  };
+  for (const auto& [key, value] : numbers) {
+    emitKey(out, key);
+    out << value;
+  }
+  emitStringValue(out, "runner_downloads_scope", d.runner_downloads_scope);
+  out << YAML::EndMap;
+}
+
 void emitLogging(YAML::Emitter& out, const LoggingConfig& logging) {
   emitKey(out, "logging");
   out << YAML::BeginMap;
@@ -201,6 +224,7 @@ std::string renderEffective(const Config& config) {
   out << YAML::BeginMap;
   emitGithub(out, config);
   emitServerAndPaths(out, config);
+  emitDispatcher(out, config.dispatcher);
   emitLogging(out, config.logging);
   emitPlugins(out, config);
   emitRemotes(out, config.remotes);

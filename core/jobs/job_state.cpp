@@ -54,9 +54,12 @@ bool isLegalTransition(JobState from, JobState to) noexcept {
       return to == S::Provisioning || to == S::Queued || to == S::Failed || to == S::Cancelled;
     case S::Provisioning:
       // Completed: the job may finish before we notice it started (events arrive late).
-      return to == S::Running || to == S::Completed || to == S::Failed || to == S::Cancelled;
+      // Queued: the instance was lost before its runner took the job; launch another.
+      return to == S::Running || to == S::Completed || to == S::Failed || to == S::Cancelled ||
+             to == S::Queued;
     case S::Running:
-      return to == S::Completed || to == S::Failed || to == S::Cancelled;
+      // Queued: as above — the runner died or stopped without ever taking the job.
+      return to == S::Completed || to == S::Failed || to == S::Cancelled || to == S::Queued;
     case S::Completed:
     case S::Failed:
     case S::Cancelled:

@@ -42,7 +42,7 @@ uint64_t fromDb(Int64 v) {
 const char* const kColumns =
     "job_id, seq, state, entry, instance, remote, backend, repository, labels, run_id,"
     " run_attempt, delivery_id, source, queued_at, launching_at, provisioning_at, running_at,"
-    " finished_at, attempts, last_error";
+    " finished_at, attempts, last_error, runner_name, instance_gone_at";
 const char* const kActiveStates = "('launching', 'provisioning', 'running')";
 const char* const kFinishedStates = "('completed', 'failed', 'cancelled')";
 
@@ -77,6 +77,8 @@ std::vector<JobRecord> readRecords(Statement& st) {
     r.finished_at = i64(17);
     r.attempts = static_cast<int>(i64(18));
     r.last_error = str(19);
+    r.runner_name = str(20);
+    r.instance_gone_at = i64(21);
     out.push_back(std::move(r));
   }
   return out;
@@ -151,6 +153,43 @@ Session openSession(const std::string& path) {
   return Session("SQLite", path);
 }
 
+// The compare-and-set behind transition(); the caller holds the store's mutex.
+bool transitionUnlocked(Session& s, uint64_t job_id, JobState from, JobState to, int64_t now_ms,
+                        const TransitionFields& fields) {
+  std::string sql = "UPDATE jobs SET state = ?";
+  if (const char* column = timestampColumn(to)) sql += std::string(", ") + column + " = ?";
+  sql +=
+      // Binding a new instance makes it live.
+      ", instance_gone_at = CASE WHEN ? THEN 0 ELSE instance_gone_at END"
+      ", instance = CASE WHEN ? THEN ? ELSE instance END"
+      ", remote = CASE WHEN ? THEN ? ELSE remote END"
+      ", backend = CASE WHEN ? THEN ? ELSE backend END"
+      ", last_error = CASE WHEN ? THEN ? ELSE last_error END"
+      ", attempts = CASE WHEN ? THEN ? ELSE attempts END"
+      // The state in the WHERE clause is the compare-and-set: one statement, so atomic even
+      // against another connection.
+      " WHERE job_id = ? AND state = ?";
+  Statement st(s);
+  st << sql;
+  st.addBind(bind(std::string(toString(to))));
+  if (timestampColumn(to) != nullptr) st.addBind(bind(static_cast<Int64>(now_ms)));
+  auto optional = [&st](const std::optional<std::string>& v) {
+    st.addBind(bind(static_cast<int>(v.has_value())));
+    st.addBind(bind(v.value_or(std::string())));
+  };
+  st.addBind(bind(static_cast<int>(fields.instance.has_value())));
+  optional(fields.instance);
+  optional(fields.remote);
+  optional(fields.backend);
+  optional(fields.error);
+  st.addBind(bind(static_cast<int>(fields.attempts.has_value())));
+  st.addBind(bind(static_cast<Int64>(fields.attempts.value_or(0))));
+  st.addBind(bind(toDb(job_id)));
+  st.addBind(bind(std::string(toString(from))));
+  st.execute();
+  return changes(s) == 1;
+}
+
 }  // namespace
 
 struct JobStore::Impl {
@@ -210,36 +249,7 @@ bool JobStore::transition(uint64_t job_id, JobState from, JobState to, int64_t n
                           const TransitionFields& fields) {
   if (!isLegalTransition(from, to)) return false;
   std::lock_guard<std::mutex> lock(mutex_);
-  Session& s = impl_->session;
-  std::string sql = "UPDATE jobs SET state = ?";
-  if (const char* column = timestampColumn(to)) sql += std::string(", ") + column + " = ?";
-  sql +=
-      ", instance = CASE WHEN ? THEN ? ELSE instance END"
-      ", remote = CASE WHEN ? THEN ? ELSE remote END"
-      ", backend = CASE WHEN ? THEN ? ELSE backend END"
-      ", last_error = CASE WHEN ? THEN ? ELSE last_error END"
-      ", attempts = CASE WHEN ? THEN ? ELSE attempts END"
-      // The state in the WHERE clause is the compare-and-set: one statement, so atomic even
-      // against another connection.
-      " WHERE job_id = ? AND state = ?";
-  Statement st(s);
-  st << sql;
-  st.addBind(bind(std::string(toString(to))));
-  if (timestampColumn(to) != nullptr) st.addBind(bind(static_cast<Int64>(now_ms)));
-  auto optional = [&st](const std::optional<std::string>& v) {
-    st.addBind(bind(static_cast<int>(v.has_value())));
-    st.addBind(bind(v.value_or(std::string())));
-  };
-  optional(fields.instance);
-  optional(fields.remote);
-  optional(fields.backend);
-  optional(fields.error);
-  st.addBind(bind(static_cast<int>(fields.attempts.has_value())));
-  st.addBind(bind(static_cast<Int64>(fields.attempts.value_or(0))));
-  st.addBind(bind(toDb(job_id)));
-  st.addBind(bind(std::string(toString(from))));
-  st.execute();
-  return changes(s) == 1;
+  return transitionUnlocked(impl_->session, job_id, from, to, now_ms, fields);
 }
 
 std::vector<JobRecord> JobStore::byState(JobState state) const {
@@ -326,6 +336,139 @@ std::string JobStore::integrityCheck() const {
   impl_->session << "PRAGMA integrity_check", into(rows), now;
   std::string out;
   for (const auto& r : rows) out += (out.empty() ? "" : "\n") + r;
+  return out;
+}
+
+}  // namespace lxdrunner::jobs
+
+namespace lxdrunner::jobs {
+namespace {
+
+const char* const kLive = "instance <> '' AND instance_gone_at = 0";
+
+std::optional<JobRecord> liveRecord(Session& s, const std::string& instance) {
+  Statement st(s);
+  st << "SELECT " << kColumns << " FROM jobs WHERE instance = ? AND instance_gone_at = 0"
+     << " ORDER BY seq DESC LIMIT 1",
+      bind(instance);
+  auto rows = readRecords(st);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::optional<JobRecord> recordOf(Session& s, uint64_t job_id) {
+  Statement st(s);
+  st << "SELECT " << kColumns << " FROM jobs WHERE job_id = ?", bind(toDb(job_id));
+  auto rows = readRecords(st);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+size_t countWhere(Session& s, const std::string& where, const std::string* entry) {
+  Int64 n = 0;
+  Statement st(s);
+  st << "SELECT COUNT(*) FROM jobs WHERE " << where << (entry ? " AND entry = ?" : "");
+  if (entry) st.addBind(bind(*entry));
+  st.addExtract(into(n));
+  st.execute();
+  return static_cast<size_t>(n);
+}
+
+// Moves the instance columns of one record to another job, unconditionally.
+void setBinding(Session& s, uint64_t job_id, const std::string& state, const std::string& instance,
+                const std::string& remote, const std::string& backend, int64_t running_at) {
+  s << "UPDATE jobs SET state = ?, instance = ?, remote = ?, backend = ?, instance_gone_at = 0,"
+       " running_at = CASE WHEN ? > 0 AND running_at = 0 THEN ? ELSE running_at END"
+       " WHERE job_id = ?",
+      bind(state), bind(instance), bind(remote), bind(backend),
+      bind(static_cast<Int64>(running_at)), bind(static_cast<Int64>(running_at)),
+      bind(toDb(job_id)), now;
+}
+
+}  // namespace
+
+size_t JobStore::countSlots(const std::string& entry) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return countWhere(impl_->session, kLive, &entry);
+}
+
+size_t JobStore::countSlotsAll() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return countWhere(impl_->session, kLive, nullptr);
+}
+
+std::vector<JobRecord> JobStore::liveInstances() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Statement st(impl_->session);
+  st << "SELECT " << kColumns << " FROM jobs WHERE " << kLive << " ORDER BY seq";
+  return readRecords(st);
+}
+
+std::optional<JobRecord> JobStore::byInstance(const std::string& instance) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return liveRecord(impl_->session, instance);
+}
+
+std::optional<uint64_t> JobStore::transitionInstance(const std::string& instance, JobState from,
+                                                     JobState to, int64_t now_ms,
+                                                     const TransitionFields& fields) {
+  if (!isLegalTransition(from, to) || instance.empty()) return std::nullopt;
+  std::lock_guard<std::mutex> lock(mutex_);
+  Session& s = impl_->session;
+  const auto bound = liveRecord(s, instance);
+  if (!bound || bound->state != from) return std::nullopt;
+  if (!transitionUnlocked(s, bound->job_id, from, to, now_ms, fields)) return std::nullopt;
+  return bound->job_id;
+}
+
+bool JobStore::markInstanceGone(const std::string& instance, int64_t now_ms) {
+  if (instance.empty()) return false;
+  std::lock_guard<std::mutex> lock(mutex_);
+  Session& s = impl_->session;
+  s << "UPDATE jobs SET instance_gone_at = ? WHERE instance = ? AND instance_gone_at = 0",
+      bind(static_cast<Int64>(now_ms)), bind(instance), now;
+  return changes(s) > 0;
+}
+
+RunnerBinding JobStore::bindRunner(uint64_t job_id, const std::string& runner_name,
+                                   int64_t now_ms) {
+  RunnerBinding result;
+  if (runner_name.empty()) return result;
+  std::lock_guard<std::mutex> lock(mutex_);
+  Session& s = impl_->session;
+  WriteTransaction tx(s);
+  const auto job = recordOf(s, job_id);
+  if (!job) return result;
+  s << "UPDATE jobs SET runner_name = ? WHERE job_id = ?", bind(runner_name), bind(toDb(job_id)),
+      now;
+  const auto holder = liveRecord(s, runner_name);
+  const bool swap = !isFinished(job->state) && holder && holder->job_id != job_id &&
+                    !isFinished(holder->state) &&
+                    !(job->hasLiveInstance() && job->instance == runner_name);
+  if (swap) {
+    result.rebound = true;
+    result.displaced_job = holder->job_id;
+    // The displaced job inherits this job's own instance, in the phase that instance is in,
+    // or waits for a new one.
+    if (job->hasLiveInstance()) {
+      setBinding(s, holder->job_id, std::string(toString(job->state)), job->instance, job->remote,
+                 job->backend, 0);
+    } else {
+      setBinding(s, holder->job_id, "queued", "", "", "", 0);
+      result.displaced_requeued = true;
+    }
+    setBinding(s, job_id, "running", holder->instance, holder->remote, holder->backend, now_ms);
+  }
+  tx.commit();
+  return result;
+}
+
+std::vector<std::string> JobStore::repositoriesSince(int64_t since_ms) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::string> out;
+  impl_->session << "SELECT DISTINCT repository FROM jobs WHERE queued_at >= ? AND repository <> ''"
+                    " ORDER BY repository",
+      bind(static_cast<Int64>(since_ms)), into(out), now;
   return out;
 }
 

@@ -40,6 +40,17 @@ struct JobRecord {
   int64_t finished_at = 0;
   int attempts = 0;
   std::string last_error;
+  std::string runner_name;       // the runner GitHub says took the job; empty until then
+  int64_t instance_gone_at = 0;  // when `instance` was destroyed; 0 = alive (or none)
+
+  bool hasLiveInstance() const { return !instance.empty() && instance_gone_at == 0; }
+};
+
+// What bindRunner() changed.
+struct RunnerBinding {
+  bool rebound = false;        // the runner belonged to another job's record
+  uint64_t displaced_job = 0;  // that job (now bound to this job's old instance, or requeued)
+  bool displaced_requeued = false;
 };
 
 // What a transition may record besides the state; unset fields keep their stored value.
@@ -80,9 +91,34 @@ class JobStore {
   std::vector<JobRecord> byState(JobState state) const;
   // The oldest queued jobs of `entry`, oldest first.
   std::vector<JobRecord> nextQueued(const std::string& entry, size_t limit) const;
-  // Jobs launching, provisioning or running: the ones using a worker slot.
+  // Jobs launching, provisioning or running.
   size_t countActive(const std::string& entry) const;
   size_t countActiveAll() const;
+  // Live instances (whatever their job's state): what max_workers limits.
+  size_t countSlots(const std::string& entry) const;
+  size_t countSlotsAll() const;
+  std::vector<JobRecord> liveInstances() const;
+  // The record the live instance `instance` is bound to.
+  std::optional<JobRecord> byInstance(const std::string& instance) const;
+
+  // Compare-and-set on whichever job the live instance is bound to now (a runner swap may
+  // have moved the instance to another job since the launch began). The job id moved, or
+  // nullopt when no job bound to `instance` is in `from`.
+  std::optional<uint64_t> transitionInstance(const std::string& instance, JobState from,
+                                             JobState to, int64_t now_ms,
+                                             const TransitionFields& fields = {});
+  // Records that `instance` no longer exists; frees its slot. False when it was not live.
+  bool markInstanceGone(const std::string& instance, int64_t now_ms);
+
+  // GitHub gives a job to any runner whose labels fit, not to the one launched for it. When
+  // job `job_id` reports runner `runner_name` and that runner's instance is bound to another
+  // unfinished job Y, the two swap: the job moves to the runner (state running), Y takes the
+  // job's own instance and state, or goes back to queued when the job had none. One
+  // transaction; it bypasses the transition table on purpose (see docs/dispatcher.md).
+  RunnerBinding bindRunner(uint64_t job_id, const std::string& runner_name, int64_t now_ms);
+
+  // Repositories of jobs queued since `since_ms` (for the start-up poll and runner cleanup).
+  std::vector<std::string> repositoriesSince(int64_t since_ms) const;
   // Every job not finished, in seq order: what a restart must resume or clean up.
   std::vector<JobRecord> unfinished() const;
 

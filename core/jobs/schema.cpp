@@ -49,6 +49,13 @@ const std::vector<std::vector<std::string>>& migrations() {
           " job_id INTEGER PRIMARY KEY,"
           " text BLOB NOT NULL)",
       },
+      // 2: which runner ran the job (from in_progress/completed events), and when the
+      // job's instance was destroyed; a live instance (instance_gone_at = 0) holds a slot.
+      {
+          "ALTER TABLE jobs ADD COLUMN runner_name TEXT NOT NULL DEFAULT ''",
+          "ALTER TABLE jobs ADD COLUMN instance_gone_at INTEGER NOT NULL DEFAULT 0",
+          "CREATE INDEX jobs_instance ON jobs(instance)",
+      },
   };
   return steps;
 }

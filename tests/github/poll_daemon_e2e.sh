@@ -55,7 +55,7 @@ cd "$work" || exit 1
 "$bin" --config "$work/config.yml" >"$work/daemon.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 150); do grep -q "job $job_id queued" "$work/daemon.log" && break; sleep 0.1; done
-grep -q "job $job_id queued in octo/hello labels \[self-hosted,linux\] (from poll)" "$work/daemon.log" \
+grep -q "job $job_id queued in octo/hello for entry 'Test Runner' (from poll)" "$work/daemon.log" \
   || fail "the polled job did not reach the inbox"
 sleep 6  # one more polling round: the same job must not come again
 [ "$(grep -c "job $job_id queued" "$work/daemon.log")" = 1 ] || fail "the job was queued twice"

@@ -20,6 +20,7 @@ Config parseConfig(const YAML::Node& root, DiagnosticSink& sink) {
   parseWebServer(top, config, sink);
   parsePaths(top, legacy, config, sink);
   parseLogging(top, config, sink);
+  parseDispatcher(top, config, sink);
   parsePluginSettings(top, config, sink);
   parseRemotes(top, legacy, config, sink);
   parseRunnermap(top, legacy, config, sink);

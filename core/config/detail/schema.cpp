@@ -18,6 +18,7 @@ const std::vector<std::string_view>& topLevelKeys() {
         "max_workers",  "cleanup",       "web_host",       "web_port",         "web_tls",
         "web_tls_cert", "web_tls_key",   "state_dir",      "runner_cache_dir", "plugin_dirs",
         "logging",      "event_sources", "plugins",        "remotes",          "runnermap",
+        "dispatcher",
     };
     all.insert(all.end(), legacyKeys().begin(), legacyKeys().end());
     return all;
@@ -37,6 +38,16 @@ const std::vector<std::string_view>& githubAppKeys() {
 
 const std::vector<std::string_view>& remoteKeys() {
   static const std::vector<std::string_view> keys{"addr", "protocol"};
+  return keys;
+}
+
+const std::vector<std::string_view>& dispatcherKeys() {
+  static const std::vector<std::string_view> keys{
+      "launch_concurrency",  "launch_attempts",        "retry_backoff_s",
+      "provision_timeout_s", "reconcile_interval_s",   "max_lifetime_s",
+      "idle_runner_grace_s", "register_timeout_s",     "offline_runner_grace_s",
+      "job_retention_days",  "runner_downloads_scope",
+  };
   return keys;
 }
 

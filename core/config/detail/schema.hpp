@@ -15,6 +15,7 @@ const std::vector<std::string_view>& secretKeys();  // {file: PATH} or {env: NAM
 const std::vector<std::string_view>& githubAppKeys();
 const std::vector<std::string_view>& remoteKeys();
 const std::vector<std::string_view>& loggingKeys();
+const std::vector<std::string_view>& dispatcherKeys();
 const std::vector<std::string_view>& runnerEntryKeys();
 
 // Keys with a meaning of their own inside a plugin settings map; all others go to the plugin.

@@ -34,6 +34,8 @@ void parseWebServer(const MappingView& top, Config& config, DiagnosticSink& sink
 // state_dir, runner_cache_dir, plugin_dirs.
 void parsePaths(const MappingView& top, const LegacyValues& legacy, Config& config,
                 DiagnosticSink& sink);
+// dispatcher: launch limits, retries, reconciler timings.
+void parseDispatcher(const MappingView& top, Config& config, DiagnosticSink& sink);
 void parseLogging(const MappingView& top, Config& config, DiagnosticSink& sink);
 // event_sources, plugins.
 void parsePluginSettings(const MappingView& top, Config& config, DiagnosticSink& sink);

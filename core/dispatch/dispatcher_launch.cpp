@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: Apache-2.0
+// The launch pipeline of one instance (create+start, then provision) and what happens when a
+// step fails; and the clean-up of instances that are no longer needed.
+#include <Poco/Logger.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "dispatch/dispatcher.hpp"
+
+namespace lxdrunner::dispatch {
+
+using jobs::JobState;
+
+namespace {
+
+Deadline after(int seconds) {
+  return std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+}
+
+// Launch (create, start, wait for exec) gets this long; the backend has its own
+// launch_timeout_s inside it.
+constexpr int kLaunchBudgetS = 600;
+constexpr int kDestroyBudgetS = 120;
+
+// The last line of a multi-line error, trimmed, for the job's last_error.
+std::string oneLine(const std::string& text) {
+  std::string s = text;
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  const auto nl = s.rfind('\n');
+  return nl == std::string::npos ? s : s.substr(nl + 1);
+}
+
+}  // namespace
+
+void Dispatcher::runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry,
+                           std::string instance) {
+  auto& log = Poco::Logger::get("dispatcher");
+  struct InFlight {
+    Dispatcher* d;
+    std::string instance;
+    ~InFlight() {
+      {
+        std::lock_guard<std::mutex> lock(d->mu_);
+        d->launching_.erase(instance);
+      }
+      --d->in_flight_;
+      d->wake();
+    }
+  } in_flight{this, instance};
+
+  const StepResult launched = executor_.launch(*entry, job, instance, after(kLaunchBudgetS));
+  if (!launched.ok()) {
+    failLaunch(*entry, instance, launched.remote, launched, "launch");
+    return;
+  }
+  jobs::TransitionFields remote;
+  remote.remote = launched.remote;
+  if (!store_.transitionInstance(instance, JobState::Launching, JobState::Provisioning, clock_(),
+                                 remote)) {
+    releaseUnneeded(instance, entry->backend, launched.remote, job.repository);
+    return;
+  }
+  // The provisioner registers the runner in the repository of the job it is bound to now.
+  const auto bound = store_.byInstance(instance);
+  const jobs::JobRecord& for_job = bound ? *bound : job;
+  const StepResult provisioned = executor_.provision(*entry, for_job, instance, launched.remote,
+                                                     after(config_.dispatcher.provision_timeout_s));
+  if (!provisioned.log.empty()) store_.appendLog(for_job.job_id, provisioned.log);
+  if (!provisioned.ok()) {
+    failLaunch(*entry, instance, launched.remote, provisioned, "provision");
+    return;
+  }
+  if (!store_.transitionInstance(instance, JobState::Provisioning, JobState::Running, clock_())) {
+    releaseUnneeded(instance, entry->backend, launched.remote, for_job.repository);
+    return;
+  }
+  ++counters_.launches_succeeded;
+  log.information("instance %s on %s: runner started for job %s", instance, launched.remote,
+                  std::to_string(for_job.job_id));
+}
+
+void Dispatcher::failLaunch(const config::RunnerEntry& entry, const std::string& instance,
+                            const std::string& remote, const StepResult& result,
+                            const char* phase) {
+  auto& log = Poco::Logger::get("dispatcher");
+  ++counters_.launch_failures;
+  const auto bound = store_.byInstance(instance);
+  if (result.status == LXDR_ERR_CANCELLED) {
+    // Shutting down: the store says launching/provisioning; recovery at the next start
+    // destroys the half-made instance and requeues the job.
+    log.information("instance %s: %s interrupted by shutdown; resumed at the next start", instance,
+                    std::string(phase));
+    return;
+  }
+  if (!bound) return;
+  const std::string reason = std::string(phase) + " failed: " + oneLine(result.error);
+  if (bound->state == JobState::Provisioning || bound->state == JobState::Launching) {
+    store_.appendLog(bound->job_id, "lxdrunner: instance " + instance + ": " + reason + "\n");
+  }
+  // The half-made instance goes first (unless kept for debugging), then the job decides.
+  if (config_.cleanup) {
+    const StepResult destroyed =
+        executor_.destroy(entry.backend, instance, remote, after(kDestroyBudgetS));
+    if (destroyed.ok()) {
+      ++counters_.instances_destroyed;
+    } else {
+      log.warning(
+          "instance %s: could not be removed after a failed %s (%s); the reconciler "
+          "retries",
+          instance, std::string(phase), destroyed.error);
+    }
+  } else {
+    log.warning("instance %s kept for debugging (cleanup: false); delete it by hand", instance);
+  }
+  if (runners_ != nullptr && std::string(phase) == "provision" && !bound->repository.empty()) {
+    // A JIT registration may exist already; it would stay offline forever.
+    std::string error;
+    if (auto list = runners_->runners(bound->repository, error)) {
+      for (const auto& r : *list) {
+        if (r.name == instance) runners_->deleteRunner(bound->repository, r.id, error);
+      }
+    }
+  }
+  store_.markInstanceGone(instance, clock_());
+  if (jobs::isFinished(bound->state)) return;
+
+  const bool retry = result.transient() && bound->attempts < config_.dispatcher.launch_attempts;
+  if (retry) {
+    jobs::TransitionFields fields;
+    fields.error = reason;
+    if (store_.transition(bound->job_id, bound->state, JobState::Queued, clock_(), fields)) {
+      const int64_t backoff_ms = int64_t{1000} * config_.dispatcher.retry_backoff_s
+                                 << std::min(bound->attempts - 1, 10);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        not_before_[bound->job_id] = clock_() + backoff_ms;
+      }
+      log.warning("job %s: %s (attempt %d of %d); retrying in %d ms", std::to_string(bound->job_id),
+                  reason, bound->attempts, config_.dispatcher.launch_attempts,
+                  static_cast<int>(backoff_ms));
+    }
+    return;
+  }
+  jobs::TransitionFields fields;
+  fields.error = result.transient()
+                     ? reason + " (gave up after " + std::to_string(bound->attempts) + " attempts)"
+                     : reason;
+  if (store_.transition(bound->job_id, bound->state, JobState::Failed, clock_(), fields)) {
+    ++counters_.jobs_failed;
+    log.error("job %s failed: %s", std::to_string(bound->job_id), *fields.error);
+  }
+}
+
+void Dispatcher::releaseUnneeded(const std::string& instance, const std::string& backend,
+                                 const std::string& remote, const std::string& repository) {
+  const auto bound = store_.byInstance(instance);
+  if (bound && bound->runner_name == instance)
+    return;  // it ran its job already; completion frees it
+  jobs::JobRecord gone;
+  if (bound) gone = *bound;
+  gone.instance = instance;
+  gone.backend = backend;
+  gone.remote = remote;
+  if (gone.repository.empty()) gone.repository = repository;
+  cleanupInstance(gone, "its job finished before its runner started", true);
+}
+
+void Dispatcher::cleanupInstance(const jobs::JobRecord& bound, const std::string& reason,
+                                 bool delete_runner) {
+  auto task = [this, bound, reason, delete_runner] {
+    auto& log = Poco::Logger::get("dispatcher");
+    if (!config_.cleanup && bound.state == JobState::Failed) return;
+    const StepResult r =
+        executor_.destroy(bound.backend, bound.instance, bound.remote, after(kDestroyBudgetS));
+    if (!r.ok()) {
+      log.warning("instance %s: removal failed (%s); the reconciler retries", bound.instance,
+                  r.error);
+      return;
+    }
+    ++counters_.instances_destroyed;
+    if (delete_runner && runners_ != nullptr && !bound.repository.empty()) {
+      std::string error;
+      if (auto list = runners_->runners(bound.repository, error)) {
+        for (const auto& runner : *list) {
+          if (runner.name == bound.instance && !runner.busy) {
+            runners_->deleteRunner(bound.repository, runner.id, error);
+          }
+        }
+      }
+    }
+    store_.markInstanceGone(bound.instance, clock_());
+    log.information("instance %s removed: %s", bound.instance, reason);
+    wake();
+  };
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (cleanups_ && running_) {
+      cleanups_->post(std::move(task));
+      return;
+    }
+  }
+  task();  // before start() (recovery) or after stop(): inline
+}
+
+}  // namespace lxdrunner::dispatch

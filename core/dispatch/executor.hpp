@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+// What the dispatcher needs from backends and provisioners, as one interface: the daemon
+// implements it over plugin instances (PluginExecutor), tests and the benchmark over memory.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/model.hpp"
+#include "jobs/job_store.hpp"
+#include "lxdrunner/plugin_abi.h"
+
+namespace lxdrunner::dispatch {
+
+using Deadline = std::chrono::steady_clock::time_point;
+
+struct StepResult {
+  lxdr_status status = LXDR_OK;
+  std::string error;   // one line, already naming the plugin
+  std::string remote;  // launch: where the instance landed
+  std::string log;     // provision: what the provisioner did (no secrets)
+
+  bool ok() const noexcept { return status == LXDR_OK; }
+  // Worth another attempt with a fresh instance.
+  bool transient() const noexcept {
+    return status == LXDR_ERR_TRANSIENT || status == LXDR_ERR_TIMEOUT ||
+           status == LXDR_ERR_INTERNAL;
+  }
+};
+
+// One instance as a backend lists it (list_instances in plugin_abi.h).
+struct InstanceInfo {
+  std::string name;
+  std::string remote;
+  std::string entry;
+  std::string status;  // lower case: "running", "stopped", ...
+  uint64_t job_id = 0;
+  int64_t created_ms = 0;  // Unix ms; 0 when unknown
+};
+
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  virtual StepResult launch(const config::RunnerEntry& entry, const jobs::JobRecord& job,
+                            const std::string& instance, Deadline deadline) = 0;
+  virtual StepResult provision(const config::RunnerEntry& entry, const jobs::JobRecord& job,
+                               const std::string& instance, const std::string& remote,
+                               Deadline deadline) = 0;
+  // Idempotent: a missing instance is success.
+  virtual StepResult destroy(const std::string& backend, const std::string& instance,
+                             const std::string& remote, Deadline deadline) = 0;
+  virtual StepResult list(const std::string& backend, std::vector<InstanceInfo>& out,
+                          Deadline deadline) = 0;
+};
+
+}  // namespace lxdrunner::dispatch

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "dispatch/reconciler.hpp"
+
+#include <Poco/Logger.h>
+
+#include <set>
+
+namespace lxdrunner::dispatch {
+
+using jobs::JobState;
+
+namespace {
+
+Deadline after(int seconds) {
+  return std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+}
+
+constexpr int kListBudgetS = 60;
+constexpr int64_t kDayMs = int64_t{24} * 3600 * 1000;
+
+Poco::Logger& logger() {
+  return Poco::Logger::get("reconciler");
+}
+
+}  // namespace
+
+Reconciler::Reconciler(const config::Config& config, jobs::JobStore& store, Executor& executor,
+                       RunnerDirectory* runners, Dispatcher& dispatcher)
+    : config_(config),
+      store_(store),
+      executor_(executor),
+      runners_(runners),
+      dispatcher_(dispatcher) {}
+
+Reconciler::~Reconciler() {
+  stop();
+}
+
+const std::vector<RunnerState>* Reconciler::runnersOf(const std::string& repository,
+                                                      RunnerLists& cache, ReconcileReport& report) {
+  if (runners_ == nullptr || repository.empty()) return nullptr;
+  auto it = cache.find(repository);
+  if (it == cache.end()) {
+    std::string error;
+    auto list = runners_->runners(repository, error);
+    if (!list) report.errors.push_back("runners of " + repository + ": " + error);
+    it = cache.emplace(repository, std::move(list)).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
+void Reconciler::destroyNow(const jobs::JobRecord& job, ReconcileReport& report) {
+  const StepResult r = executor_.destroy(job.backend, job.instance, job.remote, after(120));
+  if (!r.ok()) {
+    report.errors.push_back("instance " + job.instance + ": " + r.error);
+    return;
+  }
+  ++report.destroyed;
+  if (runners_ != nullptr && !job.repository.empty()) {
+    std::string error;
+    if (auto list = runners_->runners(job.repository, error)) {
+      for (const auto& runner : *list) {
+        if (runner.name == job.instance && !runner.busy &&
+            runners_->deleteRunner(job.repository, runner.id, error)) {
+          ++report.runners_deleted;
+        }
+      }
+    }
+  }
+  store_.markInstanceGone(job.instance, dispatcher_.now());
+}
+
+void Reconciler::requeueOrFail(const jobs::JobRecord& job, const std::string& reason,
+                               ReconcileReport& report) {
+  jobs::TransitionFields fields;
+  fields.error = reason;
+  const bool retry = job.attempts < config_.dispatcher.launch_attempts;
+  const JobState to = retry ? JobState::Queued : JobState::Failed;
+  if (!retry)
+    fields.error = reason + " (gave up after " + std::to_string(job.attempts) + " attempts)";
+  if (store_.transition(job.job_id, job.state, to, dispatcher_.now(), fields)) {
+    ++(retry ? report.requeued : report.failed);
+    logger().warning("job %s: %s; %s", std::to_string(job.job_id), reason,
+                     std::string(retry ? "queued again" : "failed"));
+  }
+}
+
+void Reconciler::completeFromGithub(const jobs::JobRecord& job, ReconcileReport& report) {
+  if (runners_ == nullptr || job.repository.empty()) return;
+  std::string error;
+  const auto status = runners_->job(job.repository, job.job_id, error);
+  if (!status) {
+    report.errors.push_back("job " + std::to_string(job.job_id) + ": " + error);
+    return;
+  }
+  if (status->status != "completed") return;
+  events::InboxEvent event;
+  event.source = "reconciler";
+  event.event.action = LXDR_JOB_COMPLETED;
+  event.event.job_id = job.job_id;
+  event.event.repository = job.repository;
+  event.event.runner_name = status->runner_name;
+  event.event.conclusion = status->conclusion;
+  dispatcher_.handle(event);
+}
+
+ReconcileReport Reconciler::recover() {
+  std::lock_guard<std::mutex> pass(pass_mu_);
+  ReconcileReport report;
+  RunnerLists runner_lists;
+  for (const auto& job : store_.unfinished()) {
+    switch (job.state) {
+      case JobState::Queued:
+        // Cancelled on GitHub while we were down? Then there is nothing to launch.
+        completeFromGithub(job, report);
+        break;
+      case JobState::Launching: {
+        // Half-made: nothing ran in it yet. Remove it and launch again.
+        if (job.hasLiveInstance()) destroyNow(job, report);
+        jobs::TransitionFields fields;
+        fields.error = "launch interrupted by a restart";
+        if (store_.transition(job.job_id, job.state, JobState::Queued, dispatcher_.now(), fields)) {
+          ++report.requeued;
+        }
+        break;
+      }
+      case JobState::Provisioning: {
+        // The runner may have started before the crash: keep it when GitHub sees it online.
+        bool online = false;
+        if (const auto* list = runnersOf(job.repository, runner_lists, report)) {
+          for (const auto& r : *list) online = online || (r.name == job.instance && r.online);
+        }
+        if (online &&
+            store_.transition(job.job_id, job.state, JobState::Running, dispatcher_.now())) {
+          ++report.adopted;
+          break;
+        }
+        if (job.hasLiveInstance()) destroyNow(job, report);
+        jobs::TransitionFields fields;
+        fields.error = "provisioning interrupted by a restart";
+        if (store_.transition(job.job_id, job.state, JobState::Queued, dispatcher_.now(), fields)) {
+          ++report.requeued;
+        }
+        break;
+      }
+      case JobState::Running:
+        // The instance kept running while we were down; its completed event may be lost.
+        ++report.adopted;
+        completeFromGithub(job, report);
+        break;
+      default:
+        break;
+    }
+  }
+  // Jobs queued while the daemon was down, in repositories it has served recently.
+  if (runners_ != nullptr) {
+    const int64_t since = dispatcher_.now() - config_.dispatcher.job_retention_days * kDayMs;
+    for (const auto& repository : store_.repositoriesSince(since)) {
+      std::string error;
+      auto queued = runners_->queuedJobs(repository, error);
+      if (!queued) {
+        report.errors.push_back("queued jobs of " + repository + ": " + error);
+        continue;
+      }
+      for (auto& e : *queued) {
+        const bool known = store_.get(e.job_id).has_value();
+        events::InboxEvent event;
+        event.source = "startup-poll";
+        event.event = std::move(e);
+        dispatcher_.handle(event);
+        if (!known && store_.get(event.event.job_id)) ++report.discovered;
+      }
+    }
+  }
+  for (const auto& line : report.errors) logger().warning("recovery: %s", line);
+  logger().information(
+      "recovery: %s adopted, %s queued again, %s destroyed, %s found queued on GitHub",
+      std::to_string(report.adopted), std::to_string(report.requeued),
+      std::to_string(report.destroyed), std::to_string(report.discovered));
+  return report;
+}
+
+void Reconciler::checkLiveInstance(const jobs::JobRecord& rec, const InstanceInfo* info,
+                                   RunnerLists& runner_lists, ReconcileReport& report) {
+  const int64_t now = dispatcher_.now();
+  const bool active = jobs::isActive(rec.state);
+  const bool took_job = rec.runner_name == rec.instance;
+  if (info == nullptr || info->status == "stopped") {
+    // Vanished, or its runner exited and powered it off.
+    if (info != nullptr) {
+      dispatcher_.cleanupInstance(rec, "it stopped (its runner exited)", true);
+      ++report.destroyed;
+    } else {
+      store_.markInstanceGone(rec.instance, now);
+    }
+    if (active && rec.runner_name.empty()) {
+      requeueOrFail(rec, "instance " + rec.instance + " stopped before its runner took the job",
+                    report);
+    } else if (active && took_job) {
+      completeFromGithub(rec, report);
+    }
+    return;
+  }
+  const int64_t created = info->created_ms > 0 ? info->created_ms : rec.launching_at;
+  if (created > 0 && now - created > int64_t{1000} * config_.dispatcher.max_lifetime_s) {
+    dispatcher_.cleanupInstance(rec, "older than max_lifetime_s", true);
+    ++report.destroyed;
+    if (active) {
+      jobs::TransitionFields fields;
+      fields.error = "instance " + rec.instance + " exceeded max_lifetime_s (" +
+                     std::to_string(config_.dispatcher.max_lifetime_s) + " s)";
+      if (store_.transition(rec.job_id, rec.state, JobState::Failed, now, fields)) ++report.failed;
+    }
+    return;
+  }
+  if (jobs::isFinished(rec.state) && took_job) {
+    dispatcher_.cleanupInstance(rec, "its runner finished its job", false);
+    ++report.destroyed;
+    return;
+  }
+  const auto* runners = runnersOf(rec.repository, runner_lists, report);
+  if (runners == nullptr) return;
+  const RunnerState* runner = nullptr;
+  for (const auto& r : *runners) {
+    if (r.name == rec.instance) runner = &r;
+  }
+  if (rec.state == JobState::Running && rec.runner_name.empty() &&
+      now - rec.running_at > int64_t{1000} * config_.dispatcher.register_timeout_s &&
+      (runner == nullptr || !runner->online)) {
+    dispatcher_.cleanupInstance(rec, "its runner never came online", true);
+    ++report.destroyed;
+    requeueOrFail(rec,
+                  "runner " + rec.instance + " did not come online within register_timeout_s (" +
+                      std::to_string(config_.dispatcher.register_timeout_s) + " s)",
+                  report);
+    return;
+  }
+  if (jobs::isFinished(rec.state)) {
+    if (runner != nullptr && runner->busy) {
+      idle_since_.erase(rec.instance);
+      return;
+    }
+    auto [it, fresh] = idle_since_.emplace(rec.instance, now);
+    (void)fresh;
+    if (now - it->second >= int64_t{1000} * config_.dispatcher.idle_runner_grace_s) {
+      dispatcher_.cleanupInstance(rec, "its runner stayed idle after its job went elsewhere", true);
+      ++report.destroyed;
+      idle_since_.erase(it);
+    }
+  }
+}
+
+ReconcileReport Reconciler::reconcileOnce() {
+  std::lock_guard<std::mutex> pass(pass_mu_);
+  ReconcileReport report;
+  const int64_t now = dispatcher_.now();
+  RunnerLists runner_lists;
+
+  std::set<std::string> backends;
+  for (const auto& e : config_.runnermap) backends.insert(e.backend);
+  std::map<std::string, std::map<std::string, InstanceInfo>> listed;  // backend -> name -> info
+  for (const auto& backend : backends) {
+    std::vector<InstanceInfo> instances;
+    const StepResult r = executor_.list(backend, instances, after(kListBudgetS));
+    if (!r.ok()) {
+      report.errors.push_back("instances of " + backend + ": " + r.error);
+      continue;
+    }
+    auto& by_name = listed[backend];
+    for (auto& i : instances) by_name.emplace(i.name, std::move(i));
+  }
+
+  std::set<std::string> owned;
+  for (const auto& rec : store_.liveInstances()) {
+    owned.insert(rec.instance);
+    auto backend = listed.find(rec.backend);
+    if (backend == listed.end()) continue;  // not asked, or could not be
+    if (dispatcher_.isLaunching(rec.instance)) continue;
+    auto info = backend->second.find(rec.instance);
+    checkLiveInstance(rec, info == backend->second.end() ? nullptr : &info->second, runner_lists,
+                      report);
+  }
+  // Tagged with our manager but owned by no job: a lost store, or a launch the store never
+  // saw. The grace keeps a launch that is just being recorded safe.
+  const int64_t orphan_grace_ms =
+      std::max<int64_t>(60000, int64_t{2000} * config_.dispatcher.reconcile_interval_s);
+  for (const auto& [backend, instances] : listed) {
+    for (const auto& [name, info] : instances) {
+      if (owned.count(name) || dispatcher_.isLaunching(name)) continue;
+      if (info.created_ms > 0 && now - info.created_ms < orphan_grace_ms) continue;
+      if (!config_.cleanup) continue;
+      jobs::JobRecord orphan;
+      orphan.instance = name;
+      orphan.backend = backend;
+      orphan.remote = info.remote;
+      dispatcher_.cleanupInstance(orphan, "no job owns it", false);
+      ++report.destroyed;
+    }
+  }
+  // Offline registrations with our prefix that no live instance backs.
+  if (runners_ != nullptr) {
+    const int64_t since = now - config_.dispatcher.job_retention_days * kDayMs;
+    std::set<std::string> seen_offline;
+    for (const auto& repository : store_.repositoriesSince(since)) {
+      const auto* list = runnersOf(repository, runner_lists, report);
+      if (list == nullptr) continue;
+      for (const auto& r : *list) {
+        if (r.online || !dispatcher_.isOurs(r.name) || owned.count(r.name) ||
+            dispatcher_.isLaunching(r.name)) {
+          continue;
+        }
+        seen_offline.insert(r.name);
+        auto [it, fresh] = offline_since_.emplace(r.name, now);
+        (void)fresh;
+        if (now - it->second < int64_t{1000} * config_.dispatcher.offline_runner_grace_s) continue;
+        std::string error;
+        if (runners_->deleteRunner(repository, r.id, error)) {
+          ++report.runners_deleted;
+          logger().information("runner %s deleted: offline with no instance", r.name);
+        } else if (!error.empty()) {
+          report.errors.push_back("runner " + r.name + ": " + error);
+        }
+      }
+    }
+    for (auto it = offline_since_.begin(); it != offline_since_.end();) {
+      it = seen_offline.count(it->first) ? std::next(it) : offline_since_.erase(it);
+    }
+  }
+  store_.pruneFinishedBefore(now - config_.dispatcher.job_retention_days * kDayMs);
+  for (const auto& line : report.errors) logger().warning("could not check %s", line);
+  if (report.destroyed + report.requeued + report.failed + report.runners_deleted > 0) {
+    logger().information(
+        "reconcile: %s instances removed, %s jobs queued again, %s failed, "
+        "%s runners deleted",
+        std::to_string(report.destroyed), std::to_string(report.requeued),
+        std::to_string(report.failed), std::to_string(report.runners_deleted));
+  }
+  dispatcher_.wake();
+  return report;
+}
+
+void Reconciler::start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (running_) return;
+  running_ = true;
+  thread_ = std::thread([this] { loop(); });
+}
+
+void Reconciler::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!running_) return;
+    running_ = false;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Reconciler::trigger() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    triggered_ = true;
+  }
+  cv_.notify_all();
+}
+
+void Reconciler::loop() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_for(lock, std::chrono::seconds(config_.dispatcher.reconcile_interval_s),
+                   [this] { return triggered_ || !running_; });
+      if (!running_) return;
+      triggered_ = false;
+    }
+    try {
+      reconcileOnce();
+    } catch (const std::exception& e) {
+      logger().error("reconcile pass failed: %s (next pass in %s s)", std::string(e.what()),
+                     std::to_string(config_.dispatcher.reconcile_interval_s));
+    }
+  }
+}
+
+}  // namespace lxdrunner::dispatch

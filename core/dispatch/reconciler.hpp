@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+// The reconciler compares the job store with what LXD and GitHub say, and repairs the
+// difference. recover() runs once at start-up, before the dispatcher: it resumes or cleans
+// up every job a previous run left unfinished (kill -9 included) and asks GitHub for jobs
+// queued while the daemon was down. reconcileOnce() runs every reconcile_interval_s:
+//  - an instance that stopped (its runner exited) or vanished is removed; a job whose
+//    runner never took it is queued again;
+//  - an instance older than max_lifetime_s is removed and its job failed;
+//  - a runner not online register_timeout_s after it was started is reaped, its job retried;
+//  - an idle runner whose job went to another runner is removed after idle_runner_grace_s;
+//  - an instance with our manager tag that no job owns is removed after a grace period;
+//  - offline registrations with our prefix and no instance are deleted after
+//    offline_runner_grace_s (never one whose instance is being launched);
+//  - finished jobs older than job_retention_days are pruned.
+// Nothing is acted on when LXD or GitHub could not be asked: no answer is not "nothing there".
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config/model.hpp"
+#include "dispatch/dispatcher.hpp"
+#include "dispatch/executor.hpp"
+#include "dispatch/runner_directory.hpp"
+#include "jobs/job_store.hpp"
+
+namespace lxdrunner::dispatch {
+
+struct ReconcileReport {
+  size_t adopted = 0;    // recover(): instances kept running
+  size_t requeued = 0;   // jobs queued again
+  size_t failed = 0;     // jobs failed (lifetime, attempts)
+  size_t destroyed = 0;  // instances removal was started for
+  size_t runners_deleted = 0;
+  size_t discovered = 0;            // queued jobs found by the start-up poll
+  std::vector<std::string> errors;  // one line each: what could not be checked
+};
+
+class Reconciler {
+ public:
+  Reconciler(const config::Config& config, jobs::JobStore& store, Executor& executor,
+             RunnerDirectory* runners, Dispatcher& dispatcher);
+  ~Reconciler();
+  Reconciler(const Reconciler&) = delete;
+  Reconciler& operator=(const Reconciler&) = delete;
+
+  ReconcileReport recover();
+  ReconcileReport reconcileOnce();
+  // The periodic pass on its own thread; stop() waits for a pass in progress.
+  void start();
+  void stop();
+  // Runs a pass now (operator API, tests).
+  void trigger();
+
+ private:
+  using RunnerLists = std::map<std::string, std::optional<std::vector<RunnerState>>>;
+  const std::vector<RunnerState>* runnersOf(const std::string& repository, RunnerLists& cache,
+                                            ReconcileReport& report);
+  void requeueOrFail(const jobs::JobRecord& job, const std::string& reason,
+                     ReconcileReport& report);
+  void completeFromGithub(const jobs::JobRecord& job, ReconcileReport& report);
+  void destroyNow(const jobs::JobRecord& job, ReconcileReport& report);
+  void checkLiveInstance(const jobs::JobRecord& rec, const InstanceInfo* info, RunnerLists& runners,
+                         ReconcileReport& report);
+  void loop();
+
+  const config::Config& config_;
+  jobs::JobStore& store_;
+  Executor& executor_;
+  RunnerDirectory* runners_;
+  Dispatcher& dispatcher_;
+  std::map<std::string, int64_t> idle_since_;     // instance -> first seen idle (Unix ms)
+  std::map<std::string, int64_t> offline_since_;  // runner name -> first seen offline
+  std::mutex pass_mu_;                            // one pass at a time
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool running_ = false;
+  bool triggered_ = false;
+  std::thread thread_;
+};
+
+}  // namespace lxdrunner::dispatch

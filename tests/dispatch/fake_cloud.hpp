@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: Apache-2.0
+// In-memory stand-ins for LXD (FakeExecutor) and GitHub (FakeGithub) that behave like the
+// real ones where the dispatcher cares: instances hold slots until destroyed; GitHub hands a
+// queued job to ANY idle runner whose labels fit (oldest job first), not to the runner
+// launched for it; an ephemeral runner unregisters after its job.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "dispatch/dispatcher.hpp"
+#include "dispatch/executor.hpp"
+#include "dispatch/runner_directory.hpp"
+#include "jobs/runner_matcher.hpp"
+
+namespace lxdrunner::dispatch::test {
+
+inline int64_t wallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class FakeGithub final : public RunnerDirectory {
+ public:
+  struct Job {
+    uint64_t id = 0;
+    std::string repository;
+    std::vector<std::string> labels;
+    std::string status = "queued";
+    std::string conclusion;
+    std::string runner;
+  };
+  struct Runner {
+    uint64_t id = 0;
+    std::string name;
+    std::string repository;
+    std::vector<std::string> labels;
+    bool online = true;
+    bool busy = false;
+  };
+
+  Dispatcher* dispatcher = nullptr;
+  bool reachable = true;
+
+  events::InboxEvent queue(uint64_t id, std::vector<std::string> labels,
+                           const std::string& repository = "octo/repo") {
+    std::lock_guard<std::mutex> lock(mu_);
+    Job job;
+    job.id = id;
+    job.repository = repository;
+    job.labels = labels;
+    jobs_[id] = job;
+    order_.push_back(id);
+    events::InboxEvent e;
+    e.source = "webhook";
+    e.event.action = LXDR_JOB_QUEUED;
+    e.event.job_id = id;
+    e.event.run_id = id;
+    e.event.labels = std::move(labels);
+    e.event.repository = repository;
+    return e;
+  }
+
+  void registerRunner(const std::string& name, const std::vector<std::string>& labels,
+                      const std::string& repository) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Runner r;
+    r.id = ++next_runner_id_;
+    r.name = name;
+    r.repository = repository;
+    r.labels = jobs::normalizeLabels(labels);
+    runners_[name] = r;
+  }
+  void runnerOffline(const std::string& name) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = runners_.find(name);
+    if (it != runners_.end()) it->second.online = false;
+  }
+
+  // GitHub's side of the work: each idle online runner takes the oldest queued job whose
+  // labels it has. Sends in_progress to the dispatcher. Returns how many were assigned.
+  size_t assign() {
+    std::vector<events::InboxEvent> sent;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto& [name, runner] : runners_) {
+        if (!runner.online || runner.busy) continue;
+        for (uint64_t id : order_) {
+          Job& job = jobs_[id];
+          if (job.status != "queued" || job.repository != runner.repository) continue;
+          const auto wanted = jobs::normalizeLabels(job.labels);
+          if (!std::includes(runner.labels.begin(), runner.labels.end(), wanted.begin(),
+                             wanted.end())) {
+            continue;
+          }
+          job.status = "in_progress";
+          job.runner = name;
+          runner.busy = true;
+          sent.push_back(event(job, LXDR_JOB_IN_PROGRESS));
+          break;
+        }
+      }
+    }
+    if (dispatcher != nullptr) {
+      for (const auto& e : sent) dispatcher->handle(e);
+    }
+    return sent.size();
+  }
+
+  // Finishes every job in progress; ephemeral runners unregister.
+  size_t completeRunning() {
+    std::vector<events::InboxEvent> sent;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto& [id, job] : jobs_) {
+        if (job.status != "in_progress") continue;
+        job.status = "completed";
+        job.conclusion = "success";
+        runners_.erase(job.runner);
+        ++served_[id];
+        sent.push_back(event(job, LXDR_JOB_COMPLETED));
+      }
+    }
+    if (dispatcher != nullptr) {
+      for (const auto& e : sent) dispatcher->handle(e);
+    }
+    return sent.size();
+  }
+
+  void cancel(uint64_t id) {
+    events::InboxEvent e;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      Job& job = jobs_[id];
+      job.status = "completed";
+      job.conclusion = "cancelled";
+      e = event(job, LXDR_JOB_COMPLETED);
+    }
+    dispatcher->handle(e);
+  }
+
+  bool allCompleted() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, job] : jobs_) {
+      if (job.status != "completed") return false;
+    }
+    return true;
+  }
+  std::map<uint64_t, int> served() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return served_;
+  }
+  size_t runnerCount() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return runners_.size();
+  }
+  bool hasRunner(const std::string& name) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return runners_.count(name) > 0;
+  }
+  size_t deletes() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return deletes_;
+  }
+
+  // RunnerDirectory
+  std::optional<std::vector<RunnerState>> runners(const std::string& repository,
+                                                  std::string& error) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!reachable) {
+      error = "GitHub unreachable (test)";
+      return std::nullopt;
+    }
+    std::vector<RunnerState> out;
+    for (const auto& [name, r] : runners_) {
+      if (r.repository == repository) out.push_back({r.id, r.name, r.online, r.busy});
+    }
+    return out;
+  }
+  bool deleteRunner(const std::string&, uint64_t runner_id, std::string& error) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!reachable) {
+      error = "GitHub unreachable (test)";
+      return false;
+    }
+    for (auto it = runners_.begin(); it != runners_.end(); ++it) {
+      if (it->second.id == runner_id) {
+        runners_.erase(it);
+        ++deletes_;
+        return true;
+      }
+    }
+    return false;
+  }
+  std::optional<JobStatus> job(const std::string&, uint64_t job_id, std::string& error) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!reachable) {
+      error = "GitHub unreachable (test)";
+      return std::nullopt;
+    }
+    auto it = jobs_.find(job_id);
+    if (it == jobs_.end()) {
+      error = "404";
+      return std::nullopt;
+    }
+    return JobStatus{it->second.status, it->second.conclusion, it->second.runner};
+  }
+  std::optional<std::vector<sdk::JobEvent>> queuedJobs(const std::string& repository,
+                                                       std::string&) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<sdk::JobEvent> out;
+    for (uint64_t id : order_) {
+      const Job& job = jobs_[id];
+      if (job.status == "queued" && job.repository == repository) {
+        out.push_back(event(job, LXDR_JOB_QUEUED).event);
+      }
+    }
+    return out;
+  }
+
+ private:
+  static events::InboxEvent event(const Job& job, lxdr_job_action action) {
+    events::InboxEvent e;
+    e.source = "webhook";
+    e.event.action = action;
+    e.event.job_id = job.id;
+    e.event.labels = job.labels;
+    e.event.repository = job.repository;
+    e.event.runner_name = job.runner;
+    e.event.conclusion = job.conclusion;
+    return e;
+  }
+
+  mutable std::mutex mu_;
+  std::map<uint64_t, Job> jobs_;
+  std::vector<uint64_t> order_;
+  std::map<std::string, Runner> runners_;
+  std::map<uint64_t, int> served_;
+  uint64_t next_runner_id_ = 0;
+  size_t deletes_ = 0;
+};
+
+class FakeExecutor final : public Executor {
+ public:
+  FakeGithub* github = nullptr;
+  // Per-instance scripted results, consumed in order; default success.
+  std::function<StepResult(const std::string& instance, const config::RunnerEntry& entry)>
+      on_launch;
+  std::function<StepResult(const std::string& instance)> on_provision;
+
+  StepResult launch(const config::RunnerEntry& entry, const jobs::JobRecord& job,
+                    const std::string& instance, Deadline) override {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return held_.count(entry.name) == 0; });
+      ++launches_;
+      launched_for_.push_back(job.job_id);
+    }
+    StepResult r = on_launch ? on_launch(instance, entry) : StepResult{};
+    if (!r.ok()) return r;
+    std::lock_guard<std::mutex> lock(mu_);
+    InstanceInfo info;
+    info.name = instance;
+    info.remote = "main";
+    info.entry = entry.name;
+    info.status = "running";
+    info.job_id = job.job_id;
+    info.created_ms = wallMs();
+    live_[instance] = info;
+    max_live_ = std::max(max_live_, live_.size());
+    r.remote = "main";
+    return r;
+  }
+  StepResult provision(const config::RunnerEntry& entry, const jobs::JobRecord& job,
+                       const std::string& instance, const std::string&, Deadline) override {
+    StepResult r = on_provision ? on_provision(instance) : StepResult{};
+    if (r.ok() && github != nullptr) github->registerRunner(instance, entry.labels, job.repository);
+    r.log = "provisioned " + instance + "\n";
+    return r;
+  }
+  StepResult destroy(const std::string&, const std::string& instance, const std::string&,
+                     Deadline) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    live_.erase(instance);
+    ++destroys_;
+    return {};
+  }
+  StepResult list(const std::string&, std::vector<InstanceInfo>& out, Deadline) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [name, info] : live_) out.push_back(info);
+    return {};
+  }
+
+  void hold(const std::string& entry) {
+    std::lock_guard<std::mutex> lock(mu_);
+    held_.insert(entry);
+  }
+  void release(const std::string& entry) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      held_.erase(entry);
+    }
+    cv_.notify_all();
+  }
+  void setStatus(const std::string& instance, const std::string& status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    live_[instance].status = status;
+  }
+  void addForeign(const std::string& name, int64_t created_ms) {
+    std::lock_guard<std::mutex> lock(mu_);
+    InstanceInfo info;
+    info.name = name;
+    info.remote = "main";
+    info.status = "running";
+    info.created_ms = created_ms;
+    live_[name] = info;
+  }
+  size_t liveCount() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return live_.size();
+  }
+  bool isLive(const std::string& name) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return live_.count(name) > 0;
+  }
+  size_t maxLive() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return max_live_;
+  }
+  size_t launches() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return launches_;
+  }
+  std::vector<uint64_t> launchedFor() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return launched_for_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::set<std::string> held_;
+  std::map<std::string, InstanceInfo> live_;
+  size_t max_live_ = 0;
+  size_t launches_ = 0;
+  size_t destroys_ = 0;
+  std::vector<uint64_t> launched_for_;
+};
+
+// Polls `done` until it holds or 20 s pass (a bound, not a timing assertion).
+inline bool waitFor(const std::function<bool()>& done) {
+  const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < limit) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return done();
+}
+
+}  // namespace lxdrunner::dispatch::test

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <catch2/catch.hpp>
+
+#include "harness.hpp"
+
+namespace lxdrunner::dispatch::test {
+namespace {
+
+using jobs::JobState;
+const std::vector<std::string> kLinux{"self-hosted", "linux"};
+
+// Puts job `id` into `state` by hand, with a live instance in the fake LXD for every state
+// past queued: what a previous run left behind.
+std::string leaveJobIn(Harness& h, uint64_t id, JobState state) {
+  auto e = h.github.queue(id, kLinux);
+  REQUIRE(h.store->recordQueued(e.event, "linux", wallMs(), "webhook"));
+  if (state == JobState::Queued) return {};
+  const std::string name = "lxdrunner-" + std::to_string(id) + "-1";
+  jobs::TransitionFields f;
+  f.instance = name;
+  f.backend = "fake-backend";
+  f.attempts = 1;
+  REQUIRE(h.store->transition(id, JobState::Queued, JobState::Launching, wallMs(), f));
+  h.executor.addForeign(name, wallMs());
+  if (state == JobState::Launching) return name;
+  REQUIRE(h.store->transition(id, JobState::Launching, JobState::Provisioning, wallMs()));
+  if (state == JobState::Provisioning) return name;
+  REQUIRE(h.store->transition(id, JobState::Provisioning, JobState::Running, wallMs()));
+  return name;
+}
+
+TEST_CASE("recovery resumes or cleans up every state a crash can leave") {
+  Harness h({makeEntry("linux", kLinux, 10)});
+  leaveJobIn(h, 1, JobState::Queued);
+  const auto launching = leaveJobIn(h, 2, JobState::Launching);
+  const auto provisioning_online = leaveJobIn(h, 3, JobState::Provisioning);
+  h.github.registerRunner(provisioning_online, kLinux, "octo/repo");
+  const auto provisioning_dead = leaveJobIn(h, 4, JobState::Provisioning);
+  const auto running = leaveJobIn(h, 5, JobState::Running);
+  h.github.registerRunner(running, kLinux, "octo/repo");
+
+  const auto report = h.reconciler->recover();
+  CHECK(report.requeued == 2);  // launching, provisioning without a runner
+  CHECK(report.adopted == 2);   // provisioning with its runner online, running
+  CHECK(h.state(2) == JobState::Queued);
+  CHECK_FALSE(h.executor.isLive(launching));
+  CHECK(h.state(3) == JobState::Running);
+  CHECK(h.executor.isLive(provisioning_online));
+  CHECK(h.state(4) == JobState::Queued);
+  CHECK_FALSE(h.executor.isLive(provisioning_dead));
+  CHECK(h.state(5) == JobState::Running);
+  CHECK(h.executor.isLive(running));
+
+  // Then everything is served exactly once, requeued jobs on fresh instance names.
+  h.dispatcher->start();
+  REQUIRE(h.serveAll());
+  for (uint64_t id = 1; id <= 5; ++id) {
+    INFO("job " << id);
+    CHECK(h.github.served().at(id) == 1);
+    CHECK(h.state(id) == JobState::Completed);
+  }
+  CHECK(h.store->get(2)->instance != launching);  // served by another instance
+  CHECK(h.github.runnerCount() == 0);
+}
+
+TEST_CASE("recovery completes a job whose completed event was missed while down") {
+  Harness h({makeEntry("linux", kLinux, 10)});
+  const auto name = leaveJobIn(h, 1, JobState::Running);
+  h.github.registerRunner(name, kLinux, "octo/repo");
+  Dispatcher* listening = h.github.dispatcher;
+  h.github.dispatcher = nullptr;  // GitHub runs and finishes the job while nobody listens
+  CHECK(h.github.assign() == 1);
+  CHECK(h.github.completeRunning() == 1);
+  h.github.dispatcher = listening;
+  h.reconciler->recover();
+  CHECK(h.state(1) == JobState::Completed);
+  CHECK(h.store->get(1)->runner_name == name);
+  CHECK_FALSE(h.executor.isLive(name));
+  CHECK(h.store->countSlotsAll() == 0);
+}
+
+TEST_CASE("recovery finds jobs queued while the daemon was down") {
+  Harness h({makeEntry("linux", kLinux, 10)});
+  auto known = h.github.queue(1, kLinux);
+  h.dispatcher->handle(known);  // the repository is known from an earlier job
+  h.github.queue(2, kLinux);    // its webhook went nowhere
+  const auto report = h.reconciler->recover();
+  CHECK(report.discovered == 1);
+  REQUIRE(h.store->get(2).has_value());
+  CHECK(h.store->get(2)->source == "startup-poll");
+}
+
+TEST_CASE("reconciler: a stopped instance whose runner took no job is removed, its job retried") {
+  Harness h({makeEntry("linux", kLinux, 10)});
+  const auto name = leaveJobIn(h, 1, JobState::Running);
+  h.executor.setStatus(name, "stopped");
+  const auto report = h.reconciler->reconcileOnce();
+  CHECK(report.requeued == 1);
+  REQUIRE(waitFor([&] { return !h.executor.isLive(name); }));
+  CHECK(h.state(1) == JobState::Queued);
+  h.dispatcher->start();
+  REQUIRE(h.serveAll());
+  CHECK(h.github.served().at(1) == 1);
+}
+
+TEST_CASE("reconciler: an instance older than max_lifetime_s is removed and its job failed") {
+  Harness h({makeEntry("linux", kLinux, 10)});
+  h.config.dispatcher.max_lifetime_s = 3600;
+  const auto name = leaveJobIn(h, 1, JobState::Running);
+  h.github.registerRunner(name, kLinux, "octo/repo");
+  h.advanceSeconds(3601);
+  const auto report = h.reconciler->reconcileOnce();
+  CHECK(report.failed == 1);
+  CHECK(h.state(1) == JobState::Failed);
+  CHECK_THAT(h.store->get(1)->last_error, Catch::Contains("max_lifetime_s"));
+  REQUIRE(waitFor([&] { return !h.executor.isLive(name) && !h.github.hasRunner(name); }));
+}
+
+TEST_CASE("reconciler: a runner that never comes online is reaped and its job retried") {
+  Harness h({makeEntry("linux", kLinux, 10)});
+  h.config.dispatcher.register_timeout_s = 120;
+  const auto name = leaveJobIn(h, 1, JobState::Running);  // no runner registered
+  CHECK(h.reconciler->reconcileOnce().requeued == 0);     // not yet: within the timeout
+  CHECK(h.executor.isLive(name));
+  h.advanceSeconds(121);
+  const auto report = h.reconciler->reconcileOnce();
+  CHECK(report.requeued == 1);
+  CHECK_THAT(h.store->get(1)->last_error, Catch::Contains("did not come online"));
+  REQUIRE(waitFor([&] { return !h.executor.isLive(name); }));
+}
+
+TEST_CASE("reconciler: an idle runner whose job went elsewhere goes after the grace period") {
+  Harness h({makeEntry("linux", kLinux, 10)});
+  h.config.dispatcher.idle_runner_grace_s = 300;
+  const auto name = leaveJobIn(h, 1, JobState::Running);
+  h.github.registerRunner(name, kLinux, "octo/repo");
+  // The job completed on a runner that is not ours.
+  REQUIRE(h.store->transition(1, JobState::Running, JobState::Completed, wallMs()));
+  h.reconciler->reconcileOnce();  // first seen idle
+  CHECK(h.executor.isLive(name));
+  h.advanceSeconds(301);
+  h.reconciler->reconcileOnce();
+  REQUIRE(waitFor([&] { return !h.executor.isLive(name) && !h.github.hasRunner(name); }));
+  CHECK(h.store->countSlotsAll() == 0);
+}
+
+TEST_CASE("reconciler: instances no job owns are removed after a grace period") {
+  Harness h({makeEntry("linux", kLinux, 10)});
+  h.executor.addForeign("lxdrunner-old", wallMs() - 3600 * 1000);
+  h.executor.addForeign("lxdrunner-new", wallMs());
+  h.reconciler->reconcileOnce();
+  REQUIRE(waitFor([&] { return !h.executor.isLive("lxdrunner-old"); }));
+  CHECK(h.executor.isLive("lxdrunner-new"));
+}
+
+TEST_CASE("reconciler: offline registrations with our prefix are deleted after the grace") {
+  Harness h({makeEntry("linux", kLinux, 10)});
+  h.config.dispatcher.offline_runner_grace_s = 600;
+  h.dispatcher->handle(h.github.queue(1, kLinux));  // makes octo/repo a known repository
+  h.github.registerRunner("lxdrunner-99-1", kLinux, "octo/repo");
+  h.github.runnerOffline("lxdrunner-99-1");
+  h.github.registerRunner("someone-else", kLinux, "octo/repo");
+  h.github.runnerOffline("someone-else");
+  h.reconciler->reconcileOnce();
+  CHECK(h.github.hasRunner("lxdrunner-99-1"));  // first seen offline now
+  h.advanceSeconds(601);
+  CHECK(h.reconciler->reconcileOnce().runners_deleted == 1);
+  CHECK_FALSE(h.github.hasRunner("lxdrunner-99-1"));
+  CHECK(h.github.hasRunner("someone-else"));  // not ours: never touched
+}
+
+TEST_CASE("reconciler: nothing is removed on what GitHub could not tell") {
+  Harness h({makeEntry("linux", kLinux, 10)});
+  h.config.dispatcher.idle_runner_grace_s = 1;
+  const auto name = leaveJobIn(h, 1, JobState::Running);
+  REQUIRE(h.store->transition(1, JobState::Running, JobState::Completed, wallMs()));
+  h.github.reachable = false;
+  h.advanceSeconds(10);
+  auto report = h.reconciler->reconcileOnce();
+  h.advanceSeconds(10);
+  report = h.reconciler->reconcileOnce();
+  CHECK_FALSE(report.errors.empty());
+  CHECK(h.executor.isLive(name));
+}
+
+}  // namespace
+}  // namespace lxdrunner::dispatch::test
