@@ -1,0 +1,479 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck disable=SC2015 # "a && b || fail ..." is meant: fail when either fails
+#
+# runner-setup.sh - lxdrunner's default guest setup script: turns a fresh instance into a
+# running single-use GitHub Actions runner. The provisioner runs it as root inside the
+# instance; its standard output (stderr is merged into it) becomes the job's log.
+#
+# POSIX sh on purpose: it must work with dash, bash and busybox ash, in images that have
+# useradd, only busybox, or neither (then /etc/passwd is edited directly).
+#
+# The guest contract (every variable is optional; defaults in brackets):
+#   LXDRUNNER_RUNNER_SOURCE    where the runner comes from [tarball]
+#                                tarball:   unpack $LXDRUNNER_RUNNER_TARBALL into the runner dir
+#                                mount:     build a writable root in the runner dir from the
+#                                           read-only directory $LXDRUNNER_RUNNER_MOUNT
+#                                installed: the image already holds it (user and dir exist)
+#   LXDRUNNER_RUNNER_TARBALL   [/var/lib/lxdrunner/actions-runner.tar.gz]
+#   LXDRUNNER_RUNNER_MOUNT     [/opt/lxdrunner/runner]
+#   LXDRUNNER_RUNNER_DIR       the runner's (writable) root [/opt/actions-runner]
+#   LXDRUNNER_RUNNER_USER      unprivileged user running the runner [runner]
+#   LXDRUNNER_RUNNER_UID       uid (and gid) for a user this script creates [1001]
+#   LXDRUNNER_SUDO             1: passwordless sudo for the runner user [0]
+#   LXDRUNNER_CREDENTIALS      jit | registration-token [jit]
+#   LXDRUNNER_CREDENTIAL_FILE  the secret (JIT config or registration token), mode 0600
+#                              [/run/lxdrunner-credential]; moved into a 0700 directory of
+#                              the runner user next to it, removed once the runner runs
+#   LXDRUNNER_RUNNER_URL       config.sh --url (registration-token only)
+#   LXDRUNNER_RUNNER_NAME      config.sh --name [hostname]
+#   LXDRUNNER_RUNNER_LABELS    config.sh --labels, comma-separated
+#   LXDRUNNER_RUNNER_GROUP     config.sh --runnergroup (empty: the default group)
+#   LXDRUNNER_EPHEMERAL        1: config.sh --ephemeral [1]
+#   LXDRUNNER_POWEROFF         1: power the instance off when the runner exits [1]
+#   LXDRUNNER_STATE_DIR        helper files, markers, runner log [/var/lib/lxdrunner]
+#   LXDRUNNER_RUNNER_LOG       the runner's stdout/stderr [$LXDRUNNER_STATE_DIR/runner.log]
+#   LXDRUNNER_DEADLINE_SECONDS the whole script's budget; 0 = none [0]
+#   LXDRUNNER_TIMEOUT_CLOUD_INIT, _USER, _UNPACK, _CONFIGURE, _START  per-step limits in
+#                              seconds [600, 60, 300, 120, 30]
+#   LXDRUNNER_START_GRACE      seconds to watch the new runner for an early failure [1]
+#   LXDRUNNER_PROVISIONER_OPTIONS  the entry's provisioner_options as JSON (not read here;
+#                              for custom scripts that take options of their own)
+#
+# Exit status: 0 once the runner process runs (or already finished successfully);
+# 124 when a step ran out of time; otherwise the failing step's status (2 = bad input).
+# Secrets are never printed: the credential is only read by the runner user's helper.
+
+set -u
+exec 2>&1
+umask 022
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+readonly PROG=lxdrunner-setup
+
+SOURCE=${LXDRUNNER_RUNNER_SOURCE:-tarball}
+TARBALL=${LXDRUNNER_RUNNER_TARBALL:-/var/lib/lxdrunner/actions-runner.tar.gz}
+MOUNT=${LXDRUNNER_RUNNER_MOUNT:-/opt/lxdrunner/runner}
+RUNNER_DIR=${LXDRUNNER_RUNNER_DIR:-/opt/actions-runner}
+RUNNER_USER=${LXDRUNNER_RUNNER_USER:-runner}
+RUNNER_UID=${LXDRUNNER_RUNNER_UID:-1001}
+SUDO=${LXDRUNNER_SUDO:-0}
+CREDENTIALS=${LXDRUNNER_CREDENTIALS:-jit}
+STATE_DIR=${LXDRUNNER_STATE_DIR:-/var/lib/lxdrunner}
+CRED_FILE=${LXDRUNNER_CREDENTIAL_FILE:-/run/lxdrunner-credential}
+RUNNER_URL=${LXDRUNNER_RUNNER_URL:-}
+RUNNER_NAME=${LXDRUNNER_RUNNER_NAME:-$(hostname 2>/dev/null || echo runner)}
+RUNNER_LABELS=${LXDRUNNER_RUNNER_LABELS:-}
+RUNNER_GROUP=${LXDRUNNER_RUNNER_GROUP:-}
+EPHEMERAL=${LXDRUNNER_EPHEMERAL:-1}
+POWEROFF=${LXDRUNNER_POWEROFF:-1}
+RUNNER_LOG=${LXDRUNNER_RUNNER_LOG:-$STATE_DIR/runner.log}
+BUDGET=${LXDRUNNER_DEADLINE_SECONDS:-0}
+T_CLOUD_INIT=${LXDRUNNER_TIMEOUT_CLOUD_INIT:-600}
+T_USER=${LXDRUNNER_TIMEOUT_USER:-60}
+T_UNPACK=${LXDRUNNER_TIMEOUT_UNPACK:-300}
+T_CONFIGURE=${LXDRUNNER_TIMEOUT_CONFIGURE:-120}
+T_START=${LXDRUNNER_TIMEOUT_START:-30}
+START_GRACE=${LXDRUNNER_START_GRACE:-1}
+
+HELPER=$STATE_DIR/runner-helper.sh
+MARKER=$STATE_DIR/provisioning
+# On the same file system as the pushed file (a rename, no copy: /run is a tmpfs in most
+# images, so the secret never reaches the disk), in a directory the runner user owns so
+# that its helper can remove the file once read.
+CRED_DIR=${CRED_FILE%/*}/lxdrunner-$RUNNER_USER
+CRED_DEST=$CRED_DIR/credential
+
+say() { printf '%s: %s\n' "$PROG" "$*"; }
+fail() {
+    code=$1
+    shift
+    say "error: $*"
+    exit "$code"
+}
+have() { command -v "$1" >/dev/null 2>&1; }
+now() { date +%s; }
+is_uint() { case $1 in '' | *[!0-9]*) return 1 ;; *) return 0 ;; esac; }
+
+for v in "$RUNNER_UID" "$BUDGET" "$T_CLOUD_INIT" "$T_USER" "$T_UNPACK" "$T_CONFIGURE" \
+    "$T_START" "$START_GRACE"; do
+    is_uint "$v" || fail 2 "'$v' is not a whole number of seconds (or a uid)"
+done
+case $RUNNER_USER in
+'' | -* | *[!A-Za-z0-9._-]*) fail 2 "runner user '$RUNNER_USER' is not a valid user name" ;;
+esac
+case $RUNNER_DIR in
+/?*) ;;
+*) fail 2 "runner dir '$RUNNER_DIR' is not an absolute path" ;;
+esac
+
+START_TIME=$(now)
+readonly START_TIME
+
+# A step's limit: its own, cut to what is left of the whole budget.
+step_limit() {
+    limit=$1
+    if [ "$BUDGET" -gt 0 ]; then
+        left=$((BUDGET - ($(now) - START_TIME)))
+        [ "$left" -lt "$limit" ] && limit=$left
+    fi
+    echo "$limit"
+}
+
+# run_step NAME LIMIT CMD...: runs one external command under `timeout`. A command killed
+# by timeout reports 124 (coreutils) or 143 (busybox), so lateness is judged by the clock.
+run_step() {
+    name=$1
+    limit=$(step_limit "$2")
+    shift 2
+    [ "$limit" -gt 0 ] || fail 124 "no time left for step '$name' (deadline passed)"
+    say "step $name (limit ${limit}s)"
+    t0=$(now)
+    if have timeout; then
+        timeout "$limit" "$@"
+    else
+        "$@"
+    fi
+    rc=$?
+    if [ "$rc" -ne 0 ] && [ $(($(now) - t0)) -ge "$limit" ]; then
+        fail 124 "step '$name' timed out after ${limit}s"
+    fi
+    return "$rc"
+}
+
+# shellcheck disable=SC2317 # called by the EXIT trap
+cleanup() {
+    # Whatever happened, no credential stays behind and the supervisor may power off.
+    rm -f "$CRED_FILE" "$CRED_DEST" "$MARKER" 2>/dev/null
+    rmdir "$CRED_DIR" 2>/dev/null
+}
+trap cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+home_of() {
+    if have getent; then
+        getent passwd "$1" | cut -d: -f6
+    else
+        awk -F: -v u="$1" '$1 == u { print $6 }' /etc/passwd
+    fi
+}
+
+# --- steps --------------------------------------------------------------------------
+
+wait_for_cloud_init() {
+    have cloud-init || return 0
+    run_step cloud-init "$T_CLOUD_INIT" cloud-init status --wait >/dev/null
+    rc=$?
+    case $rc in
+    0) ;;
+    2) say "warning: cloud-init finished with recoverable errors" ;;
+    *) fail "$rc" "cloud-init status --wait failed (exit $rc)" ;;
+    esac
+}
+
+# Appends the user to passwd/group/shadow: the way that works in any image.
+add_user_by_hand() {
+    shell=/bin/sh
+    [ -x /bin/bash ] && shell=/bin/bash
+    grep -q "^$RUNNER_USER:" /etc/group 2>/dev/null ||
+        echo "$RUNNER_USER:x:$RUNNER_UID:" >>/etc/group
+    echo "$RUNNER_USER:x:$RUNNER_UID:$RUNNER_UID::/home/$RUNNER_USER:$shell" >>/etc/passwd
+    [ -f /etc/shadow ] && echo "$RUNNER_USER:!:$(($(now) / 86400)):0:99999:7:::" >>/etc/shadow
+    mkdir -p "/home/$RUNNER_USER" && chmod 0750 "/home/$RUNNER_USER" &&
+        chown "$RUNNER_UID:$RUNNER_UID" "/home/$RUNNER_USER"
+}
+
+uid_taken() { awk -F: -v id="$1" '$3 == id { f = 1 } END { exit !f }' /etc/passwd; }
+
+create_user() {
+    shell=/bin/sh
+    [ -x /bin/bash ] && shell=/bin/bash
+    uid_opt=$RUNNER_UID
+    if uid_taken "$RUNNER_UID"; then
+        say "uid $RUNNER_UID is taken in this image; letting the system choose one"
+        uid_opt=
+    fi
+    if have useradd; then
+        run_step user "$T_USER" useradd -m -U ${uid_opt:+-u "$uid_opt"} -s "$shell" "$RUNNER_USER"
+    elif have adduser && adduser --help 2>&1 | grep -q -- --disabled-password; then
+        run_step user "$T_USER" adduser --disabled-password --gecos '' \
+            ${uid_opt:+--uid "$uid_opt"} --shell "$shell" "$RUNNER_USER"
+    elif have adduser; then
+        # busybox: the group first, so the user's primary group has the user's name
+        if have addgroup; then
+            run_step user "$T_USER" addgroup ${uid_opt:+-g "$uid_opt"} "$RUNNER_USER" || return
+        fi
+        run_step user "$T_USER" adduser -D ${uid_opt:+-u "$uid_opt"} -s "$shell" \
+            ${uid_opt:+-G "$RUNNER_USER"} "$RUNNER_USER"
+    else
+        [ -n "$uid_opt" ] || fail 2 "no useradd/adduser and uid $RUNNER_UID is taken"
+        say "step user (no useradd or adduser: editing /etc/passwd)"
+        add_user_by_hand
+    fi
+}
+
+ensure_user() {
+    if id "$RUNNER_USER" >/dev/null 2>&1; then
+        say "user $RUNNER_USER exists (uid $(id -u "$RUNNER_USER"))"
+    else
+        [ "$SOURCE" = installed ] &&
+            fail 2 "the image has no user '$RUNNER_USER': bake it into the image (see docs/provisioners.md)"
+        create_user || fail $? "creating user $RUNNER_USER failed"
+        id "$RUNNER_USER" >/dev/null 2>&1 || fail 1 "user $RUNNER_USER was not created"
+        say "created user $RUNNER_USER (uid $(id -u "$RUNNER_USER"))"
+    fi
+    RUNNER_GID=$(id -g "$RUNNER_USER")
+    RUNNER_HOME=$(home_of "$RUNNER_USER")
+    [ -n "$RUNNER_HOME" ] || RUNNER_HOME=/home/$RUNNER_USER
+    if [ ! -d "$RUNNER_HOME" ]; then
+        mkdir -p "$RUNNER_HOME" && chmod 0750 "$RUNNER_HOME" &&
+            chown "$RUNNER_USER:$RUNNER_GID" "$RUNNER_HOME"
+    fi
+}
+
+configure_sudo() {
+    rule=/etc/sudoers.d/90-lxdrunner-$RUNNER_USER
+    if [ "$SUDO" != 1 ]; then
+        rm -f "$rule"
+        return 0
+    fi
+    if ! have sudo; then
+        say "warning: sudo was asked for but is not installed in this image"
+        return 0
+    fi
+    mkdir -p /etc/sudoers.d
+    if ! { (umask 0337 && echo "$RUNNER_USER ALL=(ALL) NOPASSWD:ALL" >"$rule.tmp") &&
+        mv -f "$rule.tmp" "$rule"; }; then
+        fail 1 "writing $rule failed"
+    fi
+    say "passwordless sudo for $RUNNER_USER"
+}
+
+unpack_tarball() {
+    [ -f "$TARBALL" ] || fail 2 "runner tarball $TARBALL is missing"
+    mkdir -p "$RUNNER_DIR" || fail 1 "cannot create $RUNNER_DIR"
+    run_step unpack "$T_UNPACK" tar -xzf "$TARBALL" -C "$RUNNER_DIR" ||
+        fail $? "unpacking $TARBALL failed"
+    rm -f "$TARBALL"
+    chown -R "$RUNNER_USER:$RUNNER_GID" "$RUNNER_DIR" || fail 1 "chown of $RUNNER_DIR failed"
+}
+
+# The runner writes .runner, .credentials, _diag/ and _work/ under its root, and finds its
+# root as the parent of the directory holding the Runner.Listener executable (resolved
+# through symlinks by the .NET host; run.sh likewise resolves its own symlinks). So the
+# root is a real writable directory with real copies of the small scripts and of bin/'s
+# executables, and symlinks into the read-only mount for the bulk (libraries, externals).
+link_mount() {
+    [ -x "$MOUNT/run.sh" ] || fail 2 "$MOUNT holds no actions runner (no run.sh); is the disk attached?"
+    mkdir -p "$RUNNER_DIR/bin" || fail 1 "cannot create $RUNNER_DIR"
+    for f in "$MOUNT"/* "$MOUNT"/.[!.]*; do
+        [ -e "$f" ] || continue
+        name=${f##*/}
+        if [ "$name" = bin ] && [ -d "$f" ]; then
+            for b in "$f"/* "$f"/.[!.]*; do
+                [ -e "$b" ] || continue
+                case ${b##*/} in
+                *.so | *.so.* | *.dll | *.pdb | *.json) ln -sfn "$b" "$RUNNER_DIR/bin/" ;;
+                *) if [ -f "$b" ] && [ -x "$b" ]; then
+                    cp -p "$b" "$RUNNER_DIR/bin/"
+                else
+                    ln -sfn "$b" "$RUNNER_DIR/bin/"
+                fi ;;
+                esac
+            done
+        elif [ -d "$f" ]; then
+            ln -sfn "$f" "$RUNNER_DIR/$name"
+        else
+            cp -p "$f" "$RUNNER_DIR/$name"
+        fi || fail 1 "linking $f into $RUNNER_DIR failed"
+    done
+    chown -hR "$RUNNER_USER:$RUNNER_GID" "$RUNNER_DIR" || fail 1 "chown of $RUNNER_DIR failed"
+    say "runner root $RUNNER_DIR: copies of scripts and executables, links into $MOUNT"
+}
+
+check_runner_dir() {
+    for f in run.sh config.sh; do
+        [ -f "$RUNNER_DIR/$f" ] ||
+            fail 2 "$RUNNER_DIR/$f is missing: $RUNNER_DIR does not hold an actions runner"
+    done
+}
+
+place_credential() {
+    [ -f "$CRED_FILE" ] || fail 2 "credential file $CRED_FILE is missing"
+    if ! { mkdir -p "$CRED_DIR" && chmod 0700 "$CRED_DIR" &&
+        chown "$RUNNER_USER:$RUNNER_GID" "$CRED_DIR" && mv -f "$CRED_FILE" "$CRED_DEST"; }; then
+        fail 1 "moving the credential into $CRED_DIR failed"
+    fi
+    if ! { chown "$RUNNER_USER:$RUNNER_GID" "$CRED_DEST" && chmod 0600 "$CRED_DEST"; }; then
+        fail 1 "securing the credential file failed"
+    fi
+    say "credential file $CRED_DEST: mode $(stat -c %a "$CRED_DEST") owner $(stat -c %U "$CRED_DEST")"
+}
+
+# The helper runs twice: as root (supervise: runs the runner, records its exit status,
+# powers off) and as the runner user (read the credential, remove it, exec the runner).
+write_helper() {
+    mkdir -p "$STATE_DIR" && chmod 0711 "$STATE_DIR" || fail 1 "cannot create $STATE_DIR"
+    cat >"$HELPER.tmp" <<'EOF' || fail 1 "writing $HELPER failed"
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Written by lxdrunner's runner-setup.sh. Holds no secret.
+set -u
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# as_user USER CMD...: drops to USER with a clean environment.
+as_user() {
+    u=$1
+    shift
+    uid=$(id -u "$u") && gid=$(id -g "$u") || return 1
+    if have getent; then home=$(getent passwd "$u" | cut -d: -f6); else
+        home=$(awk -F: -v u="$u" '$1 == u { print $6 }' /etc/passwd)
+    fi
+    set -- env -i HOME="$home" USER="$u" LOGNAME="$u" PATH="$PATH" LANG="${LANG:-C.UTF-8}" "$@"
+    if have setpriv && setpriv --help 2>&1 | grep -q -- --reuid; then
+        exec setpriv --reuid "$uid" --regid "$gid" --init-groups -- "$@"
+    elif have runuser; then
+        exec runuser -u "$u" -- "$@"
+    else
+        # busybox su would take options out of trailing arguments: one quoted command
+        cmd=exec
+        for a in "$@"; do
+            cmd="$cmd '$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'"
+        done
+        exec su -s /bin/sh "$u" -c "$cmd"
+    fi
+}
+
+power_off() {
+    if [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ] && have systemctl; then
+        systemctl poweroff && return
+    fi
+    poweroff 2>/dev/null || busybox poweroff 2>/dev/null || kill -s PWR 1
+}
+
+mode=$1
+shift
+case $mode in
+configure) # runner user: DIR CRED ARGS...; the token goes to config.sh, then away
+    cd "$1" || exit 1
+    cred=$2
+    shift 2
+    token=$(cat "$cred") || exit 1
+    rm -f "$cred"
+    exec ./config.sh "$@" --token "$token"
+    ;;
+run) # runner user: DIR CRED|-
+    cd "$1" || exit 1
+    if [ "$2" != - ]; then
+        ACTIONS_RUNNER_INPUT_JITCONFIG=$(cat "$2") || exit 1
+        export ACTIONS_RUNNER_INPUT_JITCONFIG
+        rm -f "$2"
+    fi
+    exec ./run.sh
+    ;;
+supervise) # root, detached: USER DIR CRED|- STATE_DIR POWEROFF
+    user=$1 dir=$2 cred=$3 state=$4 poweroff=$5
+    echo "lxdrunner: runner starting at $(date -u '+%Y-%m-%dT%H:%M:%SZ')"
+    (as_user "$user" "$0" run "$dir" "$cred") &
+    echo $! >"$state/runner.pid"
+    wait $!
+    rc=$?
+    echo "$rc" >"$state/runner.exit"
+    echo "lxdrunner: runner exited with status $rc at $(date -u '+%Y-%m-%dT%H:%M:%SZ')"
+    # Let the setup script report before the instance goes away.
+    i=0
+    while [ -e "$state/provisioning" ] && [ $i -lt 600 ]; do
+        sleep 0.1 2>/dev/null || sleep 1
+        i=$((i + 1))
+    done
+    if [ "$poweroff" = 1 ]; then
+        echo "lxdrunner: powering off"
+        power_off
+    fi
+    ;;
+as-user) # root: USER CMD...
+    as_user "$@"
+    ;;
+*)
+    echo "runner-helper: unknown mode '$mode'" >&2
+    exit 2
+    ;;
+esac
+EOF
+    chmod 0755 "$HELPER.tmp" && mv -f "$HELPER.tmp" "$HELPER" || fail 1 "writing $HELPER failed"
+}
+
+configure_runner() {
+    [ -n "$RUNNER_URL" ] || fail 2 "registration-token mode needs LXDRUNNER_RUNNER_URL"
+    set -- --unattended --url "$RUNNER_URL" --name "$RUNNER_NAME"
+    [ -n "$RUNNER_LABELS" ] && set -- "$@" --labels "$RUNNER_LABELS"
+    [ -n "$RUNNER_GROUP" ] && set -- "$@" --runnergroup "$RUNNER_GROUP"
+    [ "$EPHEMERAL" = 1 ] && set -- "$@" --ephemeral
+    run_step configure "$T_CONFIGURE" "$HELPER" as-user "$RUNNER_USER" \
+        "$HELPER" configure "$RUNNER_DIR" "$CRED_DEST" "$@" ||
+        fail $? "config.sh failed (exit $?)"
+}
+
+start_runner() {
+    cred_arg=-
+    [ "$CREDENTIALS" = jit ] && cred_arg=$CRED_DEST
+    rm -f "$STATE_DIR/runner.pid" "$STATE_DIR/runner.exit"
+    : >"$RUNNER_LOG" && chmod 0640 "$RUNNER_LOG" || fail 1 "cannot create $RUNNER_LOG"
+    limit=$(step_limit "$T_START")
+    [ "$limit" -gt 0 ] || fail 124 "no time left for step 'start' (deadline passed)"
+    say "step start (limit ${limit}s)"
+    # A new session with no inherited descriptors: it outlives this script and the exec
+    # that ran it, and a backend waiting for our output never waits for the runner.
+    if have setsid; then
+        setsid "$HELPER" supervise "$RUNNER_USER" "$RUNNER_DIR" "$cred_arg" "$STATE_DIR" \
+            "$POWEROFF" </dev/null >>"$RUNNER_LOG" 2>&1 &
+    else
+        (trap '' HUP && exec "$HELPER" supervise "$RUNNER_USER" "$RUNNER_DIR" "$cred_arg" \
+            "$STATE_DIR" "$POWEROFF" </dev/null >>"$RUNNER_LOG" 2>&1) &
+    fi
+    # Started = the runner process exists and has taken (and removed) its credential.
+    t0=$(now)
+    while :; do
+        if [ -s "$STATE_DIR/runner.pid" ] && [ ! -e "$CRED_DEST" ]; then break; fi
+        if [ -s "$STATE_DIR/runner.exit" ]; then break; fi
+        [ $(($(now) - t0)) -ge "$limit" ] &&
+            fail 124 "step 'start' timed out after ${limit}s: the runner did not start"
+        sleep 0.1 2>/dev/null || sleep 1
+    done
+    [ "$START_GRACE" -gt 0 ] && sleep "$START_GRACE"
+    if [ -s "$STATE_DIR/runner.exit" ]; then
+        rc=$(cat "$STATE_DIR/runner.exit")
+        [ "$rc" = 0 ] || fail 1 "the runner exited with status $rc right after starting (log: $RUNNER_LOG)"
+        say "the runner already finished (status 0)"
+        return 0
+    fi
+    say "runner started (pid $(cat "$STATE_DIR/runner.pid"), log $RUNNER_LOG)"
+}
+
+# --- main ---------------------------------------------------------------------------
+
+[ "$(id -u)" = 0 ] || fail 2 "must run as root"
+case $SOURCE in tarball | mount | installed) ;; *) fail 2 "unknown runner source '$SOURCE'" ;; esac
+case $CREDENTIALS in jit | registration-token) ;; *) fail 2 "unknown credentials '$CREDENTIALS'" ;; esac
+say "preparing runner $RUNNER_NAME (source $SOURCE, credentials $CREDENTIALS)"
+
+mkdir -p "$STATE_DIR" && chmod 0711 "$STATE_DIR" && : >"$MARKER" ||
+    fail 1 "cannot create $STATE_DIR"
+wait_for_cloud_init
+ensure_user
+configure_sudo
+case $SOURCE in
+tarball) unpack_tarball ;;
+mount) link_mount ;;
+installed) ;;
+esac
+check_runner_dir
+write_helper
+place_credential
+[ "$CREDENTIALS" = registration-token ] && configure_runner
+start_runner
+say "done in $(($(now) - START_TIME))s"
+exit 0

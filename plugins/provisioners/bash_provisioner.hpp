@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `bash` provisioner: pushes the setup script and the cached runner tarball into a
+// fresh instance, then the credential, and runs the script, which creates the runner user,
+// unpacks the runner and starts it. Works with any image that has a POSIX shell and tar.
+#pragma once
+
+#include <string>
+
+#include "runner_provisioner.hpp"
+
+namespace lxdrunner::provisioners {
+
+class BashProvisioner : public RunnerProvisioner {
+ public:
+  static constexpr const char* kName = "bash";
+  static constexpr const char* kVersion = "1.0.0";
+  static constexpr const char* kDescription =
+      "runs a setup script that installs the cached runner tarball and starts the runner";
+  static constexpr const char* kConfigSchema =
+      R"({"type":"object","properties":{"github_url":{"type":"string"},)"
+      R"("default_setup_script":{"type":"string"}}})";
+
+  BashProvisioner(sdk::Host host, std::string config_json)
+      : RunnerProvisioner(std::move(host), std::move(config_json), kName) {}
+
+  void provision(const sdk::ProvisionRequest& request, std::string& log) override;
+};
+
+}  // namespace lxdrunner::provisioners

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+// The environment the setup script runs with: the guest contract documented at the top of
+// config/runner-setup.sh and in docs/provisioners.md. Nothing in it is secret (the
+// credential travels as a 0600 file, and only its path is here).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "entry_settings.hpp"
+
+namespace lxdrunner::provisioners {
+
+enum class RunnerSource { kTarball, kMount, kInstalled };
+
+struct GuestPlan {
+  RunnerSource source = RunnerSource::kTarball;
+  CredentialMode credentials = CredentialMode::kJit;
+  std::string runner_name;
+  std::vector<std::string> labels;
+  std::string runner_url;      // registration-token mode only
+  int64_t budget_seconds = 0;  // the whole script's; 0 = none
+};
+
+// "NAME=value" entries for ExecRequest::env.
+std::vector<std::string> guestEnvironment(const GuestPlan& plan, const EntrySettings& settings);
+
+// Seconds the script may spend so that its output still reaches us before `deadline_ms`
+// (monotonic); 0 when there is no deadline. At least 1.
+int64_t scriptBudgetSeconds(int64_t deadline_ms, int64_t now_ms);
+
+}  // namespace lxdrunner::provisioners

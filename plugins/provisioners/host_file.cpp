@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "host_file.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+
+#include "lxdrunner/sdk/error.hpp"
+
+namespace lxdrunner::provisioners {
+
+namespace {
+
+struct FileCloser {
+  void operator()(std::FILE* f) const noexcept { std::fclose(f); }
+};
+using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
+
+FilePtr openForReading(const std::string& path, const std::string& what) {
+  FilePtr f(std::fopen(path.c_str(), "rb"));
+  if (!f) {
+    throw sdk::Error(LXDR_ERR_NOT_FOUND,
+                     what + " " + path + " cannot be opened: " + std::strerror(errno));
+  }
+  return f;
+}
+
+}  // namespace
+
+sdk::FilePush pushFromHostFile(const std::string& host_path, std::string guest_path,
+                               uint32_t mode) {
+  // shared_ptr: FilePush::read is a std::function, which must be copyable.
+  std::shared_ptr<std::FILE> file = openForReading(host_path, "host file");
+  sdk::FilePush push;
+  push.path = std::move(guest_path);
+  push.mode = mode;
+  push.read = [file, host_path](char* buffer, size_t capacity) {
+    size_t n = std::fread(buffer, 1, capacity, file.get());
+    if (n == 0 && std::ferror(file.get()) != 0) {
+      throw std::runtime_error("reading " + host_path + " failed: " + std::strerror(errno));
+    }
+    return n;
+  };
+  return push;
+}
+
+uint64_t hostFileSize(const std::string& host_path) {
+  struct stat st {};
+  if (::stat(host_path.c_str(), &st) != 0 || st.st_size < 0) return 0;
+  return static_cast<uint64_t>(st.st_size);
+}
+
+std::string readHostFile(const std::string& host_path) {
+  FilePtr f = openForReading(host_path, "host file");
+  std::string content;
+  char buffer[8192];
+  size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), f.get())) > 0) content.append(buffer, n);
+  if (std::ferror(f.get()) != 0) {
+    throw sdk::Error(LXDR_ERR_INTERNAL, "reading " + host_path + " failed");
+  }
+  return content;
+}
+
+}  // namespace lxdrunner::provisioners

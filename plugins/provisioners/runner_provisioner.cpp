@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "runner_provisioner.hpp"
+
+#include "guest_paths.hpp"
+#include "lxdrunner/sdk/error.hpp"
+#include "setup_run.hpp"
+
+namespace lxdrunner::provisioners {
+
+namespace {
+
+std::string orDefault(const std::string& value, const char* fallback) {
+  return value.empty() ? fallback : value;
+}
+
+}  // namespace
+
+RunnerProvisioner::RunnerProvisioner(sdk::Host host, std::string config_json, std::string name)
+    : Provisioner(std::move(host), std::move(config_json)),
+      name_(std::move(name)),
+      settings_(readPluginSettings(this->host(), name_)) {}
+
+void RunnerProvisioner::note(std::string& log, const std::string& line) const {
+  log += "[" + name_ + "] " + line + "\n";
+}
+
+std::string RunnerProvisioner::runnerTarball(const sdk::ProvisionRequest& request,
+                                             bool unpacked) const {
+  const std::string os = orDefault(request.runner_os, "linux");
+  const std::string arch = orDefault(request.runner_arch, "x64");
+  try {
+    std::string path = host().runnerTarball(os, arch, unpacked);
+    if (path.empty() || path.front() != '/') {
+      throw sdk::Error(LXDR_ERR_INTERNAL,
+                       "the runner cache answered '" + path + "', not an absolute path");
+    }
+    return path;
+  } catch (const sdk::Error& e) {
+    throw sdk::Error(e.status(), "provisioner " + name_ + ": no " +
+                                     (unpacked ? "unpacked runner" : "runner tarball") + " for " +
+                                     os + "/" + arch + ": " + e.what());
+  }
+}
+
+RunnerCredential RunnerProvisioner::pushCredential(const sdk::ProvisionRequest& request,
+                                                   const EntrySettings& entry,
+                                                   std::string& log) const {
+  host().checkpoint(request.deadline_ms, "provisioner " + name_);
+  RunnerCredential credential = obtainCredential(host(), request, entry.credentials, name_);
+  sdk::FilePush file = sdk::FilePush::fromContent(guest::kCredential, credential.value, 0600);
+  file.uid = entry.uid;
+  file.gid = entry.uid;
+  file.deadline_ms = request.deadline_ms;
+  host().pushFile(request.instance, file);
+  note(log, std::string(entry.credentials == CredentialMode::kJit ? "JIT runner configuration"
+                                                                  : "registration token") +
+                " pushed to " + guest::kCredential + " (mode 0600, uid " +
+                std::to_string(entry.uid) + ")");
+  return credential;
+}
+
+GuestPlan RunnerProvisioner::plan(const sdk::ProvisionRequest& request, const EntrySettings& entry,
+                                  RunnerSource source) const {
+  GuestPlan p;
+  p.source = source;
+  p.credentials = entry.credentials;
+  p.runner_name = request.instance.name;
+  p.labels = request.labels;
+  if (entry.credentials == CredentialMode::kRegistrationToken) {
+    p.runner_url = runnerUrl(settings_.github_url, request.scope, name_);
+  }
+  return p;
+}
+
+void RunnerProvisioner::runScript(const sdk::ProvisionRequest& request, const EntrySettings& entry,
+                                  const GuestPlan& plan, std::vector<std::string> argv,
+                                  const RunnerCredential& credential, std::string& log) const {
+  host().checkpoint(request.deadline_ms, "provisioner " + name_);
+  for (const auto& key : entry.unknown_options) {
+    note(log, "provisioner_options." + key + " is not an option of lxdrunner's provisioners; " +
+                  "the setup script gets it in LXDRUNNER_PROVISIONER_OPTIONS");
+  }
+  GuestPlan timed = plan;
+  timed.budget_seconds = scriptBudgetSeconds(request.deadline_ms, host().nowMs());
+  SetupInvocation run;
+  run.provisioner = name_;
+  run.instance = request.instance;
+  run.argv = std::move(argv);
+  run.env = guestEnvironment(timed, entry);
+  run.deadline_ms = request.deadline_ms;
+  run.secret = credential.value;
+  int64_t started = host().nowMs();
+  runSetupScript(host(), run, log);
+  note(log, "runner started in " + request.instance.name + " (setup script took " +
+                std::to_string(host().nowMs() - started) + " ms)");
+}
+
+}  // namespace lxdrunner::provisioners

@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck disable=SC2016 # guest commands in single quotes expand in the guest
+#
+# runner_setup_lxd_test.sh SETUP_SCRIPT - runs lxdrunner's guest setup script for real in
+# lxdrt- containers of the lxdrunner-test image (busybox init, no useradd/adduser), doing by
+# hand with `lxc` what the provisioners do through the backend, with a fake runner whose
+# run.sh records who ran it and with what, then exits.
+#
+#   1. tarball + JIT: user created, credential 0600/runner then gone, runner detached,
+#      the instance powers off once the runner exits;
+#   2. tarball + registration token: config.sh gets --url/--token/--name/--labels/--ephemeral;
+#   3. read-only disk (disk-mount): the runner runs from a writable root built over the mount;
+#   4. a runner that fails at once: the script exits non-zero and says so.
+set -uo pipefail
+
+readonly SCRIPT=${1:?usage: $0 path/to/runner-setup.sh}
+readonly IMAGE=${LXDRUNNER_TEST_IMAGE_ALIAS:-lxdrunner-test}
+readonly PREFIX=lxdrt-prov-$$
+readonly JIT=ZmFrZS1qaXQtY29uZmlnLWZvci10ZXN0cw==
+readonly TOKEN=AAAAREGISTRATIONTOKENFORTESTS
+
+passed=0
+failed=0
+instances=()
+WORK=$(mktemp -d /tmp/lxdrt-prov-test.XXXXXX)
+
+cleanup() {
+    local n
+    for n in "${instances[@]}"; do lxc delete --force "$n" >/dev/null 2>&1; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ok() {
+    passed=$((passed + 1))
+    printf 'ok   %s\n' "$1"
+}
+not_ok() {
+    failed=$((failed + 1))
+    printf 'FAIL %s\n' "$1"
+    [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/     | /'
+}
+check() { # DESCRIPTION COMMAND...
+    local what=$1
+    shift
+    if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+contains() { [[ $1 == *"$2"* ]]; }
+lacks() { [[ $1 != *"$2"* ]]; }
+
+# --- a fake actions runner: config.sh, run.sh, bin/ at the root ---------------------------
+make_fake_runner() {
+    local dir=$1 run_exit=$2 job_seconds=$3
+    mkdir -p "$dir/bin"
+    cat >"$dir/run.sh" <<EOF
+#!/bin/sh
+# fake runner: records who runs it, with what, from where; then does its "job" and exits.
+root=\$(cd "\$(dirname "\$0")" && pwd)
+{
+    echo "user=\$(id -un)"
+    echo "jit=\${ACTIONS_RUNNER_INPUT_JITCONFIG:-none}"
+    echo "pushed_credential=\$(test -e /run/lxdrunner-credential && echo present || echo gone)"
+    echo "credential=\$(test -e /run/lxdrunner-runner/credential && echo present || echo gone)"
+    echo "credential_dir=\$(stat -c '%a %U' /run/lxdrunner-runner 2>/dev/null)"
+    echo "root=\$root"
+    echo "root_writable=\$(echo x 2>/dev/null >"\$root/.runner" && echo yes || echo no)"
+    echo "listener=\$("\$root/bin/Runner.Listener")"
+    echo "sid=\$(cut -d' ' -f6 /proc/\$\$/stat)"
+} >/tmp/fake-runner.out
+echo "fake runner: working"
+sleep $job_seconds
+exit $run_exit
+EOF
+    cat >"$dir/config.sh" <<'EOF'
+#!/bin/sh
+printf '%s\n' "$@" >/tmp/fake-config.args
+id -un >/tmp/fake-config.user
+EOF
+    printf '#!/bin/sh\necho listener-ok\n' >"$dir/bin/Runner.Listener"
+    echo 'not really a library' >"$dir/bin/libcoreclr.so"
+    mkdir -p "$dir/externals/node20/bin"
+    chmod 0755 "$dir/run.sh" "$dir/config.sh" "$dir/bin/Runner.Listener"
+    chmod -R a+rX "$dir"
+}
+
+launch() {
+    local name=$1
+    instances+=("$name")
+    lxc launch "$IMAGE" "$name" >/dev/null 2>&1 || {
+        not_ok "launch $name"
+        return 1
+    }
+    # busybox init is ready for exec almost at once; wait for rcS to have mounted /run
+    local _
+    for _ in $(seq 1 50); do
+        lxc exec "$name" -- grep -q ' /run ' /proc/mounts 2>/dev/null && return 0
+        sleep 0.1
+    done
+}
+
+# push_as_provisioner NAME: what every provisioner does before running the script
+push_credential() {
+    local name=$1 value=$2
+    printf '%s' "$value" >"$WORK/credential"
+    lxc file push -q "$WORK/credential" "$name/run/lxdrunner-credential" \
+        --mode 0600 --uid 1001 --gid 1001
+}
+
+run_script() { # NAME ENV...: runs the script like the bash provisioner; sets OUT and RC
+    local name=$1
+    shift
+    local env_args=() e
+    for e in "$@"; do env_args+=(--env "$e"); done
+    OUT=$(lxc exec "$name" "${env_args[@]}" --env LXDRUNNER_RUNNER_NAME="$name" \
+        --env LXDRUNNER_DEADLINE_SECONDS=120 -- /var/lib/lxdrunner/runner-setup.sh 2>&1)
+    RC=$?
+}
+
+guest() { lxc exec "$1" -- sh -c "$2" 2>&1; }
+
+wait_stopped() { # NAME SECONDS
+    local _
+    for _ in $(seq 1 $(($2 * 5))); do
+        [ "$(lxc list "^$1\$" -c s -f csv 2>/dev/null)" = STOPPED ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+prepare_tarball_instance() { # NAME
+    local name=$1
+    launch "$name" || return 1
+    lxc exec "$name" -- mkdir -p -m 0711 /var/lib/lxdrunner
+    lxc file push -q "$SCRIPT" "$name/var/lib/lxdrunner/runner-setup.sh" --mode 0700
+    lxc file push -q "$WORK/runner.tar.gz" "$name/var/lib/lxdrunner/actions-runner.tar.gz" \
+        --mode 0600
+}
+
+# --- setup --------------------------------------------------------------------------------
+command -v lxc >/dev/null || {
+    echo "lxc not found"
+    exit 1
+}
+lxc query /1.0 >/dev/null || {
+    echo "LXD does not answer (run tests/lxd/env/lxd-test-env.sh ensure)"
+    exit 1
+}
+make_fake_runner "$WORK/runner" 0 3
+tar -czf "$WORK/runner.tar.gz" -C "$WORK/runner" .
+make_fake_runner "$WORK/failing-runner" 7 0
+tar -czf "$WORK/failing-runner.tar.gz" -C "$WORK/failing-runner" .
+
+# --- 1. tarball + JIT ---------------------------------------------------------------------
+echo "# tarball + JIT"
+n=$PREFIX-jit
+if prepare_tarball_instance "$n"; then
+    push_credential "$n" "$JIT"
+    run_script "$n" LXDRUNNER_RUNNER_LABELS=self-hosted,linux,x64
+    check "setup script exits 0" [ "$RC" = 0 ]
+    [ "$RC" = 0 ] || not_ok "setup script output" "$OUT"
+    check "output never shows the JIT config" lacks "$OUT" "$JIT"
+    check "the runner user was created" contains "$(guest "$n" 'grep ^runner: /etc/passwd')" \
+        "runner:x:1001:1001:"
+    check "the credential was 0600 and owned by runner" contains "$OUT" \
+        "credential file /run/lxdrunner-runner/credential: mode 600 owner runner"
+    check "the runner is running after the exec returned (detached)" \
+        contains "$(guest "$n" 'test -d /proc/$(cat /var/lib/lxdrunner/runner.pid) && echo alive')" alive
+    facts=$(guest "$n" 'cat /tmp/fake-runner.out')
+    check "run.sh ran as the runner user" contains "$facts" "user=runner"
+    check "run.sh got the JIT config in ACTIONS_RUNNER_INPUT_JITCONFIG" contains "$facts" "jit=$JIT"
+    check "the credential was gone when the runner ran" contains "$facts" "credential=gone"
+    check "the pushed credential was gone too" contains "$facts" "pushed_credential=gone"
+    check "the credential directory was 0700 runner" contains "$facts" "credential_dir=700 runner"
+    sid=$(sed -n 's/^sid=//p' <<<"$facts")
+    check "run.sh is in the supervisor's own session (setsid)" contains \
+        "$(guest "$n" "tr '\\0' ' ' </proc/$sid/cmdline")" "runner-helper.sh supervise"
+    check "no credential left anywhere" [ "$(guest "$n" 'ls /run/lxdrunner-credential /run/lxdrunner-runner 2>&1 | grep -c "No such file"')" = 2 ]
+    check "the runner log holds the runner's output" contains \
+        "$(guest "$n" 'cat /var/lib/lxdrunner/runner.log')" "fake runner: working"
+    check "the instance powers off after the runner exits" wait_stopped "$n" 30
+fi
+
+# --- 2. tarball + registration token ------------------------------------------------------
+echo "# tarball + registration token"
+n=$PREFIX-token
+if prepare_tarball_instance "$n"; then
+    push_credential "$n" "$TOKEN"
+    run_script "$n" LXDRUNNER_CREDENTIALS=registration-token \
+        LXDRUNNER_RUNNER_URL=http://127.0.0.1:1/octo/hello LXDRUNNER_RUNNER_LABELS=self-hosted,gpu \
+        LXDRUNNER_RUNNER_GROUP=gpu-group LXDRUNNER_POWEROFF=0
+    check "setup script exits 0" [ "$RC" = 0 ]
+    [ "$RC" = 0 ] || not_ok "setup script output" "$OUT"
+    check "output never shows the token" lacks "$OUT" "$TOKEN"
+    args=$(guest "$n" 'cat /tmp/fake-config.args' | tr '\n' ' ')
+    check "config.sh got the registration arguments" contains "$args" \
+        "--unattended --url http://127.0.0.1:1/octo/hello --name $n --labels self-hosted,gpu --runnergroup gpu-group --ephemeral --token $TOKEN"
+    check "config.sh ran as the runner user" contains "$(guest "$n" 'cat /tmp/fake-config.user')" runner
+    sleep 1
+    check "run.sh got no JIT config" contains "$(guest "$n" 'cat /tmp/fake-runner.out')" "jit=none"
+    sleep 4
+    check "with poweroff off, the instance keeps running" \
+        [ "$(lxc list "^$n\$" -c s -f csv)" = RUNNING ]
+fi
+
+# --- 3. read-only disk (disk-mount) -------------------------------------------------------
+echo "# read-only runner disk"
+n=$PREFIX-mount
+if launch "$n"; then
+    chmod 0755 "$WORK"
+    lxc config device add "$n" lxdrunner-runner disk source="$WORK/runner" \
+        path=/opt/lxdrunner/runner readonly=true >/dev/null
+    push_credential "$n" "$JIT"
+    # inline, like the image and disk-mount provisioners
+    OUT=$(lxc exec "$n" --env LXDRUNNER_RUNNER_SOURCE=mount --env LXDRUNNER_RUNNER_NAME="$n" \
+        -- /bin/sh -c "$(cat "$SCRIPT")" lxdrunner-setup 2>&1)
+    RC=$?
+    check "setup script exits 0" [ "$RC" = 0 ]
+    [ "$RC" = 0 ] || not_ok "setup script output" "$OUT"
+    check "the mount is read-only" contains \
+        "$(guest "$n" 'touch /opt/lxdrunner/runner/x 2>&1')" "Read-only"
+    layout=$(guest "$n" 'cd /opt/actions-runner && ls -l . bin')
+    check "run.sh is a copy" grep -qE '^-rwx.* run\.sh$' <<<"$layout"
+    check "externals is a link into the mount" contains "$layout" \
+        "externals -> /opt/lxdrunner/runner/externals"
+    check "libraries are links into the mount" contains "$layout" \
+        "libcoreclr.so -> /opt/lxdrunner/runner/bin/libcoreclr.so"
+    check "bin/ executables are copies" grep -qE '^-rwx.* Runner\.Listener$' <<<"$layout"
+    sleep 0.5
+    facts=$(guest "$n" 'cat /tmp/fake-runner.out')
+    check "the runner ran from the writable root" contains "$facts" "root=/opt/actions-runner"
+    check "the runner could write its root (.runner)" contains "$facts" "root_writable=yes"
+    check "the copied executable runs" contains "$facts" "listener=listener-ok"
+    check "the runner got its JIT config" contains "$facts" "jit=$JIT"
+    check "the instance powers off after the runner exits" wait_stopped "$n" 30
+fi
+
+# --- 4. a runner that fails at once -------------------------------------------------------
+echo "# failing runner"
+n=$PREFIX-fail
+if launch "$n"; then
+    lxc exec "$n" -- mkdir -p -m 0711 /var/lib/lxdrunner
+    lxc file push -q "$SCRIPT" "$n/var/lib/lxdrunner/runner-setup.sh" --mode 0700
+    lxc file push -q "$WORK/failing-runner.tar.gz" \
+        "$n/var/lib/lxdrunner/actions-runner.tar.gz" --mode 0600
+    push_credential "$n" "$JIT"
+    run_script "$n" LXDRUNNER_POWEROFF=0 LXDRUNNER_START_GRACE=2
+    check "setup script fails" [ "$RC" = 1 ]
+    check "it names the runner's exit status" contains "$OUT" "the runner exited with status 7"
+    check "no credential is left" contains \
+        "$(guest "$n" 'ls /run/lxdrunner-runner/credential /run/lxdrunner-credential 2>&1')" \
+        "No such file"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
