@@ -269,6 +269,8 @@ void Daemon::stop() {
   if (consumer_.joinable()) consumer_.join();
   if (reconciler_) reconciler_->stop();
   if (dispatcher_) dispatcher_->stop();
+  if (runner_cache_) runner_cache_->stop();
+  plugins_.services().runner_tarball = nullptr;
   plugins_.services().inbox = nullptr;
   plugins_.services().register_http_route = nullptr;
   plugins_.services().wants_labels = nullptr;
@@ -298,6 +300,44 @@ void Daemon::consume() {
   }
 }
 
+std::string Daemon::runnerDownloadsScope() const {
+  const std::string& configured = config_.dispatcher.runner_downloads_scope;
+  if (!configured.empty()) {
+    return (configured.find('/') == std::string::npos ? "orgs/" : "repos/") + configured;
+  }
+  std::lock_guard<std::mutex> lock(repository_mu_);
+  return latest_repository_.empty() ? std::string() : "repos/" + latest_repository_;
+}
+
+std::optional<std::string> Daemon::startRunnerCache() {
+  runner_cache::RunnerCacheSettings settings;
+  settings.dir = config_.runner_cache_dir;
+  for (const auto& entry : config_.runnermap) {
+    settings.platforms.push_back({std::string(config::toString(entry.runner_os)),
+                                  std::string(config::toString(entry.runner_arch))});
+  }
+  settings.scope = [this] { return runnerDownloadsScope(); };
+  try {
+    runner_cache_ = std::make_unique<runner_cache::RunnerCache>(settings, *github_);
+  } catch (const std::exception& e) {
+    return "runner cache " + config_.runner_cache_dir + ": " + e.what() +
+           " (check runner_cache_dir and its permissions)";
+  }
+  const int budget_s = config_.dispatcher.provision_timeout_s;
+  plugins_.services().runner_tarball = [this, budget_s](const std::string& os,
+                                                        const std::string& arch, bool unpacked,
+                                                        std::string& out, std::string& error) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(budget_s);
+    auto path = runner_cache_->path(os, arch, unpacked, deadline, error);
+    if (!path)
+      return runner_cache_->keeps(os, arch) ? LXDR_ERR_TRANSIENT : LXDR_ERR_INVALID_ARGUMENT;
+    out = *path;
+    return LXDR_OK;
+  };
+  runner_cache_->start();
+  return std::nullopt;
+}
+
 std::optional<std::string> Daemon::startDispatch(
     std::map<std::string, plugin_host::PluginInstance*> backends,
     std::map<std::string, plugin_host::PluginInstance*> provisioners) {
@@ -309,10 +349,20 @@ std::optional<std::string> Daemon::startDispatch(
     return "job store " + path + ": " + e.what() +
            " (check that state_dir exists and is writable by this user)";
   }
+  for (const auto& repository : store_->repositoriesSince(0)) {
+    std::lock_guard<std::mutex> lock(repository_mu_);
+    if (latest_repository_.empty()) latest_repository_ = repository;
+  }
+  // Before the first launch can ask for a tarball.
+  if (auto failure = startRunnerCache()) return failure;
   executor_ = std::make_unique<PluginExecutor>(std::move(backends), std::move(provisioners));
   if (github_) runner_directory_ = std::make_unique<GithubRunnerDirectory>(*github_);
   dispatcher_ =
       std::make_unique<dispatch::Dispatcher>(config_, *store_, *executor_, runner_directory_.get());
+  dispatcher_->on_repository = [this](const std::string& repository) {
+    std::lock_guard<std::mutex> lock(repository_mu_);
+    latest_repository_ = repository;
+  };
   reconciler_ = std::make_unique<dispatch::Reconciler>(config_, *store_, *executor_,
                                                        runner_directory_.get(), *dispatcher_);
   reconciler_->recover();

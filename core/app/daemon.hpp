@@ -6,6 +6,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -23,6 +24,7 @@
 #include "jobs/job_store.hpp"
 #include "jobs/runner_matcher.hpp"
 #include "plugin_host/plugin_host.hpp"
+#include "runner_cache/runner_cache.hpp"
 
 namespace lxdrunner::app {
 
@@ -52,6 +54,10 @@ class Daemon {
                            const std::string& settings_json) const;
   std::string pluginSettings(const std::string& name) const;
   void consume();
+  // The runner tarball cache and the runner_tarball host service; one line on failure.
+  std::optional<std::string> startRunnerCache();
+  // Where runner downloads are asked for: the configured scope, else the latest job's repository.
+  std::string runnerDownloadsScope() const;
   // Opens the job store and creates the dispatcher and reconciler; one line on failure.
   std::optional<std::string> startDispatch(
       std::map<std::string, plugin_host::PluginInstance*> backends,
@@ -67,6 +73,9 @@ class Daemon {
   http::RouteTable routes_;
   std::unique_ptr<http::HttpServer> http_;
   std::unique_ptr<github::GithubClient> github_;
+  std::unique_ptr<runner_cache::RunnerCache> runner_cache_;
+  mutable std::mutex repository_mu_;
+  std::string latest_repository_;
   std::vector<plugin_host::PluginInstance*> sources_;
   // Declared in dependency order: destroyed in reverse (reconciler before dispatcher before
   // the store they use).

@@ -112,7 +112,15 @@ size_t Dispatcher::scheduleOnce() {
     const config::RunnerEntry* best_entry = nullptr;
     for (const auto& e : config_.runnermap) {
       if (store_.countSlots(e.name) >= static_cast<size_t>(e.max_workers)) continue;
-      for (auto& job : store_.nextQueued(e.name, kQueuedWindow)) {
+      // Usually the head is eligible: read one row, and a window only when it backs off.
+      auto queued = store_.nextQueued(e.name, 1);
+      if (!queued.empty()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto nb = not_before_.find(queued.front().job_id);
+        if (nb != not_before_.end() && nb->second > now) queued.clear();
+      }
+      if (queued.empty()) queued = store_.nextQueued(e.name, kQueuedWindow);
+      for (auto& job : queued) {
         {
           std::lock_guard<std::mutex> lock(mu_);
           auto nb = not_before_.find(job.job_id);
