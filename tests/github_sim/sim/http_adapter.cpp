@@ -43,6 +43,9 @@ class SimRequestHandler : public Poco::Net::HTTPRequestHandler {
     for (const auto& [name, value] : request) out.headers[toLower(name)] = value;
     const std::string host = request.has("Host") ? request.getHost() : fallbackHost_;
     out.baseUrl = scheme_ + "://" + host;
+    // RFC 9112 6.3: a request with neither Content-Length nor chunked encoding has no body
+    // (curl -X POST without data sends neither); reading to EOF would wait for the client.
+    if (!request.hasContentLength() && !request.getChunkedTransferEncoding()) return out;
     std::istream& in = request.stream();
     char buffer[16384];
     while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {

@@ -107,11 +107,25 @@ SimResponse tokenSession(SimContext& ctx, const JsonObject& body, const std::str
   return sessionAnswer(ctx, stored);
 }
 
+// run.sh of a runner config.sh registered earlier: the registration is what it presents, as
+// the real runner presents the credentials config.sh stored. A JIT runner has no second start.
+SimResponse resumeSession(SimContext& ctx, const JsonObject& body, std::int64_t runnerId) {
+  std::lock_guard<std::mutex> lock(ctx.state.mutex);
+  Runner* runner = ctx.state.findRunner(runnerId);
+  if (runner == nullptr) return githubError(404, "The runner registration has been deleted");
+  if (runner->registeredVia != "registration_token") return badCredentials();
+  runner->status = "online";
+  if (auto os = optString(body, "os")) runner->os = *os;
+  ctx.state.changed.notify_all();
+  return sessionAnswer(ctx, *runner);
+}
+
 SimResponse session(SimContext& ctx, RouteContext& rc) {
   JsonObject body = parseObject(rc.request.body);
   if (auto config = optString(body, "jitconfig")) return jitSession(ctx, body, *config);
   if (auto token = optString(body, "token")) return tokenSession(ctx, body, *token);
-  throw BadInput("give jitconfig, or token with name and labels");
+  if (auto runnerId = optInt(body, "runner_id")) return resumeSession(ctx, body, *runnerId);
+  throw BadInput("give jitconfig, token with name and labels, or runner_id");
 }
 
 // The runner named by {runner_id} or {runner: name}; caller holds the lock. Throws.
@@ -195,6 +209,23 @@ SimResponse disconnect(SimContext& ctx, RouteContext& rc) {
   return sessionAnswer(ctx, runner);
 }
 
+// config.sh remove --token T: a remove token of the runner's repository or organisation.
+SimResponse removeRunner(SimContext& ctx, RouteContext& rc) {
+  JsonObject body = parseObject(rc.request.body);
+  const std::string token = optString(body, "token").value_or("");
+  if (token.empty()) throw BadInput("token is required");
+  std::lock_guard<std::mutex> lock(ctx.state.mutex);
+  const IssuedToken* issued = ctx.state.liveToken(token, "remove", ctx.clock.nowSeconds());
+  if (issued == nullptr) return badCredentials();
+  Runner& runner = findRunner(ctx, body);
+  if (runner.scope.key() != issued->scope.key()) return badCredentials();
+  if (runner.busy) return githubError(422, "The runner is still running a job");
+  ctx.state.runners.erase(runner.id);
+  ctx.state.changed.notify_all();
+  ctx.persist();
+  return jsonResponse(200, newObject());
+}
+
 }  // namespace
 
 void addRunnerProtocolRoutes(Router& router, SimContext& ctx) {
@@ -204,6 +235,8 @@ void addRunnerProtocolRoutes(Router& router, SimContext& ctx) {
              [&ctx](RouteContext& rc) { return acquire(ctx, rc); });
   router.add("POST", "/_sim/runner/complete", Access::Open,
              [&ctx](RouteContext& rc) { return complete(ctx, rc); });
+  router.add("POST", "/_sim/runner/remove", Access::Open,
+             [&ctx](RouteContext& rc) { return removeRunner(ctx, rc); });
   router.add("POST", "/_sim/runner/disconnect", Access::Open,
              [&ctx](RouteContext& rc) { return disconnect(ctx, rc); });
 }
