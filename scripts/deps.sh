@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   g++ clang cmake ninja-build pkg-config wrk curl openssl
   libpoco-dev libboost-dev libboost-filesystem-dev catch2 libyaml-cpp-dev libssl-dev
+  dpkg-dev file  # cpack -G DEB: dpkg-shlibdeps, and file to find the ELF objects
 )
 [ "${1:-}" = "--with-lxd" ] && packages+=(lxd lxd-client busybox-static bash-static)
 

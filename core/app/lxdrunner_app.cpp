@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "app/daemon.hpp"
+#include "app/sd_notify.hpp"
 #include "app/plugin_host_subsystem.hpp"
 #include "logging/logging.hpp"
 
@@ -261,12 +262,15 @@ int LxdrunnerApp::runDaemon() {
   auto errors = daemon.start();
   if (!errors.empty()) {
     for (const auto& e : errors) log.fatal(e);
+    notifyStatus(errors.front());
     daemon.stop();
     return kExitFailure;
   }
   log.information("lxdrunner %s started with %s (pid %s)", std::string(LXDRUNNER_VERSION),
                   *config_path_, std::to_string(Poco::Process::id()));
+  notifyReady();
   waitForTerminationRequest();
+  notifyStopping();
   log.information("stopping");
   daemon.stop();
   return kExitOk;
