@@ -9,6 +9,7 @@
 #include <chrono>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "logging/logging.hpp"
 #include "lxdrunner/sdk/strings.hpp"
@@ -34,6 +35,9 @@ Daemon::Daemon(const config::Config& config, plugin_host::PluginHost& plugins)
     : config_(config), plugins_(plugins), matcher_(config.runnermap) {}
 
 namespace {
+
+// How long launches in flight may take to finish at shutdown.
+constexpr std::chrono::seconds kShutdownGrace{20};
 
 std::chrono::steady_clock::time_point fromMonotonicMs(int64_t deadline_ms) {
   // The ABI's deadlines are CLOCK_MONOTONIC milliseconds, which is steady_clock on Linux.
@@ -268,7 +272,17 @@ void Daemon::stop() {
   // The consumer drains what the sources accepted, so no accepted event is lost.
   if (consumer_.joinable()) consumer_.join();
   if (reconciler_) reconciler_->stop();
-  if (dispatcher_) dispatcher_->stop();
+  if (dispatcher_) {
+    // Launches in flight get a grace period to finish; then plugins are told to give up
+    // (they return LXDR_ERR_CANCELLED) and the next start resumes those jobs from the store.
+    dispatcher_->stopScheduling();
+    const auto grace_end = std::chrono::steady_clock::now() + kShutdownGrace;
+    while (dispatcher_->launchesInFlight() > 0 && std::chrono::steady_clock::now() < grace_end) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    plugins_.services().shutting_down = true;
+    dispatcher_->stop();
+  }
   if (runner_cache_) runner_cache_->stop();
   plugins_.services().runner_tarball = nullptr;
   plugins_.services().inbox = nullptr;

@@ -13,8 +13,8 @@
 #include <sstream>
 
 #include "app/daemon.hpp"
-#include "app/sd_notify.hpp"
 #include "app/plugin_host_subsystem.hpp"
+#include "app/sd_notify.hpp"
 #include "logging/logging.hpp"
 
 namespace lxdrunner::app {

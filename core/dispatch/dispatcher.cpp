@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <limits>
+#include <random>
 #include <vector>
 
 namespace lxdrunner::dispatch {
@@ -45,9 +46,15 @@ const config::RunnerEntry* Dispatcher::entry(const std::string& name) const {
 }
 
 std::string Dispatcher::instanceName(const jobs::JobRecord& job, int attempt) const {
-  // Deterministic, so the name is in the store before the instance exists, and a restart
-  // knows what to clean up. The attempt keeps a retry from meeting its predecessor's name.
-  return config_.prefix + "-" + std::to_string(job.job_id) + "-" + std::to_string(attempt);
+  // Written to the store before the instance exists, so a restart knows what to clean up.
+  // The random tail keeps a launch from ever meeting an earlier one's name (a restart gives
+  // the interrupted attempt back; a failed removal may leave the old instance behind).
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  thread_local std::mt19937 random{std::random_device{}()};
+  std::uniform_int_distribution<size_t> pick(0, sizeof(kAlphabet) - 2);
+  std::string tail;
+  for (int i = 0; i < 4; ++i) tail += kAlphabet[pick(random)];
+  return config_.prefix + "-" + std::to_string(job.job_id) + "-" + std::to_string(attempt) + tail;
 }
 
 void Dispatcher::start() {
@@ -61,14 +68,17 @@ void Dispatcher::start() {
   scheduler_ = std::thread([this] { schedulerLoop(); });
 }
 
-void Dispatcher::stop() {
+void Dispatcher::stopScheduling() {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!running_) return;
     running_ = false;
   }
   cv_.notify_all();
   if (scheduler_.joinable()) scheduler_.join();
+}
+
+void Dispatcher::stop() {
+  stopScheduling();
   if (launches_) launches_->drainAndStop();
   if (cleanups_) cleanups_->drainAndStop();
 }
@@ -111,6 +121,7 @@ size_t Dispatcher::scheduleOnce() {
     std::optional<jobs::JobRecord> best;
     const config::RunnerEntry* best_entry = nullptr;
     for (const auto& e : config_.runnermap) {
+      if (isDrained(e.name)) continue;
       if (store_.countSlots(e.name) >= static_cast<size_t>(e.max_workers)) continue;
       // Usually the head is eligible: read one row, and a window only when it backs off.
       auto queued = store_.nextQueued(e.name, 1);
@@ -159,6 +170,24 @@ size_t Dispatcher::scheduleOnce() {
       runLaunch(std::move(job), e, instance);
     });
   }
+}
+
+void Dispatcher::drain(const std::string& entry) {
+  std::lock_guard<std::mutex> lock(mu_);
+  drained_.insert(entry);
+}
+
+void Dispatcher::resume(const std::string& entry) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    drained_.erase(entry);
+  }
+  wake();
+}
+
+bool Dispatcher::isDrained(const std::string& entry) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return drained_.count(entry) > 0;
 }
 
 bool Dispatcher::isLaunching(const std::string& instance) const {

@@ -59,6 +59,8 @@ class Dispatcher {
 
   // Starts the scheduler and the pools. Call after recovery (Reconciler::recover).
   void start();
+  // No new launches; what is in flight carries on. Idempotent.
+  void stopScheduling();
   // No new launches; launches in flight finish (or are cancelled by the shutting-down flag
   // and left for recovery); running instances keep running. Idempotent.
   void stop();
@@ -72,6 +74,12 @@ class Dispatcher {
   // Asynchronous; used by the reconciler too.
   void cleanupInstance(const jobs::JobRecord& bound, const std::string& reason, bool delete_runner);
 
+  // A drained entry launches nothing new: its jobs stay queued (durably) until resume.
+  // Instances already launched carry on. In memory: a restart resumes every entry.
+  void drain(const std::string& entry);
+  void resume(const std::string& entry);
+  bool isDrained(const std::string& entry) const;
+
   // Runner and instance names this daemon made: "<prefix>-...".
   bool isOurs(const std::string& runner_name) const;
   // True while a launch works on `instance` (the reconciler leaves it alone).
@@ -81,6 +89,7 @@ class Dispatcher {
   size_t launchesInFlight() const noexcept { return in_flight_.load(); }
   const config::RunnerEntry* entry(const std::string& name) const;
   int64_t now() const { return clock_(); }
+  // "<prefix>-<job id>-<attempt><4 random [a-z0-9]>": at most 60 characters.
   std::string instanceName(const jobs::JobRecord& job, int attempt) const;
 
   // Called with a job's repository whenever one is recorded (the runner cache's scope).
@@ -113,7 +122,8 @@ class Dispatcher {
   bool wake_ = false;
   bool running_ = false;
   std::map<uint64_t, int64_t> not_before_;
-  std::set<std::string> launching_;  // instances a launch task works on  // job id -> Unix ms
+  std::set<std::string> launching_;  // instances a launch task works on
+  std::set<std::string> drained_;    // entries that launch nothing new  // job id -> Unix ms
                                      // before which it is not retried
   std::atomic<size_t> in_flight_{0};
   std::thread scheduler_;

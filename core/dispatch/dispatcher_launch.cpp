@@ -71,13 +71,13 @@ void Dispatcher::runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry
     failLaunch(*entry, instance, launched.remote, provisioned, "provision");
     return;
   }
-  if (!store_.transitionInstance(instance, JobState::Provisioning, JobState::Running, clock_())) {
-    releaseUnneeded(instance, entry->backend, launched.remote, for_job.repository);
-    return;
-  }
   ++counters_.launches_succeeded;
   log.information("instance %s on %s: runner started for job %s", instance, launched.remote,
                   std::to_string(for_job.job_id));
+  if (!store_.transitionInstance(instance, JobState::Provisioning, JobState::Running, clock_())) {
+    // Its job ended already: on this very runner (fast jobs do), or elsewhere.
+    releaseUnneeded(instance, entry->backend, launched.remote, for_job.repository);
+  }
 }
 
 void Dispatcher::failLaunch(const config::RunnerEntry& entry, const std::string& instance,
@@ -104,6 +104,7 @@ void Dispatcher::failLaunch(const config::RunnerEntry& entry, const std::string&
         executor_.destroy(entry.backend, instance, remote, after(kDestroyBudgetS));
     if (destroyed.ok()) {
       ++counters_.instances_destroyed;
+      log.information("instance %s removed after its failed %s", instance, std::string(phase));
     } else {
       log.warning(
           "instance %s: could not be removed after a failed %s (%s); the reconciler "

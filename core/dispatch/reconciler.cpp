@@ -3,6 +3,7 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <set>
 
 namespace lxdrunner::dispatch {
@@ -56,6 +57,8 @@ void Reconciler::destroyNow(const jobs::JobRecord& job, ReconcileReport& report)
     return;
   }
   ++report.destroyed;
+  logger().information("instance %s removed (recovery, job %s was %s)", job.instance,
+                       std::to_string(job.job_id), std::string(toString(job.state)));
   if (runners_ != nullptr && !job.repository.empty()) {
     std::string error;
     if (auto list = runners_->runners(job.repository, error)) {
@@ -108,17 +111,28 @@ ReconcileReport Reconciler::recover() {
   std::lock_guard<std::mutex> pass(pass_mu_);
   ReconcileReport report;
   RunnerLists runner_lists;
+  // Jobs that ended on GitHub while we were down (their completed webhook went nowhere) are
+  // finished first, whatever their state, so none of them is launched again.
+  for (const auto& job : store_.unfinished()) completeFromGithub(job, report);
+  // Their half-made instances: no launch is in flight to release them.
+  for (const auto& rec : store_.liveInstances()) {
+    if (!jobs::isFinished(rec.state) || rec.runner_name == rec.instance) continue;
+    bool busy = false;  // running a job we did not hear about: the idle rule decides later
+    if (const auto* list = runnersOf(rec.repository, runner_lists, report)) {
+      for (const auto& r : *list) busy = busy || (r.name == rec.instance && r.busy);
+    }
+    if (!busy) destroyNow(rec, report);
+  }
   for (const auto& job : store_.unfinished()) {
     switch (job.state) {
       case JobState::Queued:
-        // Cancelled on GitHub while we were down? Then there is nothing to launch.
-        completeFromGithub(job, report);
         break;
       case JobState::Launching: {
         // Half-made: nothing ran in it yet. Remove it and launch again.
         if (job.hasLiveInstance()) destroyNow(job, report);
         jobs::TransitionFields fields;
         fields.error = "launch interrupted by a restart";
+        fields.attempts = std::max(0, job.attempts - 1);  // the restart is not the launch's fault
         if (store_.transition(job.job_id, job.state, JobState::Queued, dispatcher_.now(), fields)) {
           ++report.requeued;
         }
@@ -138,15 +152,15 @@ ReconcileReport Reconciler::recover() {
         if (job.hasLiveInstance()) destroyNow(job, report);
         jobs::TransitionFields fields;
         fields.error = "provisioning interrupted by a restart";
+        fields.attempts = std::max(0, job.attempts - 1);
         if (store_.transition(job.job_id, job.state, JobState::Queued, dispatcher_.now(), fields)) {
           ++report.requeued;
         }
         break;
       }
       case JobState::Running:
-        // The instance kept running while we were down; its completed event may be lost.
+        // The instance kept running while we were down.
         ++report.adopted;
-        completeFromGithub(job, report);
         break;
       default:
         break;
@@ -191,6 +205,8 @@ void Reconciler::checkLiveInstance(const jobs::JobRecord& rec, const InstanceInf
       dispatcher_.cleanupInstance(rec, "it stopped (its runner exited)", true);
       ++report.destroyed;
     } else {
+      logger().warning("instance %s (job %s, %s) is gone from LXD", rec.instance,
+                       std::to_string(rec.job_id), std::string(toString(rec.state)));
       store_.markInstanceGone(rec.instance, now);
     }
     if (active && rec.runner_name.empty()) {
@@ -233,6 +249,23 @@ void Reconciler::checkLiveInstance(const jobs::JobRecord& rec, const InstanceInf
                   "runner " + rec.instance + " did not come online within register_timeout_s (" +
                       std::to_string(config_.dispatcher.register_timeout_s) + " s)",
                   report);
+    return;
+  }
+  if (rec.state == JobState::Running && rec.runner_name.empty() && runner != nullptr &&
+      runner->online && !runner->busy) {
+    // An idle runner for a job nobody reported taken: its job may have ended or gone to
+    // another runner without us hearing (a webhook lost). Ask once the grace has passed.
+    auto [it, fresh] = idle_since_.emplace(rec.instance, now);
+    (void)fresh;
+    if (now - it->second >= int64_t{1000} * config_.dispatcher.idle_runner_grace_s) {
+      completeFromGithub(rec, report);
+      const auto after = store_.get(rec.job_id);
+      if (after && jobs::isFinished(after->state) && after->instance == rec.instance) {
+        dispatcher_.cleanupInstance(*after, "its job ended elsewhere while its runner idled", true);
+        ++report.destroyed;
+        idle_since_.erase(rec.instance);
+      }
+    }
     return;
   }
   if (jobs::isFinished(rec.state)) {

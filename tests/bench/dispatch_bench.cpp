@@ -26,10 +26,10 @@ double percentile(std::vector<double> v, double p) {
 }
 
 uint64_t jobOf(const std::string& instance) {
-  // lxdrunner-<job>-<attempt>
+  // lxdrunner-<job>-<attempt><tail>
   const auto first = instance.find('-');
-  const auto last = instance.rfind('-');
-  return std::stoull(instance.substr(first + 1, last - first - 1));
+  const auto second = instance.find('-', first + 1);
+  return std::stoull(instance.substr(first + 1, second - first - 1));
 }
 
 }  // namespace
@@ -37,9 +37,8 @@ uint64_t jobOf(const std::string& instance) {
 int main(int argc, char** argv) {
   const int jobs = argc > 1 ? std::atoi(argv[1]) : 1000;
   const int max_workers = argc > 2 ? std::atoi(argv[2]) : 10;
-  dispatch::test::Harness h({dispatch::test::makeEntry("linux", {"self-hosted", "linux"},
-                                                       max_workers)},
-                            max_workers);
+  dispatch::test::Harness h(
+      {dispatch::test::makeEntry("linux", {"self-hosted", "linux"}, max_workers)}, max_workers);
   h.config.dispatcher.launch_concurrency = max_workers;  // launches never queue behind each other
   h.open();
   std::mutex mu;
@@ -78,21 +77,23 @@ int main(int argc, char** argv) {
   // The first max_workers jobs start at once; the others wait for capacity, which measures
   // the fake GitHub's pace, not the dispatcher. The dispatcher's own cost is the overhead of
   // jobs that found capacity free: the first wave.
-  std::vector<double> first_wave(overhead_ms.begin(),
-                                 overhead_ms.begin() + std::min<long>(max_workers,
-                                                                      static_cast<long>(overhead_ms.size())));
+  std::vector<double> first_wave(
+      overhead_ms.begin(),
+      overhead_ms.begin() + std::min<long>(max_workers, static_cast<long>(overhead_ms.size())));
   std::printf("dispatch bench: %d jobs, max_workers %d, no-op backend and provisioner\n", jobs,
               max_workers);
   std::printf("  served exactly once: %zu of %d (%s)\n", served_once, jobs,
               done ? "all completed" : "TIMED OUT");
   std::printf("  intake: %.1f ms for %d queued events (%.1f us/event: dedupe + durable insert)\n",
               accept_ms, jobs, 1000.0 * accept_ms / jobs);
-  std::printf("  throughput: %.0f jobs/s end to end (queued -> launched -> runner -> completed -> "
-              "removed), %.3f s total\n",
-              jobs / total_s, total_s);
-  std::printf("  dispatcher time per job (queued -> provision called, includes waiting for a "
-              "slot): p50 %.2f ms, p99 %.2f ms\n",
-              percentile(overhead_ms, 0.5), percentile(overhead_ms, 0.99));
+  std::printf(
+      "  throughput: %.0f jobs/s end to end (queued -> launched -> runner -> completed -> "
+      "removed), %.3f s total\n",
+      jobs / total_s, total_s);
+  std::printf(
+      "  dispatcher time per job (queued -> provision called, includes waiting for a "
+      "slot): p50 %.2f ms, p99 %.2f ms\n",
+      percentile(overhead_ms, 0.5), percentile(overhead_ms, 0.99));
   std::printf("  with a free slot (first %d jobs): p50 %.3f ms, p99 %.3f ms\n", max_workers,
               percentile(first_wave, 0.5), percentile(first_wave, 0.99));
   std::printf("  per-job dispatcher CPU budget: %.3f ms (total wall / jobs)\n",

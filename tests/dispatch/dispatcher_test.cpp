@@ -125,7 +125,7 @@ TEST_CASE("transient launch failures are retried with a fresh instance") {
   const auto job = *h.store->get(7);
   CHECK(job.state == JobState::Completed);
   CHECK(job.attempts == 3);
-  CHECK(job.instance == "lxdrunner-7-3");
+  CHECK_THAT(job.instance, Catch::Matches("lxdrunner-7-3[a-z0-9]{4}"));
 }
 
 TEST_CASE("a permanent launch failure fails the job at once with its reason") {
@@ -179,7 +179,21 @@ TEST_CASE("a runner that takes another job swaps bindings; every job is served o
   CHECK(h.github.served().at(2) == 1);
   CHECK(h.state(1) == JobState::Completed);
   CHECK(h.state(2) == JobState::Completed);
-  CHECK(h.store->get(2)->runner_name == "lxdrunner-1-1");
+  CHECK_THAT(h.store->get(2)->runner_name, Catch::Matches("lxdrunner-1-1[a-z0-9]{4}"));
+}
+
+TEST_CASE("a drained entry launches nothing until resumed; others carry on") {
+  Harness h({makeEntry("a", {"a"}, 2), makeEntry("b", {"b"}, 2)});
+  h.dispatcher->drain("a");
+  h.dispatcher->start();
+  h.dispatcher->handle(h.github.queue(1, {"a"}));
+  h.dispatcher->handle(h.github.queue(2, {"b"}));
+  REQUIRE(waitFor([&] { return h.state(2) == JobState::Running; }));
+  CHECK(h.state(1) == JobState::Queued);
+  CHECK(h.dispatcher->isDrained("a"));
+  h.dispatcher->resume("a");
+  REQUIRE(h.serveAll());
+  CHECK(h.state(1) == JobState::Completed);
 }
 
 TEST_CASE("stop() leaves running instances running") {
@@ -188,7 +202,7 @@ TEST_CASE("stop() leaves running instances running") {
   h.dispatcher->handle(h.github.queue(1, kLinux));
   REQUIRE(waitFor([&] { return h.state(1) == JobState::Running; }));
   h.dispatcher->stop();
-  CHECK(h.executor.isLive("lxdrunner-1-1"));
+  CHECK(h.executor.isLive(h.store->get(1)->instance));
   CHECK(h.state(1) == JobState::Running);
 }
 

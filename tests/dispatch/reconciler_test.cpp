@@ -79,6 +79,41 @@ TEST_CASE("recovery completes a job whose completed event was missed while down"
   CHECK(h.store->countSlotsAll() == 0);
 }
 
+TEST_CASE("recovery does not relaunch a job that ended on GitHub while the daemon was down") {
+  Harness h({makeEntry("linux", kLinux, 10)});
+  const auto name = leaveJobIn(h, 1, JobState::Launching);
+  h.github.registerRunner("someone-elses-runner", kLinux, "octo/repo");
+  Dispatcher* listening = h.github.dispatcher;
+  h.github.dispatcher = nullptr;
+  CHECK(h.github.assign() == 1);  // job 1 runs on another runner and completes
+  CHECK(h.github.completeRunning() == 1);
+  h.github.dispatcher = listening;
+  h.reconciler->recover();
+  CHECK(h.state(1) == JobState::Cancelled);
+  CHECK_FALSE(h.executor.isLive(name));
+  h.dispatcher->start();
+  CHECK(h.executor.launches() == 0);
+}
+
+TEST_CASE("reconciler: a lost completed event is found by asking GitHub about an idle runner") {
+  Harness h({makeEntry("linux", kLinux, 10)});
+  h.config.dispatcher.idle_runner_grace_s = 60;
+  const auto name = leaveJobIn(h, 1, JobState::Running);
+  h.github.registerRunner("someone-elses-runner", kLinux, "octo/repo");
+  Dispatcher* listening = h.github.dispatcher;
+  h.github.dispatcher = nullptr;  // the webhooks are lost
+  REQUIRE(h.github.assign() == 1);
+  REQUIRE(h.github.completeRunning() == 1);
+  h.github.dispatcher = listening;
+  h.github.registerRunner(name, kLinux, "octo/repo");  // our runner: online, idle
+  h.reconciler->reconcileOnce();                       // first seen idle
+  CHECK(h.state(1) == JobState::Running);
+  h.advanceSeconds(61);
+  h.reconciler->reconcileOnce();
+  CHECK(h.state(1) == JobState::Completed);  // by a runner that is not ours
+  REQUIRE(waitFor([&] { return !h.executor.isLive(name) && !h.github.hasRunner(name); }));
+}
+
 TEST_CASE("recovery finds jobs queued while the daemon was down") {
   Harness h({makeEntry("linux", kLinux, 10)});
   auto known = h.github.queue(1, kLinux);

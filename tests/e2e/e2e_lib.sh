@@ -1,0 +1,214 @@
+# SPDX-License-Identifier: Apache-2.0
+# Shared by the end-to-end tests and scripts/demo: the GitHub simulator, the daemon and
+# real LXD, all on loopback. Source it, set E2E_* (below), then call the functions.
+#
+#   E2E_BIN      the lxdrunner binary           E2E_SIM      the github-sim binary
+#   E2E_PLUGINS  the build tree's plugin dir    E2E_TARBALL  the stand-in runner tarball
+#   E2E_SRC      the source tree                E2E_WORK     a scratch directory (created)
+#   E2E_PREFIX   instance/runner name prefix (default lxdrt-e2e; lxd-test-env.sh clean removes it)
+
+E2E_PREFIX=${E2E_PREFIX:-lxdrt-e2e}
+E2E_REPO=${E2E_REPO:-octo/e2e}
+E2E_PAT=ghp_e2e_token_not_secret_but_never_logged
+E2E_HOOKSECRET=e2e-hook-secret-never-logged
+E2E_LABELS='["self-hosted","linux","e2e"]'
+
+e2e_fail() {
+  echo "FAIL: $*" >&2
+  if [ -f "$E2E_WORK/daemon.log" ]; then
+    echo "--- daemon log (last 60 lines):" >&2
+    tail -n 60 "$E2E_WORK/daemon.log" >&2
+  fi
+  exit 1
+}
+
+e2e_free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+}
+
+# Waits up to $1 seconds for the command "$2..." to succeed.
+e2e_wait() {
+  local limit=$1
+  shift
+  local end=$((SECONDS + limit))
+  while [ "$SECONDS" -lt "$end" ]; do
+    if "$@"; then return 0; fi
+    sleep 0.1
+  done
+  "$@"
+}
+
+e2e_now_ms() { date +%s%3N; }
+
+# Starts github-sim with the stand-in tarball as the runner download; sets E2E_SIM_URL.
+e2e_start_sim() {
+  mkdir -p "$E2E_WORK"
+  E2E_DAEMON_PORT=${E2E_DAEMON_PORT:-$(e2e_free_port)}
+  "$E2E_SIM" --port 0 --pat "$E2E_PAT" \
+    --webhook-url "http://127.0.0.1:$E2E_DAEMON_PORT/hooks/lxdrunner" \
+    --webhook-secret "$E2E_HOOKSECRET" \
+    --download "linux,x64,$E2E_TARBALL" >"$E2E_WORK/sim.out" 2>"$E2E_WORK/sim.err" &
+  E2E_SIM_PID=$!
+  e2e_wait 10 grep -q "listening on" "$E2E_WORK/sim.out" || e2e_fail "github-sim did not start: $(cat "$E2E_WORK/sim.err")"
+  E2E_SIM_URL=$(sed -n 's/^listening on \(http[^ ]*\).*/\1/p' "$E2E_WORK/sim.out" | head -n 1)
+  E2E_SIM_PORT=${E2E_SIM_URL##*:}
+}
+
+# Writes $E2E_WORK/config.yml. $1: provisioner; $2: max_workers; $3: extra entry YAML
+# (indented 4 spaces); $4: extra top-level YAML.
+e2e_write_config() {
+  local provisioner=$1 workers=$2 entry_extra=${3:-} top_extra=${4:-}
+  cat >"$E2E_WORK/config.yml" <<YAML
+pat: $E2E_PAT
+hooksecret: $E2E_HOOKSECRET
+github_api_url: $E2E_SIM_URL
+prefix: $E2E_PREFIX
+max_workers: 20
+web_host: 127.0.0.1
+web_port: $E2E_DAEMON_PORT
+web_tls: false
+plugin_dirs: [ "$E2E_PLUGINS" ]
+state_dir: $E2E_WORK/state
+runner_cache_dir: $E2E_WORK/runner-cache
+dispatcher:
+  reconcile_interval_s: 2
+  retry_backoff_s: 1
+  register_timeout_s: 60
+  idle_runner_grace_s: 20
+  offline_runner_grace_s: 10
+plugins:
+  bash: { default_setup_script: $E2E_SRC/config/runner-setup.sh }
+  image: { default_setup_script: $E2E_SRC/config/runner-setup.sh }
+  disk-mount: { default_setup_script: $E2E_SRC/config/runner-setup.sh }
+event_sources:
+  webhook: {}
+  poll:
+    repositories: [ $E2E_REPO ]
+    interval: 10
+runnermap:
+  - name: e2e
+    labels: [ self-hosted, linux, e2e ]
+    image: ${E2E_IMAGE:-lxdrunner-test}
+    type: container
+    runner_os: linux
+    runner_arch: x64
+    provisioner: $provisioner
+    max_workers: $workers
+    devices:
+      github:
+        type: proxy
+        listen: tcp:127.0.0.1:$E2E_SIM_PORT
+        connect: tcp:127.0.0.1:$E2E_SIM_PORT
+        bind: instance
+$entry_extra
+$top_extra
+YAML
+}
+
+e2e_start_daemon() {
+  "$E2E_BIN" run --config "$E2E_WORK/config.yml" >>"$E2E_WORK/daemon.log" 2>&1 &
+  E2E_DAEMON_PID=$!
+  e2e_wait 20 curl -sf -o /dev/null "http://127.0.0.1:$E2E_DAEMON_PORT/healthz" ||
+    e2e_fail "the daemon did not start"
+}
+
+e2e_stop_daemon() {
+  if [ -n "${E2E_DAEMON_PID:-}" ] && kill -0 "$E2E_DAEMON_PID" 2>/dev/null; then
+    kill -TERM "$E2E_DAEMON_PID"
+    wait "$E2E_DAEMON_PID" 2>/dev/null || true
+  fi
+  E2E_DAEMON_PID=
+}
+
+e2e_kill9_daemon() {
+  kill -9 "$E2E_DAEMON_PID" 2>/dev/null || true
+  wait "$E2E_DAEMON_PID" 2>/dev/null || true
+  E2E_DAEMON_PID=
+}
+
+# Queues a job in the simulator (which sends the signed queued webhook); prints its id.
+e2e_queue_job() {
+  local labels=${1:-$E2E_LABELS} answer
+  answer=$(curl -sf -X POST "$E2E_SIM_URL/_sim/jobs" -H 'Content-Type: application/json' \
+    -d "{\"repo\":\"$E2E_REPO\",\"labels\":$labels}") || e2e_fail "cannot queue a job"
+  echo "$answer" | sed -n 's/.*"job_id": *\([0-9]*\).*/\1/p'
+}
+
+e2e_job_json() { curl -sf "$E2E_SIM_URL/_sim/jobs/$1"; }
+e2e_job_field() { e2e_job_json "$1" | grep -o "\"$2\": *\"[^\"]*\"" | head -n 1 | sed 's/.*: *"\(.*\)"/\1/'; }
+e2e_job_completed() { [ "$(e2e_job_field "$1" status)" = completed ]; }
+
+# Registered runners in the repository, by the REST API the daemon uses.
+e2e_runner_count() {
+  curl -sf -H "Authorization: Bearer $E2E_PAT" \
+    "$E2E_SIM_URL/repos/$E2E_REPO/actions/runners" | sed -n 's/.*"total_count": *\([0-9]*\).*/\1/p'
+}
+e2e_no_runners() { [ "$(e2e_runner_count)" = 0 ]; }
+
+e2e_instances() { lxc list --format csv -c n 2>/dev/null | grep "^$E2E_PREFIX-" || true; }
+e2e_no_instances() { [ -z "$(e2e_instances)" ]; }
+
+e2e_cleanup() {
+  e2e_stop_daemon
+  if [ -n "${E2E_SIM_PID:-}" ]; then kill "$E2E_SIM_PID" 2>/dev/null || true; fi
+  for name in $(e2e_instances); do lxc delete -f "$name" >/dev/null 2>&1 || true; done
+}
+
+# Secrets must never reach the daemon's log.
+e2e_check_no_secrets() {
+  if grep -q -e "$E2E_PAT" -e "$E2E_HOOKSECRET" "$E2E_WORK/daemon.log"; then
+    e2e_fail "a secret reached the daemon log"
+  fi
+  if grep -q "encoded_jit_config\|ACTIONS_RUNNER_INPUT_JITCONFIG=ey" "$E2E_WORK/daemon.log"; then
+    e2e_fail "a JIT config reached the daemon log"
+  fi
+}
+
+# The image provisioner's image: lxdrunner-test with the stand-in runner baked in at
+# /opt/actions-runner for user runner (uid 1001). Rebuilt only when the tarball changes.
+E2E_RUNNER_IMAGE=lxdrunner-test-runner
+e2e_ensure_runner_image() {
+  local sum current bake=lxdrt-bake-$$
+  sum=$(sha256sum "$E2E_TARBALL" | cut -c1-16)
+  current=$(lxc image get-property "$E2E_RUNNER_IMAGE" description 2>/dev/null || true)
+  if [ "$current" = "stand-in runner $sum" ]; then return 0; fi
+  lxc image delete "$E2E_RUNNER_IMAGE" >/dev/null 2>&1 || true
+  lxc launch lxdrunner-test "$bake" >/dev/null || e2e_fail "cannot launch the bake container"
+  lxc file push "$E2E_TARBALL" "$bake/tmp/runner.tar.gz" >/dev/null
+  lxc exec "$bake" -- sh -c '
+    grep -q "^runner:" /etc/passwd || {
+      echo "runner:x:1001:1001:runner:/home/runner:/bin/sh" >>/etc/passwd
+      echo "runner:x:1001:" >>/etc/group
+      mkdir -p /home/runner && chown 1001:1001 /home/runner
+    }
+    mkdir -p /opt/actions-runner && tar -xzf /tmp/runner.tar.gz -C /opt/actions-runner &&
+    chown -R 1001:1001 /opt/actions-runner && rm /tmp/runner.tar.gz' ||
+    e2e_fail "cannot bake the runner into the image"
+  lxc stop -f "$bake" >/dev/null
+  lxc publish "$bake" --alias "$E2E_RUNNER_IMAGE" description="stand-in runner $sum" >/dev/null ||
+    e2e_fail "cannot publish $E2E_RUNNER_IMAGE"
+  lxc delete -f "$bake" >/dev/null
+}
+
+# Phase times of one job from the daemon log.
+e2e_phase_times() {
+  awk -v job="$1" '
+    function ms(ts) { split(ts, a, "T"); split(a[2], t, ":"); return ((t[1] * 60 + t[2]) * 60 + t[3]) * 1000 }
+    $0 ~ "job " job " queued" && !q { q = ms($1) }
+    $0 ~ "launched container .*-" job "-[0-9a-z]+ " && !l { l = ms($1) }
+    $0 ~ "runner started for job " job && !r { r = ms($1) }
+    $0 ~ "job " job " completed" && !c { c = ms($1) }
+    END {
+      if (q && l) printf "queued -> instance running %d ms", l - q
+      if (q && r) printf ", -> runner started %d ms", r - q
+      if (q && c) printf ", -> job completed %d ms", c - q
+      printf "\n"
+    }' "$E2E_WORK/daemon.log"
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# End to end, real LXD + the GitHub simulator + the stand-in runner:
+#   provisioners_e2e.sh CASE BIN SIM PLUGINS TARBALL SRC
+# CASE: bash | image | disk-mount   signed webhook -> instance -> JIT runner -> job done ->
+#                                    instance gone -> no runner registered
+#       setup-fails                 the setup script exits 3: job failed with the reason
+#       never-registers             the runner never comes online: reaped after the timeout
+#       image-missing               the entry's image does not exist: job failed with the reason
+set -uo pipefail
+case_name=$1
+E2E_BIN=$2 E2E_SIM=$3 E2E_PLUGINS=$4 E2E_TARBALL=$5 E2E_SRC=$6
+E2E_WORK=$(mktemp -d)
+E2E_PREFIX=lxdrt-e2e-$$
+source "$E2E_SRC/tests/e2e/e2e_lib.sh"
+trap 'e2e_cleanup; [ -n "${E2E_KEEP:-}" ] || rm -rf "$E2E_WORK"' EXIT
+
+e2e_start_sim
+provisioner=bash
+entry_extra=""
+top_extra=""
+case "$case_name" in
+  bash | disk-mount) provisioner=$case_name ;;
+  image)
+    provisioner=image
+    e2e_ensure_runner_image
+    E2E_IMAGE=$E2E_RUNNER_IMAGE
+    ;;
+  setup-fails)
+    printf '#!/bin/sh\necho "preparing the runner"\necho "apt: cannot reach the mirror" >&2\nexit 3\n' \
+      >"$E2E_WORK/failing-setup.sh"
+    chmod 755 "$E2E_WORK/failing-setup.sh"
+    entry_extra="    setup_script: $E2E_WORK/failing-setup.sh"
+    top_extra=""
+    ;;
+  never-registers)
+    printf '#!/bin/sh\necho "set up, but no runner started"\nexit 0\n' >"$E2E_WORK/silent-setup.sh"
+    chmod 755 "$E2E_WORK/silent-setup.sh"
+    entry_extra="    setup_script: $E2E_WORK/silent-setup.sh"
+    ;;
+  image-missing) E2E_IMAGE=lxdrt-no-such-image ;;
+  *) echo "unknown case $case_name" >&2; exit 2 ;;
+esac
+e2e_write_config "$provisioner" 2 "$entry_extra" "$top_extra"
+if [ "$case_name" = setup-fails ] || [ "$case_name" = never-registers ] || [ "$case_name" = image-missing ]; then
+  sed -i 's/^  reconcile_interval_s: 2/  reconcile_interval_s: 1\n  launch_attempts: 1/; s/^  register_timeout_s: 60/  register_timeout_s: 5/' "$E2E_WORK/config.yml"
+fi
+e2e_start_daemon
+job=$(e2e_queue_job)
+[ -n "$job" ] || e2e_fail "no job id"
+
+case "$case_name" in
+  bash | image | disk-mount)
+    e2e_wait ${E2E_JOB_WAIT:-90} e2e_job_completed "$job" || e2e_fail "job $job was not completed: $(e2e_job_json "$job")"
+    runner=$(e2e_job_field "$job" runner_name)
+    case "$runner" in "$E2E_PREFIX"-"$job"-*) ;; *) e2e_fail "job $job ran on '$runner', not on our runner" ;; esac
+    e2e_wait 30 e2e_no_instances || e2e_fail "instances left: $(e2e_instances)"
+    e2e_wait 30 e2e_no_runners || e2e_fail "runners still registered: $(e2e_runner_count)"
+    grep -q "job $job completed (success)" "$E2E_WORK/daemon.log" || e2e_fail "the daemon did not record the completion"
+    echo "ok [$case_name]: job $job ran on $runner; $(e2e_phase_times "$job")"
+    ;;
+  setup-fails)
+    e2e_wait 60 grep -q "job $job failed: provision failed: .*exit.* 3" "$E2E_WORK/daemon.log" ||
+      e2e_fail "job $job was not failed with the script's exit status"
+    e2e_wait 30 e2e_no_instances || e2e_fail "instances left: $(e2e_instances)"
+    e2e_wait 30 e2e_no_runners || e2e_fail "a registration was left behind"
+    echo "ok [$case_name]: $(grep -o "job $job failed: .*" "$E2E_WORK/daemon.log" | head -n 1 | cut -c1-160)"
+    ;;
+  never-registers)
+    e2e_wait 60 grep -q "did not come online within register_timeout_s" "$E2E_WORK/daemon.log" ||
+      e2e_fail "the silent runner was not reaped"
+    e2e_wait 30 e2e_no_instances || e2e_fail "instances left: $(e2e_instances)"
+    e2e_wait 30 e2e_no_runners || e2e_fail "the never-connected registration was left behind"
+    echo "ok [$case_name]: reaped after the timeout, registration deleted"
+    ;;
+  image-missing)
+    e2e_wait 60 grep -q "job $job failed: launch failed: .*lxdrt-no-such-image" "$E2E_WORK/daemon.log" ||
+      e2e_fail "job $job was not failed naming the missing image"
+    e2e_no_instances || e2e_fail "instances left: $(e2e_instances)"
+    echo "ok [$case_name]: $(grep -o "job $job failed: .*" "$E2E_WORK/daemon.log" | head -n 1 | cut -c1-160)"
+    ;;
+esac
+e2e_stop_daemon
+e2e_check_no_secrets
