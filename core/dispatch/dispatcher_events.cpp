@@ -45,6 +45,10 @@ void Dispatcher::onQueued(const events::InboxEvent& event) {
 
 void Dispatcher::onInProgress(const sdk::JobEvent& e) {
   if (e.runner_name.empty()) return;
+  if (e.action == LXDR_JOB_IN_PROGRESS) {
+    Poco::Logger::get("dispatcher")
+        .information("job %s in progress on runner %s", std::to_string(e.job_id), e.runner_name);
+  }
   const auto binding = store_.bindRunner(e.job_id, e.runner_name, clock_());
   if (binding.rebound) {
     ++counters_.runner_swaps;
