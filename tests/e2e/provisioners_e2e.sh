@@ -7,6 +7,7 @@
 #       setup-fails                 the setup script exits 3: job failed with the reason
 #       never-registers             the runner never comes online: reaped after the timeout
 #       image-missing               the entry's image does not exist: job failed with the reason
+#       max-workers                 10 jobs, max_workers 3: never more than 3 instances, all served
 set -uo pipefail
 case_name=$1
 E2E_BIN=$2 E2E_SIM=$3 E2E_PLUGINS=$4 E2E_TARBALL=$5 E2E_SRC=$6
@@ -39,13 +40,40 @@ case "$case_name" in
     entry_extra="    setup_script: $E2E_WORK/silent-setup.sh"
     ;;
   image-missing) E2E_IMAGE=lxdrt-no-such-image ;;
+  max-workers)
+    provisioner=image
+    e2e_ensure_runner_image
+    E2E_IMAGE=$E2E_RUNNER_IMAGE
+    ;;
   *) echo "unknown case $case_name" >&2; exit 2 ;;
 esac
-e2e_write_config "$provisioner" 2 "$entry_extra" "$top_extra"
+workers=2
+[ "$case_name" = max-workers ] && workers=3
+e2e_write_config "$provisioner" "$workers" "$entry_extra" "$top_extra"
 if [ "$case_name" = setup-fails ] || [ "$case_name" = never-registers ] || [ "$case_name" = image-missing ]; then
   sed -i 's/^  reconcile_interval_s: 2/  reconcile_interval_s: 1\n  launch_attempts: 1/; s/^  register_timeout_s: 60/  register_timeout_s: 5/' "$E2E_WORK/config.yml"
 fi
 e2e_start_daemon
+if [ "$case_name" = max-workers ]; then
+  ids=()
+  for _ in $(seq 10); do ids+=("$(e2e_queue_job)"); done
+  peak=0
+  all_done() {
+    local n id
+    n=$(e2e_instances | wc -l)
+    [ "$n" -gt "$peak" ] && peak=$n
+    for id in "${ids[@]}"; do e2e_job_completed "$id" || return 1; done
+  }
+  e2e_wait 240 all_done || e2e_fail "not all 10 jobs were completed"
+  e2e_wait 30 e2e_no_instances || e2e_fail "instances left: $(e2e_instances)"
+  e2e_wait 30 e2e_no_runners || e2e_fail "runners left"
+  [ "$peak" -le 3 ] || e2e_fail "$peak instances at once with max_workers 3"
+  [ "$peak" -ge 2 ] || e2e_fail "never more than $peak instance at once: the limit was not exercised"
+  echo "ok [max-workers]: 10 jobs served, at most $peak instances at once (max_workers 3)"
+  e2e_stop_daemon
+  e2e_check_no_secrets
+  exit 0
+fi
 job=$(e2e_queue_job)
 [ -n "$job" ] || e2e_fail "no job id"
 
