@@ -215,7 +215,7 @@ std::vector<std::string> RunnerCache::refreshAll(Clock::time_point deadline) {
   if (scope.empty()) {
     return failAll(
         "runner cache: the GitHub repository or organisation to ask for runner downloads is not "
-        "known yet: set runner_downloads_scope (repos/OWNER/REPO or orgs/ORG)");
+        "known yet: set dispatcher.runner_downloads_scope (OWNER/REPO or ORG)");
   }
   if (!isValidScope(scope)) {
     return failAll("runner cache: runner downloads scope '" + scope +

@@ -281,7 +281,7 @@ TEST_CASE("runner cache: an unknown or malformed scope is a clear error", "[runn
     settings.scope = [] { return std::string(); };
     expected =
         "runner cache: the GitHub repository or organisation to ask for runner downloads is not "
-        "known yet: set runner_downloads_scope (repos/OWNER/REPO or orgs/ORG)";
+        "known yet: set dispatcher.runner_downloads_scope (OWNER/REPO or ORG)";
   }
   SECTION("malformed") {
     settings.scope = [] { return std::string("octo/hello"); };
