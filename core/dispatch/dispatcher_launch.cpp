@@ -84,8 +84,13 @@ void Dispatcher::failLaunch(const config::RunnerEntry& entry, const std::string&
                             const std::string& remote, const StepResult& result,
                             const char* phase) {
   auto& log = Poco::Logger::get("dispatcher");
-  ++counters_.launch_failures;
   const auto bound = store_.byInstance(instance);
+  if (bound && jobs::isFinished(bound->state) && bound->runner_name == instance) {
+    // Not a failure: the runner took its job and finished it (the instance powered off)
+    // before the provisioner returned. The completed event removes the instance.
+    return;
+  }
+  ++counters_.launch_failures;
   if (result.status == LXDR_ERR_CANCELLED) {
     // Shutting down: the store says launching/provisioning; recovery at the next start
     // destroys the half-made instance and requeues the job.
