@@ -71,10 +71,12 @@ run-daemon-events)
     "$src/tests/cli/data/test-plugins.yml.in" >config.yml
   "$bin" >out 2>err &
   pid=$!
+  trap 'kill -9 "$pid" 2>/dev/null' EXIT  # a failed check must not leave the daemon running
   for _ in $(seq 100); do grep -q "job 9007199254740993 queued" err && break; sleep 0.1; done
   expect_in err "job 9007199254740993 queued in octo/repo for entry 'Test Runner' (from test-source)"
   for _ in $(seq 100); do grep -q "runner started for job 9007199254740993" err && break; sleep 0.1; done
-  expect_in err "instance lxdrunner-9007199254740993-1 on main: runner started for job 9007199254740993"
+  grep -Eq "instance lxdrunner-9007199254740993-1[a-z0-9]{4} on main: runner started for job 9007199254740993" err ||
+    fail "the job's instance was not launched and provisioned"
   expect_in err "started with ./config.yml"
   expect_in err "listening on http://127.0.0.1:$port"
   [ "$(curl -s "http://127.0.0.1:$port/healthz")" = ok ] || fail "/healthz did not answer ok"

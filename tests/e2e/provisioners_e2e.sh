@@ -51,7 +51,9 @@ workers=2
 [ "$case_name" = max-workers ] && workers=3
 e2e_write_config "$provisioner" "$workers" "$entry_extra" "$top_extra"
 if [ "$case_name" = setup-fails ] || [ "$case_name" = never-registers ] || [ "$case_name" = image-missing ]; then
-  sed -i 's/^  reconcile_interval_s: 2/  reconcile_interval_s: 1\n  launch_attempts: 1/; s/^  register_timeout_s: 60/  register_timeout_s: 5/' "$E2E_WORK/config.yml"
+  # Two attempts: a failure must show after the retry too, and a launch that a loaded
+  # machine gets wrong once does not fail the test.
+  sed -i 's/^  reconcile_interval_s: 2/  reconcile_interval_s: 1\n  launch_attempts: 2/; s/^  register_timeout_s: 60/  register_timeout_s: 5/' "$E2E_WORK/config.yml"
 fi
 e2e_start_daemon
 if [ "$case_name" = max-workers ]; then
