@@ -6,6 +6,8 @@
 # with max_workers W (default 30 with 10). Prints p50/p99 per phase, from the daemon log:
 #   launch   = create + start + ready for exec (the backend's own measure)
 #   provision= instance ready -> provisioner returned (runner process started)
+#   after_running = instance running -> the runner took the job (credentials, push, setup
+#              script, runner start, registration, first job request)
 #   register = webhook accepted -> the runner took the job (in_progress; the stand-in
 #              registers and asks for a job at once, so this is "runner online")
 #   total    = webhook accepted -> runner took the job, and -> instance running
@@ -55,6 +57,7 @@ phases() {
         if ((j in l) && (j in p)) print "provision", p[j] - l[j]
         if (j in l) print "to_running", l[j] - q[j]
         if (j in r) print "register", r[j] - q[j]
+        if ((j in r) && (j in l)) print "after_running", r[j] - l[j]
       }
     }' "$E2E_WORK/daemon.log"
 }
@@ -62,11 +65,12 @@ phases() {
 report() {
   local title=$1
   echo "  $title"
-  for phase in launch provision to_running register; do
+  for phase in launch provision to_running after_running register; do
     printf "    %-44s %s\n" "$(case $phase in
       launch) echo "launch (create+start+ready, backend)" ;;
       provision) echo "provision (ready -> runner process started)" ;;
       to_running) echo "webhook accepted -> instance running" ;;
+      after_running) echo "instance running -> runner took the job" ;;
       register) echo "webhook accepted -> runner took the job" ;;
       esac)" "$(phases | awk -v p="$phase" '$1 == p { print $2 }' | percentiles)"
   done
