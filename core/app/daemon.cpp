@@ -182,6 +182,9 @@ std::string Daemon::pluginSettings(const std::string& name) const {
 
 std::vector<std::string> Daemon::start() {
   std::vector<std::string> errors;
+  started_at_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
   wireHostServices();
   if (auto error = startGithub()) return {*error};
 
@@ -248,6 +251,7 @@ std::vector<std::string> Daemon::start() {
   settings.tls_key = config_.web_tls_key;
   http_ = std::make_unique<http::HttpServer>(settings, routes_);
   http_->addBuiltin("/healthz", [] { return http::BuiltinAnswer{200, "text/plain", "ok\n"}; });
+  addObservabilityRoutes();
   try {
     http_->start();
     Poco::Logger::get("http").information("listening on %s://%s:%s",
@@ -256,11 +260,15 @@ std::vector<std::string> Daemon::start() {
   } catch (const std::exception& e) {
     errors.push_back(std::string("HTTP server: ") + e.what());
   }
+  if (errors.empty()) {
+    if (auto failure = startOperatorApi()) errors.push_back(*failure);
+  }
   return errors;
 }
 
 void Daemon::stop() {
   // Intake first, so nothing arrives after the consumer is gone.
+  if (api_server_) api_server_->stop();
   if (http_) http_->stop();
   for (auto it = sources_.rbegin(); it != sources_.rend(); ++it) {
     auto r = (*it)->stop();
@@ -383,6 +391,92 @@ std::optional<std::string> Daemon::startDispatch(
   dispatcher_->start();
   reconciler_->start();
   reconciler_->trigger();
+  return std::nullopt;
+}
+
+void Daemon::addObservabilityRoutes() {
+  observability::DaemonMetricSources sources;
+  sources.config = &config_;
+  sources.store = store_.get();
+  sources.dispatcher = dispatcher_.get();
+  sources.github = github_ ? &github_->stats() : nullptr;
+  sources.unwanted_events = &plugins_.services().unwanted_events;
+  sources.http = http_.get();
+  sources.version = LXDRUNNER_VERSION;
+  sources.started_at_ms = started_at_ms_;
+  metrics_ = std::make_unique<observability::DaemonMetrics>(sources);
+  http_->addBuiltin("/metrics", [this] {
+    return http::BuiltinAnswer{200, "text/plain; version=0.0.4; charset=utf-8", metrics_->render()};
+  });
+
+  // Probes may come every second; what they ask a backend or GitHub is remembered a while.
+  using std::chrono::milliseconds;
+  using std::chrono::seconds;
+  readiness_ = std::make_unique<observability::Readiness>();
+  readiness_->add(
+      "job_store",
+      [this]() -> std::optional<std::string> {
+        store_->probeWritable(dispatcher_->now());
+        return std::nullopt;
+      },
+      seconds(2));
+  std::set<std::string> backends;
+  for (const auto& entry : config_.runnermap) backends.insert(entry.backend);
+  for (const auto& backend : backends) {
+    readiness_->add(
+        "backend " + backend,
+        [this, backend]() -> std::optional<std::string> {
+          std::vector<dispatch::InstanceInfo> found;
+          const auto r =
+              executor_->list(backend, found, std::chrono::steady_clock::now() + seconds(5));
+          if (r.ok()) return std::nullopt;
+          return r.error;
+        },
+        seconds(10));
+  }
+  readiness_->add(
+      "github",
+      [this]() -> std::optional<std::string> {
+        github::RequestOptions options;
+        options.deadline = std::chrono::steady_clock::now() + seconds(5);
+        // GET /rate_limit is authenticated but does not count against the rate limit.
+        const auto resp = github_->request("GET", "/rate_limit", {}, options);
+        if (resp.status == 200) return std::nullopt;
+        return "GET /rate_limit answered HTTP " + std::to_string(resp.status) +
+               (resp.status == 401 ? " (check pat or github_app)" : "");
+      },
+      seconds(30));
+  http_->addBuiltin("/readyz", [this] {
+    const auto report = readiness_->evaluate();
+    return http::BuiltinAnswer{report.ready ? 200 : 503, "text/plain; charset=utf-8", report.body};
+  });
+}
+
+std::optional<std::string> Daemon::startOperatorApi() {
+  const auto& settings = config_.operator_api;
+  if (!settings.enabled) return std::nullopt;
+  logging::addSecret(settings.token.reveal());
+  operator_api::OperatorApiContext context;
+  context.config = &config_;
+  context.store = store_.get();
+  context.dispatcher = dispatcher_.get();
+  context.reconciler = reconciler_.get();
+  context.executor = executor_.get();
+  context.runners = runner_directory_.get();
+  context.token = settings.token.reveal();
+  context.version = LXDRUNNER_VERSION;
+  context.started_at_ms = started_at_ms_;
+  operator_api_ = std::make_unique<operator_api::OperatorApi>(std::move(context));
+  api_server_ = std::make_unique<operator_api::ApiServer>(
+      settings.host, static_cast<uint16_t>(settings.port), *operator_api_);
+  try {
+    api_server_->start();
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
+  Poco::Logger::get("operator_api")
+      .information("operator API listening on http://%s:%s/api/v1", settings.host,
+                   std::to_string(api_server_->port()));
   return std::nullopt;
 }
 

@@ -23,6 +23,10 @@
 #include "http/route_table.hpp"
 #include "jobs/job_store.hpp"
 #include "jobs/runner_matcher.hpp"
+#include "observability/daemon_metrics.hpp"
+#include "observability/readiness.hpp"
+#include "operator_api/api_server.hpp"
+#include "operator_api/operator_api.hpp"
 #include "plugin_host/plugin_host.hpp"
 #include "runner_cache/runner_cache.hpp"
 
@@ -46,6 +50,8 @@ class Daemon {
   jobs::JobStore* store() noexcept { return store_.get(); }
   // The HTTP server's port once started (0 before).
   uint16_t httpPort() const noexcept { return http_ ? http_->port() : 0; }
+  // The operator API's port once started (0 when off).
+  uint16_t operatorApiPort() const noexcept { return api_server_ ? api_server_->port() : 0; }
 
  private:
   // The JSON a plugin's create() receives: its own settings plus what its kind needs from
@@ -65,6 +71,10 @@ class Daemon {
   void wireHostServices();
   // Creates the GitHub client from the configuration; one line on failure.
   std::optional<std::string> startGithub();
+  // /readyz and /metrics on the HTTP server (created, not yet started).
+  void addObservabilityRoutes();
+  // The operator API's listener when operator_api.enabled; one line on failure.
+  std::optional<std::string> startOperatorApi();
 
   const config::Config& config_;
   plugin_host::PluginHost& plugins_;
@@ -84,6 +94,12 @@ class Daemon {
   std::unique_ptr<GithubRunnerDirectory> runner_directory_;
   std::unique_ptr<dispatch::Dispatcher> dispatcher_;
   std::unique_ptr<dispatch::Reconciler> reconciler_;
+  // Read the components above; destroyed before them.
+  int64_t started_at_ms_ = 0;
+  std::unique_ptr<observability::DaemonMetrics> metrics_;
+  std::unique_ptr<observability::Readiness> readiness_;
+  std::unique_ptr<operator_api::OperatorApi> operator_api_;
+  std::unique_ptr<operator_api::ApiServer> api_server_;
   std::atomic<bool> running_{false};
   std::thread consumer_;
 };

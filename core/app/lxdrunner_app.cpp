@@ -12,7 +12,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/cli_client.hpp"
 #include "app/daemon.hpp"
+#include "app/doctor_command.hpp"
 #include "app/plugin_host_subsystem.hpp"
 #include "app/sd_notify.hpp"
 #include "logging/logging.hpp"
@@ -56,12 +58,27 @@ void LxdrunnerApp::defineOptions(Poco::Util::OptionSet& options) {
       Poco::Util::Option("config", "c", "configuration file (default: search order below)")
           .argument("FILE")
           .repeatable(false));
-  options.addOption(Poco::Util::Option("json", "", "plugins: print JSON instead of a table"));
+  options.addOption(Poco::Util::Option("json", "", "plugins, doctor: print JSON instead of text"));
   options.addOption(Poco::Util::Option("log-level", "l",
                                        "log level for every component: trace, debug, information, "
                                        "notice, warning, error, critical, fatal, none")
                         .argument("LEVEL")
                         .repeatable(false));
+  options.addOption(Poco::Util::Option("state", "", "jobs: only jobs in this state")
+                        .argument("STATE")
+                        .repeatable(false)
+                        .binding("cli.state"));
+  // doctor and webhook install; kept in the application's configuration (cli.*).
+  options.addOption(Poco::Util::Option("repo", "", "doctor, webhook install: repository OWNER/REPO")
+                        .argument("OWNER/REPO")
+                        .repeatable(true));
+  options.addOption(Poco::Util::Option("org", "", "doctor, webhook install: organisation")
+                        .argument("ORG")
+                        .repeatable(true));
+  options.addOption(Poco::Util::Option("url", "", "webhook install: where GitHub delivers")
+                        .argument("URL")
+                        .repeatable(false)
+                        .binding("cli.url"));
 }
 
 void LxdrunnerApp::handleOption(const std::string& name, const std::string& value) {
@@ -78,6 +95,10 @@ void LxdrunnerApp::handleOption(const std::string& name, const std::string& valu
     json_ = true;
   } else if (name == "log-level") {
     log_level_option_ = value;
+  } else if (name == "repo" || name == "org") {
+    const std::string key = "cli." + name;  // repeatable: a comma-separated list
+    const std::string before = config().getString(key, "");
+    config().setString(key, before.empty() ? value : before + "," + value);
   }
 }
 
@@ -135,8 +156,16 @@ void LxdrunnerApp::printHelp() const {
       "Commands:\n"
       "  run            run the daemon in the foreground (default; --daemon to detach)\n"
       "  check-config   validate the configuration and print the effective one, secrets masked\n"
-      "  plugins        list the plugins found (name, kind, version, ABI, file)\n");
+      "  plugins        list the plugins found (name, kind, version, ABI, file)\n"
+      "  doctor         check LXD, GitHub credentials, the webhook and the runner cache\n"
+      "                 (--json, --repo OWNER/REPO, --org ORG; exit 1 on any FAIL)\n"
+      "  webhook install (--repo OWNER/REPO | --org ORG) --url URL\n"
+      "                 create or update the workflow_job webhook with the hooksecret\n");
   help.setFooter(
+      "Operator commands (ask the running daemon through its operator API; --json for "
+      "scripts):\n" +
+      operatorCommandsHelp() +
+      "\n"
       "Configuration search order: --config FILE, $LXDRUNNER_CONFIG, ./config.yml,\n"
       "$XDG_CONFIG_HOME/lxdrunner/config.yml, /etc/lxdrunner/config.yml.\n"
       "Plugin search order: plugin_dirs from the configuration, $LXDRUNNER_PLUGIN_PATH,\n"
@@ -160,6 +189,16 @@ int LxdrunnerApp::main(const std::vector<std::string>& args) {
     return kExitOk;
   }
   const std::string command = args.empty() ? "run" : args.front();
+  if (command == "doctor" || command == "webhook") {
+    return runDoctorCommand(args,
+                            {config_path_, config_tried_, config_load_ ? &*config_load_ : nullptr,
+                             plugins_->host(), config(), json_});
+  }
+  if (isOperatorCommand(command)) {
+    return runOperatorCommandFromApp(
+        args, {&config_path_, &config_tried_, config_load_ ? &*config_load_ : nullptr, json_,
+               config().getString("cli.state", "")});
+  }
   if (args.size() > 1) {
     std::cerr << "lxdrunner: unexpected argument '" << args[1] << "' (see --help)\n";
     return kExitUsage;

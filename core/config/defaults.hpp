@@ -27,4 +27,8 @@ inline constexpr std::string_view kVirtualMachineBackend = "lxd-vm";
 inline constexpr std::string_view kWebhookSource = "webhook";
 inline constexpr std::string_view kWebhookPath = "/hooks/lxdrunner";
 
+// The operator API listens apart from the webhook server, on the loopback interface.
+inline constexpr std::string_view kOperatorApiHost = "127.0.0.1";
+inline constexpr int kOperatorApiPort = 5001;
+
 }  // namespace lxdrunner::config::defaults

@@ -25,7 +25,8 @@ std::vector<std::string> knownKeyPaths() {
   for (const auto key : schema::topLevelKeys()) {
     paths.emplace_back(key);
   }
-  for (const std::string secret : {"pat", "hooksecret", "github_app.private_key"}) {
+  for (const std::string secret :
+       {"pat", "hooksecret", "github_app.private_key", "operator_api.token"}) {
     addChildren(paths, secret, schema::secretKeys());
   }
   addChildren(paths, "github_app", schema::githubAppKeys());
@@ -33,6 +34,7 @@ std::vector<std::string> knownKeyPaths() {
   addChildren(paths, "remotes.<name>", schema::remoteKeys());
   addChildren(paths, "logging", schema::loggingKeys());
   addChildren(paths, "dispatcher", schema::dispatcherKeys());
+  addChildren(paths, "operator_api", schema::operatorApiKeys());
   paths.emplace_back("logging.components.<component>");
   paths.emplace_back("event_sources.<name>");
   paths.push_back("event_sources.<name>." + std::string(schema::kEnabledKey));

@@ -85,6 +85,14 @@ struct DispatcherConfig {
   std::string runner_downloads_scope;  // "owner/repo" or "org"; empty = the latest job's repository
 };
 
+// The operator API (/api/v1 on its own listener) and the CLI commands that use it.
+struct OperatorApiConfig {
+  bool enabled = false;
+  Secret token;  // required while enabled; every request carries it as a bearer token
+  std::string host{defaults::kOperatorApiHost};
+  int port = defaults::kOperatorApiPort;
+};
+
 struct Config {
   std::string source_file;
 
@@ -108,6 +116,7 @@ struct Config {
   bool web_tls = true;
   std::string web_tls_cert;
   std::string web_tls_key;
+  OperatorApiConfig operator_api;
 
   // Files
   std::string state_dir{defaults::kStateDir};

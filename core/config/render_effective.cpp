@@ -112,6 +112,18 @@ void emitDispatcher(YAML::Emitter& out, const DispatcherConfig& d) {
   out << YAML::EndMap;
 }
 
+void emitOperatorApi(YAML::Emitter& out, const OperatorApiConfig& api) {
+  emitKey(out, "operator_api");
+  out << YAML::BeginMap;
+  emitKey(out, "enabled");
+  out << api.enabled;
+  emitSecret(out, "token", api.token);
+  emitStringValue(out, "host", api.host);
+  emitKey(out, "port");
+  out << api.port;
+  out << YAML::EndMap;
+}
+
 void emitLogging(YAML::Emitter& out, const LoggingConfig& logging) {
   emitKey(out, "logging");
   out << YAML::BeginMap;
@@ -225,6 +237,7 @@ std::string renderEffective(const Config& config) {
   emitGithub(out, config);
   emitServerAndPaths(out, config);
   emitDispatcher(out, config.dispatcher);
+  emitOperatorApi(out, config.operator_api);
   emitLogging(out, config.logging);
   emitPlugins(out, config);
   emitRemotes(out, config.remotes);

@@ -339,6 +339,44 @@ std::string JobStore::integrityCheck() const {
   return out;
 }
 
+std::vector<JobRecord> JobStore::finishedSince(int64_t since_ms, size_t limit) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Statement st(impl_->session);
+  st << "SELECT " << kColumns << " FROM jobs WHERE state IN " << kFinishedStates
+     << " AND finished_at >= ? ORDER BY finished_at, job_id LIMIT ?",
+      bind(static_cast<Int64>(since_ms)), bind(static_cast<Int64>(limit));
+  return readRecords(st);
+}
+
+std::vector<JobStore::StateCount> JobStore::countByEntryAndState() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Statement st(impl_->session);
+  st << "SELECT entry, state, COUNT(*) FROM jobs GROUP BY entry, state ORDER BY entry, state";
+  st.execute();
+  RecordSet rs(st);
+  std::vector<StateCount> out;
+  for (size_t row = 0; row < rs.rowCount(); ++row) {
+    const auto state = jobStateFromString(rs.value(1, row).convert<std::string>());
+    if (!state) continue;
+    out.push_back({rs.value(0, row).convert<std::string>(), *state,
+                   static_cast<size_t>(rs.value(2, row).convert<Int64>())});
+  }
+  return out;
+}
+
+void JobStore::probeWritable(int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Session& s = impl_->session;
+  // Not part of the versioned schema: it holds no job data, an older lxdrunner ignores it,
+  // and it is created on first use so a probe never needs a migration.
+  s << "CREATE TABLE IF NOT EXISTS store_probe (id INTEGER PRIMARY KEY CHECK (id = 1),"
+       " at INTEGER NOT NULL)",
+      now;
+  s << "INSERT INTO store_probe (id, at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at = "
+       "excluded.at",
+      bind(static_cast<Int64>(now_ms)), now;
+}
+
 }  // namespace lxdrunner::jobs
 
 namespace lxdrunner::jobs {

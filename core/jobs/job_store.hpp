@@ -133,6 +133,19 @@ class JobStore {
   // SQLite's PRAGMA integrity_check answer: "ok" when the file is sound.
   std::string integrityCheck() const;
 
+  // Finished jobs with finished_at >= since_ms, oldest finish first (for /metrics).
+  std::vector<JobRecord> finishedSince(int64_t since_ms, size_t limit) const;
+  // How many jobs each entry has in each state (for /metrics and the operator API).
+  struct StateCount {
+    std::string entry;
+    JobState state = JobState::Queued;
+    size_t count = 0;
+  };
+  std::vector<StateCount> countByEntryAndState() const;
+  // Commits one tiny write (a row in a probe table outside the job schema), so /readyz
+  // notices a full disk, a read-only file or a lock held too long. Throws on failure.
+  void probeWritable(int64_t now_ms);
+
  private:
   struct Impl;
   mutable std::mutex mutex_;

@@ -21,6 +21,7 @@ Config parseConfig(const YAML::Node& root, DiagnosticSink& sink) {
   parsePaths(top, legacy, config, sink);
   parseLogging(top, config, sink);
   parseDispatcher(top, config, sink);
+  parseOperatorApi(top, config, sink);
   parsePluginSettings(top, config, sink);
   parseRemotes(top, legacy, config, sink);
   parseRunnermap(top, legacy, config, sink);

@@ -18,7 +18,7 @@ const std::vector<std::string_view>& topLevelKeys() {
         "max_workers",  "cleanup",       "web_host",       "web_port",         "web_tls",
         "web_tls_cert", "web_tls_key",   "state_dir",      "runner_cache_dir", "plugin_dirs",
         "logging",      "event_sources", "plugins",        "remotes",          "runnermap",
-        "dispatcher",
+        "dispatcher",   "operator_api",
     };
     all.insert(all.end(), legacyKeys().begin(), legacyKeys().end());
     return all;
@@ -48,6 +48,11 @@ const std::vector<std::string_view>& dispatcherKeys() {
       "idle_runner_grace_s", "register_timeout_s",     "offline_runner_grace_s",
       "job_retention_days",  "runner_downloads_scope",
   };
+  return keys;
+}
+
+const std::vector<std::string_view>& operatorApiKeys() {
+  static const std::vector<std::string_view> keys{"enabled", "token", "host", "port"};
   return keys;
 }
 

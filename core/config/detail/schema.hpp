@@ -16,6 +16,7 @@ const std::vector<std::string_view>& githubAppKeys();
 const std::vector<std::string_view>& remoteKeys();
 const std::vector<std::string_view>& loggingKeys();
 const std::vector<std::string_view>& dispatcherKeys();
+const std::vector<std::string_view>& operatorApiKeys();
 const std::vector<std::string_view>& runnerEntryKeys();
 
 // Keys with a meaning of their own inside a plugin settings map; all others go to the plugin.

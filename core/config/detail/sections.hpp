@@ -36,6 +36,8 @@ void parsePaths(const MappingView& top, const LegacyValues& legacy, Config& conf
                 DiagnosticSink& sink);
 // dispatcher: launch limits, retries, reconciler timings.
 void parseDispatcher(const MappingView& top, Config& config, DiagnosticSink& sink);
+// operator_api: enabled, token, host, port.
+void parseOperatorApi(const MappingView& top, Config& config, DiagnosticSink& sink);
 void parseLogging(const MappingView& top, Config& config, DiagnosticSink& sink);
 // event_sources, plugins.
 void parsePluginSettings(const MappingView& top, Config& config, DiagnosticSink& sink);

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+// The doctor's report format and exit code, and the secret record `webhook install` keeps.
+#include <unistd.h>
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "app/doctor_report.hpp"
+#include "app/webhook_install_record.hpp"
+
+using lxdrunner::app::CheckLevel;
+using lxdrunner::app::DoctorReport;
+using lxdrunner::app::hmacSha256Hex;
+using lxdrunner::app::WebhookSecretRecord;
+
+TEST_CASE("doctor report: one line per check, the fix after an arrow, exit 1 on FAIL") {
+  DoctorReport report;
+  report.ok("lxd remote 'main'", "lxd 5.0.2");
+  report.warn("runner cache linux/x64", "nothing cached", "start the daemon");
+  std::ostringstream text;
+  report.printText(text);
+  CHECK(text.str() ==
+        "ok    lxd remote 'main': lxd 5.0.2\n"
+        "warn  runner cache linux/x64: nothing cached -> start the daemon\n"
+        "doctor: 1 ok, 1 warning(s), 0 failure(s)\n");
+  CHECK(report.exitCode() == 0);
+
+  report.fail("github credentials", "rejected", "new token");
+  CHECK(report.exitCode() == 1);
+  CHECK(report.count(CheckLevel::Fail) == 1);
+  std::ostringstream json;
+  report.printJson(json);
+  CHECK(json.str().find("\"ok\":false") != std::string::npos);
+  CHECK(json.str().find("\"status\":\"fail\"") != std::string::npos);
+  CHECK(json.str().find("\"fix\":\"new token\"") != std::string::npos);
+}
+
+TEST_CASE("HMAC-SHA256 matches RFC 4231") {
+  CHECK(hmacSha256Hex("Jefe", "what do ya want for nothing?") ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  // A key longer than the block is hashed first.
+  CHECK(hmacSha256Hex(std::string(131, '\xaa'),
+                      "Test Using Larger Than Block-Size Key - Hash Key First") ==
+        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+TEST_CASE("webhook secret record: remembers which secret a hook has, never the secret") {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("lxdrunner-doctor-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string file = (dir / "state" / "webhook-secrets.json").string();
+  WebhookSecretRecord record(file);
+  CHECK_FALSE(record.matches("repos/o/r 1", "s3cret"));  // no file yet
+  record.remember("repos/o/r 1", "s3cret");
+  CHECK(record.matches("repos/o/r 1", "s3cret"));
+  CHECK_FALSE(record.matches("repos/o/r 1", "other"));
+  CHECK_FALSE(record.matches("repos/o/r 2", "s3cret"));
+  record.remember("repos/o/r 1", "other");
+  CHECK(record.matches("repos/o/r 1", "other"));
+  std::ifstream in(file);
+  std::stringstream content;
+  content << in.rdbuf();
+  CHECK(content.str().find("s3cret") == std::string::npos);
+  CHECK(content.str().find("other") == std::string::npos);
+  // A damaged file means "not known", not an error.
+  std::ofstream(file) << "{not json";
+  CHECK_FALSE(record.matches("repos/o/r 1", "other"));
+  std::filesystem::remove_all(dir);
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: Apache-2.0
+// The operator commands against a real API listener (port 0) over the fake cloud, and the
+// one-line messages when the API is off or the daemon is not there.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "app/cli_client.hpp"
+#include "app/cli_client_render.hpp"
+#include "harness.hpp"
+#include "operator_api/api_server.hpp"
+#include "operator_api/operator_api.hpp"
+
+namespace lxdrunner::app {
+namespace {
+
+using dispatch::test::Harness;
+using dispatch::test::makeEntry;
+using jobs::JobState;
+
+const std::vector<std::string> kLinux{"self-hosted", "linux"};
+
+struct Cli {
+  config::Config config;
+  std::ostringstream out;
+  std::ostringstream err;
+  int run(std::vector<std::string> args, bool json = false, std::string state = {}) {
+    out.str("");
+    err.str("");
+    OperatorCliOptions options;
+    options.json = json;
+    options.state = std::move(state);
+    options.config_path = "/etc/lxdrunner/config.yml";
+    return runOperatorCommand(args, config, options, out, err);
+  }
+};
+
+TEST_CASE("operator commands: one clear line when the API is off or nobody listens") {
+  Cli cli;
+  CHECK(cli.run({"status"}) == 1);
+  CHECK(cli.err.str() ==
+        "lxdrunner: the operator API is off: set operator_api.enabled: true and a token in "
+        "/etc/lxdrunner/config.yml, then restart the daemon\n");
+  cli.config.operator_api.enabled = true;
+  cli.config.operator_api.token = config::Secret::fromInline("t");
+  cli.config.operator_api.port = 1;  // nothing listens on port 1 here
+  CHECK(cli.run({"jobs"}) == 1);
+  CHECK_THAT(cli.err.str(), Catch::StartsWith("lxdrunner: the daemon is not running: nothing "
+                                              "answers on 127.0.0.1:1"));
+  CHECK(cli.run({"job"}) == 64);
+  CHECK_THAT(cli.err.str(), Catch::Contains("usage: lxdrunner job ID"));
+  CHECK(cli.run({"status"}, false, "running") == 64);
+}
+
+TEST_CASE("operator commands against a live API: tables for people, JSON for scripts") {
+  Harness h({makeEntry("linux", kLinux, 5)});
+  operator_api::OperatorApiContext context;
+  context.config = &h.config;
+  context.store = h.store.get();
+  context.dispatcher = h.dispatcher.get();
+  context.reconciler = h.reconciler.get();
+  context.executor = &h.executor;
+  context.runners = &h.github;
+  context.token = "right-token";
+  context.version = "0.0.1";
+  context.started_at_ms = dispatch::test::wallMs();
+  operator_api::OperatorApi api(context);
+  operator_api::ApiServer server("127.0.0.1", 0, api);
+  server.start();
+  h.dispatcher->start();
+  h.dispatcher->handle(h.github.queue(77, kLinux));
+  REQUIRE(dispatch::test::waitFor([&] { return h.state(77) == JobState::Running; }));
+
+  Cli cli;
+  cli.config.operator_api.enabled = true;
+  cli.config.operator_api.token = config::Secret::fromInline("right-token");
+  cli.config.operator_api.port = server.port();
+
+  REQUIRE(cli.run({"status"}) == 0);
+  CHECK_THAT(cli.out.str(), Catch::StartsWith("lxdrunner 0.0.1, up "));
+  CHECK_THAT(cli.out.str(), Catch::Contains("ENTRY  QUEUED  SLOTS  MAX  DRAINED"));
+  CHECK_THAT(cli.out.str(), Catch::Contains("linux  0       1      5    no"));
+
+  REQUIRE(cli.run({"jobs"}) == 0);
+  CHECK_THAT(cli.out.str(), Catch::StartsWith("JOB  STATE    ENTRY  REPOSITORY"));
+  CHECK_THAT(cli.out.str(), Catch::Contains("77   running  linux  octo/repo"));
+
+  REQUIRE(cli.run({"jobs"}, false, "completed") == 0);
+  CHECK(cli.out.str() == "no completed jobs\n");
+
+  REQUIRE(cli.run({"job", "77"}) == 0);
+  const std::string detail = cli.out.str();
+  CHECK_THAT(detail, Catch::Contains("state:       running"));
+  CHECK_THAT(detail, Catch::Contains("phase history:\nPHASE"));
+  CHECK_THAT(detail, Catch::Contains("\nprovisioning "));
+  CHECK_THAT(detail, Catch::Contains("\nrunning "));
+  CHECK_THAT(detail, Catch::Contains("provisioning log:\nprovisioned lxdrunner-77-1"));
+
+  REQUIRE(cli.run({"job", "77"}, true) == 0);
+  CHECK_THAT(cli.out.str(), Catch::StartsWith("{\"job_id\":77,"));
+
+  REQUIRE(cli.run({"instances"}) == 0);
+  CHECK_THAT(cli.out.str(), Catch::Contains("lxdrunner-77-1"));
+  CHECK_THAT(cli.out.str(), Catch::Contains("running"));
+
+  REQUIRE(cli.run({"drain", "linux"}) == 0);
+  CHECK_THAT(cli.out.str(), Catch::StartsWith("entry 'linux' drained"));
+  CHECK(h.dispatcher->isDrained("linux"));
+  REQUIRE(cli.run({"resume", "linux"}) == 0);
+  CHECK(cli.out.str() == "entry 'linux' resumed\n");
+  CHECK_FALSE(h.dispatcher->isDrained("linux"));
+
+  CHECK(cli.run({"drain", "nope"}) == 1);
+  CHECK(cli.err.str() == "lxdrunner: drain: no runnermap entry named 'nope' (HTTP 404)\n");
+  CHECK(cli.run({"job", "5"}) == 1);
+  CHECK(cli.err.str() == "lxdrunner: job: job 5 is not in the job store (HTTP 404)\n");
+
+  cli.config.operator_api.token = config::Secret::fromInline("wrong-token");
+  CHECK(cli.run({"status"}) == 1);
+  CHECK_THAT(cli.err.str(), Catch::Contains("the daemon refused the token"));
+  server.stop();
+}
+
+TEST_CASE("durations read like people write them") {
+  CHECK(humanDuration(0.3) == "0.3s");
+  CHECK(humanDuration(59.9) == "59.9s");
+  CHECK(humanDuration(185) == "3m05s");
+  CHECK(humanDuration(3720) == "1h02m");
+}
+
+}  // namespace
+}  // namespace lxdrunner::app
