@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/daemon.hpp"
 
+#include "app/github_settings.hpp"
+
 #include <Poco/File.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -48,16 +50,8 @@ std::chrono::steady_clock::time_point fromMonotonicMs(int64_t deadline_ms) {
 }  // namespace
 
 std::optional<std::string> Daemon::startGithub() {
-  github::ClientSettings gs;
-  gs.api_url = config_.github_api_url;
-  gs.pat = config_.pat.reveal();
-  if (config_.github_app) {
-    gs.app = github::GithubAppCredentials{
-        config_.github_app->app_id, static_cast<uint64_t>(config_.github_app->installation_id),
-        config_.github_app->private_key.reveal()};
-  }
+  github::ClientSettings gs = githubClientSettings(config_);
   gs.shutting_down = [this] { return plugins_.services().shutting_down.load(); };
-  gs.on_secret = [](const std::string& secret) { logging::addSecret(secret); };
   try {
     github_ = std::make_unique<github::GithubClient>(gs);
   } catch (const std::exception& e) {

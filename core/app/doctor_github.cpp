@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/doctor_github.hpp"
 
+#include "app/github_settings.hpp"
+
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -427,17 +429,9 @@ GithubTargets githubTargets(const config::Config& config, std::vector<std::strin
   return targets;
 }
 
-github::ClientSettings githubClientSettings(const config::Config& config) {
-  github::ClientSettings settings;
-  settings.api_url = config.github_api_url;
-  settings.pat = config.pat.reveal();
-  if (config.github_app) {
-    settings.app = github::GithubAppCredentials{
-        config.github_app->app_id, static_cast<uint64_t>(config.github_app->installation_id),
-        config.github_app->private_key.reveal()};
-  }
-  settings.max_attempts = 2;  // a command-line check should answer quickly
-  settings.on_secret = [](const std::string& secret) { logging::addSecret(secret); };
+github::ClientSettings cliGithubClientSettings(const config::Config& config) {
+  github::ClientSettings settings = githubClientSettings(config);
+  settings.max_attempts = 2;
   return settings;
 }
 
@@ -455,7 +449,7 @@ std::unique_ptr<github::GithubClient> checkGithubCredentials(const config::Confi
                                                              DoctorReport& report) {
   std::unique_ptr<github::GithubClient> client;
   try {
-    client = std::make_unique<github::GithubClient>(githubClientSettings(config));
+    client = std::make_unique<github::GithubClient>(cliGithubClientSettings(config));
   } catch (const std::exception& e) {
     report.fail("github credentials", e.what(), "fix pat or github_app in the configuration");
     return nullptr;

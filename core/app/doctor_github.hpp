@@ -24,9 +24,9 @@ struct GithubTargets {
 GithubTargets githubTargets(const config::Config& config, std::vector<std::string> repos,
                             std::vector<std::string> orgs);
 
-// The client settings the daemon uses, from the configuration; new installation tokens are
-// registered with the log redactor.
-github::ClientSettings githubClientSettings(const config::Config& config);
+// For a command-line check: the daemon's client settings, with fewer retries so it answers
+// quickly.
+github::ClientSettings cliGithubClientSettings(const config::Config& config);
 
 // The path the webhook event source serves (event_sources.webhook.path), or empty when the
 // webhook source is not enabled.

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "app/cli_client.hpp"
+#include "app/cli_client_render.hpp"
 #include "app/daemon.hpp"
 #include "app/doctor_command.hpp"
 #include "app/plugin_host_subsystem.hpp"
@@ -25,22 +26,6 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 64;
-
-void printTable(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> widths;
-  for (const auto& row : rows) {
-    widths.resize(std::max(widths.size(), row.size()));
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  for (const auto& row : rows) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
-    }
-    out << line << '\n';
-  }
-}
 
 }  // namespace
 
@@ -274,7 +259,7 @@ int LxdrunnerApp::listPlugins(bool json) {
       rows.push_back({p->name, plugin_host::kindName(p->kind), p->version,
                       std::to_string(p->abi_major) + "." + std::to_string(p->abi_minor), p->file});
     }
-    printTable(std::cout, rows);
+    printAlignedTable(std::cout, rows);
   }
   for (const auto& e : registry.errors()) std::cerr << e << '\n';
   for (const auto& w : registry.warnings()) std::cerr << "warning: " << w << '\n';

@@ -171,7 +171,7 @@ int runWebhookInstall(const config::Config& config, const WebhookInstallOptions&
   request.record_file = config.state_dir + "/webhook-secrets.json";
   request.record_key = config.github_api_url;
   try {
-    github::GithubClient client(githubClientSettings(config));
+    github::GithubClient client(cliGithubClientSettings(config));
     auto result = installWebhook(client, request);
     out << result.line << '\n';
     if (!result.warning.empty()) err << "lxdrunner: warning: " << result.warning << '\n';

@@ -14,10 +14,6 @@ using jobs::JobState;
 
 namespace {
 
-Deadline after(int seconds) {
-  return std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-}
-
 // Launch (create, start, wait for exec) gets this long; the backend has its own
 // launch_timeout_s inside it.
 constexpr int kLaunchBudgetS = 600;
@@ -49,7 +45,8 @@ void Dispatcher::runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry
     }
   } in_flight{this, instance};
 
-  const StepResult launched = executor_.launch(*entry, job, instance, after(kLaunchBudgetS));
+  const StepResult launched =
+      executor_.launch(*entry, job, instance, deadlineAfter(kLaunchBudgetS));
   if (!launched.ok()) {
     failLaunch(*entry, instance, launched.remote, launched, "launch");
     return;
@@ -64,8 +61,9 @@ void Dispatcher::runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry
   // The provisioner registers the runner in the repository of the job it is bound to now.
   const auto bound = store_.byInstance(instance);
   const jobs::JobRecord& for_job = bound ? *bound : job;
-  const StepResult provisioned = executor_.provision(*entry, for_job, instance, launched.remote,
-                                                     after(config_.dispatcher.provision_timeout_s));
+  const StepResult provisioned =
+      executor_.provision(*entry, for_job, instance, launched.remote,
+                          deadlineAfter(config_.dispatcher.provision_timeout_s));
   if (!provisioned.log.empty()) store_.appendLog(for_job.job_id, provisioned.log);
   if (!provisioned.ok()) {
     failLaunch(*entry, instance, launched.remote, provisioned, "provision");
@@ -106,7 +104,7 @@ void Dispatcher::failLaunch(const config::RunnerEntry& entry, const std::string&
   // The half-made instance goes first (unless kept for debugging), then the job decides.
   if (config_.cleanup) {
     const StepResult destroyed =
-        executor_.destroy(entry.backend, instance, remote, after(kDestroyBudgetS));
+        executor_.destroy(entry.backend, instance, remote, deadlineAfter(kDestroyBudgetS));
     if (destroyed.ok()) {
       ++counters_.instances_destroyed;
       log.information("instance %s removed after its failed %s", instance, std::string(phase));
@@ -177,8 +175,8 @@ void Dispatcher::cleanupInstance(const jobs::JobRecord& bound, const std::string
   auto task = [this, bound, reason, delete_runner] {
     auto& log = Poco::Logger::get("dispatcher");
     if (!config_.cleanup && bound.state == JobState::Failed) return;
-    const StepResult r =
-        executor_.destroy(bound.backend, bound.instance, bound.remote, after(kDestroyBudgetS));
+    const StepResult r = executor_.destroy(bound.backend, bound.instance, bound.remote,
+                                           deadlineAfter(kDestroyBudgetS));
     if (!r.ok()) {
       log.warning("instance %s: removal failed (%s); the reconciler retries", bound.instance,
                   r.error);

@@ -16,6 +16,10 @@ namespace lxdrunner::dispatch {
 
 using Deadline = std::chrono::steady_clock::time_point;
 
+inline Deadline deadlineAfter(int seconds) {
+  return std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+}
+
 struct StepResult {
   lxdr_status status = LXDR_OK;
   std::string error;   // one line, already naming the plugin

@@ -12,10 +12,6 @@ using jobs::JobState;
 
 namespace {
 
-Deadline after(int seconds) {
-  return std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-}
-
 constexpr int kListBudgetS = 60;
 constexpr int64_t kDayMs = int64_t{24} * 3600 * 1000;
 
@@ -51,7 +47,7 @@ const std::vector<RunnerState>* Reconciler::runnersOf(const std::string& reposit
 }
 
 void Reconciler::destroyNow(const jobs::JobRecord& job, ReconcileReport& report) {
-  const StepResult r = executor_.destroy(job.backend, job.instance, job.remote, after(120));
+  const StepResult r = executor_.destroy(job.backend, job.instance, job.remote, deadlineAfter(120));
   if (!r.ok()) {
     report.errors.push_back("instance " + job.instance + ": " + r.error);
     return;
@@ -294,7 +290,7 @@ ReconcileReport Reconciler::reconcileOnce() {
   std::map<std::string, std::map<std::string, InstanceInfo>> listed;  // backend -> name -> info
   for (const auto& backend : backends) {
     std::vector<InstanceInfo> instances;
-    const StepResult r = executor_.list(backend, instances, after(kListBudgetS));
+    const StepResult r = executor_.list(backend, instances, deadlineAfter(kListBudgetS));
     if (!r.ok()) {
       report.errors.push_back("instances of " + backend + ": " + r.error);
       continue;

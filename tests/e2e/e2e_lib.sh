@@ -11,6 +11,7 @@ E2E_PREFIX=${E2E_PREFIX:-lxdrt-e2e}
 E2E_REPO=${E2E_REPO:-octo/e2e}
 E2E_PAT=ghp_e2e_token_not_secret_but_never_logged
 E2E_HOOKSECRET=e2e-hook-secret-never-logged
+E2E_API_TOKEN=e2e-operator-token-never-logged
 E2E_LABELS='["self-hosted","linux","e2e"]'
 
 e2e_fail() {
@@ -51,6 +52,7 @@ e2e_now_ms() { date +%s%3N; }
 e2e_start_sim() {
   mkdir -p "$E2E_WORK"
   E2E_DAEMON_PORT=${E2E_DAEMON_PORT:-$(e2e_free_port)}
+  E2E_API_PORT=${E2E_API_PORT:-$(e2e_free_port)}
   "$E2E_SIM" --port 0 --pat "$E2E_PAT" \
     --webhook-url "http://127.0.0.1:$E2E_DAEMON_PORT/hooks/lxdrunner" \
     --webhook-secret "$E2E_HOOKSECRET" \
@@ -77,6 +79,10 @@ web_tls: false
 plugin_dirs: [ "$E2E_PLUGINS" ]
 state_dir: $E2E_WORK/state
 runner_cache_dir: $E2E_WORK/runner-cache
+operator_api:
+  enabled: true
+  token: $E2E_API_TOKEN
+  port: $E2E_API_PORT
 dispatcher:
   reconcile_interval_s: 2
   retry_backoff_s: 1
@@ -163,7 +169,7 @@ e2e_cleanup() {
 
 # Secrets must never reach the daemon's log.
 e2e_check_no_secrets() {
-  if grep -q -e "$E2E_PAT" -e "$E2E_HOOKSECRET" "$E2E_WORK/daemon.log"; then
+  if grep -q -e "$E2E_PAT" -e "$E2E_HOOKSECRET" -e "$E2E_API_TOKEN" "$E2E_WORK/daemon.log"; then
     e2e_fail "a secret reached the daemon log"
   fi
   if grep -q "encoded_jit_config\|ACTIONS_RUNNER_INPUT_JITCONFIG=ey" "$E2E_WORK/daemon.log"; then

@@ -87,6 +87,16 @@ case "$case_name" in
     e2e_wait 30 e2e_no_instances || e2e_fail "instances left: $(e2e_instances)"
     e2e_wait 30 e2e_no_runners || e2e_fail "runners still registered: $(e2e_runner_count)"
     grep -q "job $job completed (success)" "$E2E_WORK/daemon.log" || e2e_fail "the daemon did not record the completion"
+    # What an operator sees: the served job's phase history, and the metrics.
+    "$E2E_BIN" job "$job" --config "$E2E_WORK/config.yml" >"$E2E_WORK/job.txt" 2>&1 ||
+      e2e_fail "lxdrunner job $job: $(cat "$E2E_WORK/job.txt")"
+    for phase in queued launching provisioning; do
+      grep -qE "^$phase +20[0-9-]+T" "$E2E_WORK/job.txt" || e2e_fail "no $phase row in: $(cat "$E2E_WORK/job.txt")"
+    done
+    grep -q "completed" "$E2E_WORK/job.txt" || e2e_fail "the job is not shown completed: $(cat "$E2E_WORK/job.txt")"
+    curl -sf "http://127.0.0.1:$E2E_DAEMON_PORT/metrics" >"$E2E_WORK/metrics.txt" || e2e_fail "no /metrics"
+    grep -q '^lxdrunner_jobs{state="completed"} 1$' "$E2E_WORK/metrics.txt" ||
+      e2e_fail "/metrics does not count the completed job: $(grep lxdrunner_jobs "$E2E_WORK/metrics.txt")"
     echo "ok [$case_name]: job $job ran on $runner; $(e2e_phase_times "$job")"
     ;;
   setup-fails)

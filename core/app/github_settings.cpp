@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/github_settings.hpp"
+
+#include "logging/logging.hpp"
+
+namespace lxdrunner::app {
+
+github::ClientSettings githubClientSettings(const config::Config& config) {
+  github::ClientSettings settings;
+  settings.api_url = config.github_api_url;
+  settings.pat = config.pat.reveal();
+  if (config.github_app) {
+    settings.app = github::GithubAppCredentials{
+        config.github_app->app_id, static_cast<uint64_t>(config.github_app->installation_id),
+        config.github_app->private_key.reveal()};
+  }
+  settings.on_secret = [](const std::string& secret) { logging::addSecret(secret); };
+  return settings;
+}
+
+}  // namespace lxdrunner::app
