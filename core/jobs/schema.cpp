@@ -56,7 +56,8 @@ const std::vector<std::vector<std::string>>& migrations() {
           "ALTER TABLE jobs ADD COLUMN instance_gone_at INTEGER NOT NULL DEFAULT 0",
           "CREATE INDEX jobs_instance ON jobs(instance)",
           // Slot counts run on every scheduling pass: only live instances are in this index.
-          "CREATE INDEX jobs_live_entry ON jobs(entry) WHERE instance <> '' AND instance_gone_at = 0",
+          "CREATE INDEX jobs_live_entry ON jobs(entry) WHERE instance <> '' AND instance_gone_at = "
+          "0",
       },
   };
   return steps;

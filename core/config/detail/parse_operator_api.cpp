@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <arpa/inet.h>
-
 #include "config/detail/schema.hpp"
 #include "config/detail/secret_reader.hpp"
 #include "config/detail/sections.hpp"
@@ -9,14 +7,6 @@
 namespace lxdrunner::config::detail {
 
 namespace {
-
-constexpr int kHighestPort = 65535;
-
-bool isIpAddress(const std::string& text) {
-  unsigned char address[sizeof(struct in6_addr)];
-  return ::inet_pton(AF_INET, text.c_str(), address) == 1 ||
-         ::inet_pton(AF_INET6, text.c_str(), address) == 1;
-}
 
 bool isWildcard(const std::string& host) {
   return host == "0.0.0.0" || host == "::";
@@ -40,18 +30,10 @@ void parseOperatorApi(const MappingView& top, Config& config, DiagnosticSink& si
     }
   }
   if (const Field* const host = section.find("host")) {
-    if (const auto text = readString(*host, sink)) {
-      if (isIpAddress(*text)) {
-        api.host = *text;
-      } else {
-        sink.error(positionOf(*host), host->path,
-                   "must be an IP address such as 127.0.0.1 or ::1 (got " +
-                       describeValue(host->value) + ")");
-      }
-    }
+    api.host = readIpAddress(*host, sink, "127.0.0.1 or ::1").value_or(api.host);
   }
   if (const Field* const port = section.find("port")) {
-    api.port = readInt(*port, sink, 1, kHighestPort).value_or(api.port);
+    api.port = readPort(*port, sink).value_or(api.port);
   }
   if (api.enabled && !section.has("token")) {
     sink.error(positionOf(*field), field->path + ".token",

@@ -1,21 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <arpa/inet.h>
-
 #include "config/detail/sections.hpp"
 #include "config/detail/value_readers.hpp"
 
 namespace lxdrunner::config::detail {
 
 namespace {
-
-constexpr int kHighestPort = 65535;
-
-// The original lxdrunner accepted only IP addresses here, and the server binds to it directly.
-bool isIpAddress(const std::string& text) {
-  unsigned char address[sizeof(struct in6_addr)];
-  return ::inet_pton(AF_INET, text.c_str(), address) == 1 ||
-         ::inet_pton(AF_INET6, text.c_str(), address) == 1;
-}
 
 void readPath(const MappingView& top, std::string_view key, std::string& target,
               DiagnosticSink& sink) {
@@ -28,18 +17,11 @@ void readPath(const MappingView& top, std::string_view key, std::string& target,
 
 void parseWebServer(const MappingView& top, Config& config, DiagnosticSink& sink) {
   if (const Field* const field = top.find("web_host")) {
-    if (const auto host = readString(*field, sink)) {
-      if (isIpAddress(*host)) {
-        config.web_host = *host;
-      } else {
-        sink.error(positionOf(*field), field->path,
-                   "must be an IP address such as 0.0.0.0, 127.0.0.1 or :: (got " +
-                       describeValue(field->value) + ")");
-      }
-    }
+    config.web_host =
+        readIpAddress(*field, sink, "0.0.0.0, 127.0.0.1 or ::").value_or(config.web_host);
   }
   if (const Field* const field = top.find("web_port")) {
-    config.web_port = readInt(*field, sink, 1, kHighestPort).value_or(config.web_port);
+    config.web_port = readPort(*field, sink).value_or(config.web_port);
   }
   if (const Field* const field = top.find("web_tls")) {
     config.web_tls = readBool(*field, sink).value_or(config.web_tls);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/detail/value_readers.hpp"
 
+#include <arpa/inet.h>
+
 #include <charconv>
 
 #include "config/detail/key_path.hpp"
@@ -163,6 +165,26 @@ std::optional<std::map<std::string, std::string>> readScalarMap(const Field& fie
     values.emplace(entry.name, entry.value.Scalar());
   }
   return values;
+}
+
+std::optional<std::string> readIpAddress(const Field& field, DiagnosticSink& sink,
+                                         std::string_view examples) {
+  auto text = readString(field, sink);
+  if (!text) return std::nullopt;
+  unsigned char address[sizeof(struct in6_addr)];
+  if (::inet_pton(AF_INET, text->c_str(), address) == 1 ||
+      ::inet_pton(AF_INET6, text->c_str(), address) == 1) {
+    return text;
+  }
+  sink.error(positionOf(field), field.path,
+             "must be an IP address such as " + std::string(examples) + " (got " +
+                 describeValue(field.value) + ")");
+  return std::nullopt;
+}
+
+std::optional<int> readPort(const Field& field, DiagnosticSink& sink) {
+  constexpr int kHighestPort = 65535;
+  return readInt(field, sink, 1, kHighestPort);
 }
 
 }  // namespace lxdrunner::config::detail

@@ -34,6 +34,12 @@ std::optional<std::int64_t> readInteger(
     std::int64_t max = std::numeric_limits<std::int64_t>::max());
 std::optional<int> readInt(const Field& field, DiagnosticSink& sink, int min,
                            int max = std::numeric_limits<int>::max());
+// An IP address (v4 or v6) to bind to; `examples` goes into the error ("0.0.0.0 or ::").
+// Servers bind to it directly, so host names are refused (as the original lxdrunner did).
+std::optional<std::string> readIpAddress(const Field& field, DiagnosticSink& sink,
+                                         std::string_view examples);
+// A TCP port, 1..65535.
+std::optional<int> readPort(const Field& field, DiagnosticSink& sink);
 // A list of non-empty strings; bad elements are reported one by one and left out.
 std::optional<std::vector<std::string>> readStringList(const Field& field, DiagnosticSink& sink);
 // A mapping of key -> string, number or boolean, with every value kept as its text.
