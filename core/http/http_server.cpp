@@ -14,6 +14,7 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 #include <stdexcept>
@@ -44,6 +45,27 @@ std::string queryOf(const std::string& uri) {
   return q == std::string::npos ? std::string() : uri.substr(q + 1);
 }
 
+// Bodies up to this size are read and dropped after a 413, see refuseTooLarge.
+constexpr std::streamsize kDrainCap = 8 * 1024 * 1024;
+
+// Answers 413 and closes. With "Expect: 100-continue" Poco has already told the client to
+// send the body before the handler runs; closing with those bytes unread makes the kernel
+// reset the connection, and the client may never see the 413. So a body of a size worth
+// reading (the declared length, at most kDrainCap) is read and dropped first.
+void refuseTooLarge(HTTPServerRequest& req, HTTPServerResponse& resp) {
+  resp.setKeepAlive(false);
+  sendText(resp, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "request body too large\n");
+  if (!req.getExpectContinue() || !req.hasContentLength() || req.getContentLength64() > kDrainCap) {
+    return;
+  }
+  char buffer[16384];
+  std::streamsize left = static_cast<std::streamsize>(req.getContentLength64());
+  std::istream& in = req.stream();
+  while (left > 0 && in.read(buffer, std::min<std::streamsize>(left, sizeof buffer))) {
+    left -= in.gcount();
+  }
+}
+
 // What a plugin handler writes, collected so the answer goes out with a Content-Length.
 struct ResponseBuffer {
   int status = 200;
@@ -60,8 +82,7 @@ class PluginRouteHandler : public Poco::Net::HTTPRequestHandler {
     // Refuse an oversized body before reading it: a hostile client cannot make us buffer it.
     if (req.hasContentLength() && static_cast<uint64_t>(req.getContentLength64()) > limit_) {
       ++counters_.too_large;
-      resp.setKeepAlive(false);
-      sendText(resp, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "request body too large\n");
+      refuseTooLarge(req, resp);
       return;
     }
     std::string body;
