@@ -178,6 +178,35 @@ CallResult PluginInstance::provision(const lxdr_provision_request& request, std:
   return call("provision", [&] { return provisioner_ops_.provision(handle_, &request, &sink); });
 }
 
+CallResult PluginInstance::setFrozen(const lxdr_instance_ref& instance, bool frozen,
+                                     int64_t deadline_ms) {
+  LXDR_REQUIRE_OP(backend_ops_, set_frozen);
+  return call("set_frozen", [&] {
+    return backend_ops_.set_frozen(handle_, &instance, frozen ? 1 : 0, deadline_ms);
+  });
+}
+
+CallResult PluginInstance::imageFingerprint(lxdr_str entry_json, int64_t deadline_ms,
+                                            std::string& out) {
+  LXDR_REQUIRE_OP(backend_ops_, image_fingerprint);
+  lxdr_sink sink = sdk::stringSink(out);
+  return call("image_fingerprint", [&] {
+    return backend_ops_.image_fingerprint(handle_, entry_json, deadline_ms, &sink);
+  });
+}
+
+CallResult PluginInstance::prepare(const lxdr_provision_request& request, std::string& log) {
+  LXDR_REQUIRE_OP(provisioner_ops_, prepare);
+  lxdr_sink sink = sdk::stringSink(log);
+  return call("prepare", [&] { return provisioner_ops_.prepare(handle_, &request, &sink); });
+}
+
+CallResult PluginInstance::startRunner(const lxdr_provision_request& request, std::string& log) {
+  LXDR_REQUIRE_OP(provisioner_ops_, start);
+  lxdr_sink sink = sdk::stringSink(log);
+  return call("start", [&] { return provisioner_ops_.start(handle_, &request, &sink); });
+}
+
 #undef LXDR_REQUIRE_OP
 
 }  // namespace lxdrunner::plugin_host

@@ -45,9 +45,18 @@ class PluginInstance {
                       const lxdr_sink& out);
   CallResult attachDevice(const lxdr_instance_ref& instance, lxdr_str name, lxdr_str json,
                           int64_t deadline_ms);
+  // ABI 1.1; LXDR_ERR_UNSUPPORTED from a backend that lacks them.
+  CallResult setFrozen(const lxdr_instance_ref& instance, bool frozen, int64_t deadline_ms);
+  CallResult imageFingerprint(lxdr_str entry_json, int64_t deadline_ms, std::string& out);
 
   // Provisioners.
   CallResult provision(const lxdr_provision_request& request, std::string& log);
+  // ABI 1.1: true when the provisioner has prepare() and start() (it can serve warm pools).
+  bool hasPhases() const noexcept {
+    return provisioner_ops_.prepare != nullptr && provisioner_ops_.start != nullptr;
+  }
+  CallResult prepare(const lxdr_provision_request& request, std::string& log);
+  CallResult startRunner(const lxdr_provision_request& request, std::string& log);
 
  private:
   PluginInstance(PluginInfo info, std::unique_ptr<HostContext> context);

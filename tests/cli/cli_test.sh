@@ -18,7 +18,7 @@ expect_in() { grep -qF -- "$2" "$1" || fail "'$2' not in $1"; }
 case $case_name in
 version)
   expect_rc "$(run --version)" 0
-  grep -qE '^lxdrunner [0-9]+\.[0-9]+\.[0-9]+ \(plugin ABI 1\.0\)$' out || fail "bad version line"
+  grep -qE '^lxdrunner [0-9]+\.[0-9]+\.[0-9]+ \(plugin ABI 1\.1\)$' out || fail "bad version line"
   ;;
 help)
   expect_rc "$(run --help)" 0
@@ -54,12 +54,12 @@ check-config-missing)
 plugins-list)
   expect_rc "$(LXDRUNNER_PLUGIN_PATH="$plugins" run plugins)" 1
   expect_in out "test-backend"
-  grep -qE '^test-provisioner +provisioner +2\.1\.0 +1\.0 +.*/test_good\.so$' out || fail "bad row"
+  grep -qE '^test-provisioner +provisioner +2\.1\.0 +1\.1 +.*/test_good\.so$' out || fail "bad row"
   for f in test_wrong_major test_newer_minor test_no_entry; do
     [ "$(grep -c "^plugin .*/$f.so: " err)" = 1 ] || fail "expected one line for $f"
   done
   LXDRUNNER_PLUGIN_PATH="$plugins" "$bin" plugins --json >out 2>err
-  expect_in out '"name":"test-source","kind":"event-source","version":"0.3.0","abi":"1.0"'
+  expect_in out '"name":"test-source","kind":"event-source","version":"0.3.0","abi":"1.1"'
   ;;
 run-missing-plugin)
   expect_rc "$(run --config "$src/config/lxdrunner.example.yml")" 1

@@ -31,6 +31,6 @@ case $plugin in */lxdrunner/plugins/example_motd.so) ;; *) echo "FAIL: installed
 
 out=$(cd "$work" && XDG_CONFIG_HOME="$work" LXDRUNNER_PLUGIN_PATH="$(dirname "$plugin")" "$lxdrunner" plugins)
 echo "$out"
-echo "$out" | grep -qE "^example-motd +provisioner +1\.0\.0 +1\.0 +$plugin$" \
+echo "$out" | grep -qE "^example-motd +provisioner +1\.0\.0 +1\.1 +$plugin$" \
   || { echo "FAIL: the daemon did not list the installed example"; exit 1; }
 echo "ok: example plugin built against the installed SDK and loaded"

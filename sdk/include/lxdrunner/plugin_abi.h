@@ -21,6 +21,11 @@
  *    fallback (usually: LXDR_ERR_UNSUPPORTED, or "ignore").
  *  - A minor bump adds fields, enum values or host services. A major bump is everything
  *    else (removal, reordering, changed meaning) and is announced one release ahead.
+ *  - Each addition is marked with the minor that brought it ("1.1:"). A host reading a
+ *    plugin built against an older minor sees those fields as 0/NULL and falls back to the
+ *    older behaviour (e.g. a 1.0 provisioner without prepare/start is served cold only).
+ *  - A minor stays open for additions until the release that first ships it; after that,
+ *    further additions take the next minor.
  *
  * ---------------------------------------------------------------------------------------
  * OWNERSHIP (written into each doc block as an `OWNERSHIP:` line)
@@ -67,7 +72,7 @@ extern "C" {
 #endif
 
 #define LXDR_ABI_MAJOR 1
-#define LXDR_ABI_MINOR 0
+#define LXDR_ABI_MINOR 1
 
 /* The one symbol every plugin library exports (see lxdr_plugin_entry_fn). */
 #define LXDR_PLUGIN_ENTRY_SYMBOL "lxdrunner_plugin_entry"
@@ -407,7 +412,8 @@ typedef struct lxdr_backend_ops {
   lxdr_status (*destroy_instance)(lxdr_plugin_instance* self, const lxdr_instance_ref* instance,
                                   int64_t deadline_ms);
   /* Writes a JSON array of this manager's instances:
-   * [{"name","remote","entry","job_id","created","status"}]. */
+   * [{"name","remote","entry","job_id","created","status"}]; 1.1 adds "image" (the
+   * fingerprint of the image the instance was created from; "" or absent when unknown). */
   lxdr_status (*list_instances)(lxdr_plugin_instance* self, int64_t deadline_ms,
                                 const lxdr_sink* out_json);
   lxdr_status (*exec)(lxdr_plugin_instance* self, const lxdr_instance_ref* instance,
@@ -418,6 +424,20 @@ typedef struct lxdr_backend_ops {
                            lxdr_str path, int64_t deadline_ms, const lxdr_sink* out);
   lxdr_status (*attach_device)(lxdr_plugin_instance* self, const lxdr_instance_ref* instance,
                                lxdr_str device_name, lxdr_str device_json, int64_t deadline_ms);
+
+  /* 1.1: warm pools. Either may be NULL or return LXDR_ERR_UNSUPPORTED; the host then does
+   * without (idle instances stay unfrozen; image changes are not noticed). */
+
+  /* Freezes (frozen != 0: no CPU, memory kept) or thaws (frozen == 0) a running instance.
+   * Thawing one that is not frozen, or freezing one that is, is success. */
+  lxdr_status (*set_frozen)(lxdr_plugin_instance* self, const lxdr_instance_ref* instance,
+                            int frozen, int64_t deadline_ms);
+  /* Writes the fingerprint of the image a launch of this runnermap entry would use now (its
+   * alias resolved on the remote it would land on). The host compares it with the "image"
+   * an instance was launched from (list_instances) to replace idle instances whose alias
+   * moved. OWNERSHIP: entry_json borrowed; out owned by caller. */
+  lxdr_status (*image_fingerprint)(lxdr_plugin_instance* self, lxdr_str entry_json,
+                                   int64_t deadline_ms, const lxdr_sink* out);
 } lxdr_backend_ops;
 
 /* What a provisioner works on. OWNERSHIP: borrowed for the duration of provision(). */
@@ -434,12 +454,30 @@ typedef struct lxdr_provision_request {
   int64_t deadline_ms;
 } lxdr_provision_request;
 
-/* PROVISIONER. provision() is concurrent. It returns once the runner process has been
- * started in the instance; a log of what it did goes to *log (kept in the job's record). */
+/* PROVISIONER. Every operation is concurrent (different instances at once). Each returns
+ * once its work is done; a log of what it did goes to *log (kept in the job's record).
+ *
+ * 1.1: two phases, for warm pools. The host keeps instances of an entry launched and
+ * *prepared* before any job exists, and at a job only *starts* them:
+ *   prepare(): everything that needs no job and no credential (runner unpacked or mounted,
+ *              user created, helpers written). request->job_id is 0, scope is empty. It must
+ *              not start a runner or leave a process that depends on the time since it ran:
+ *              the instance may then idle for hours, frozen.
+ *   start():   on an instance prepare() succeeded on, at most once: obtains the credential
+ *              and starts the runner. Everything here is on the job's critical path: keep
+ *              it to one push and one exec where possible.
+ * prepare() followed by start() must leave the instance as provision() would. The host
+ * calls provision() for cold launches and prepare()/start() for warm ones; a provisioner
+ * whose prepare or start is NULL (every 1.0 provisioner) is served cold only. */
 typedef struct lxdr_provisioner_ops {
   uint32_t struct_size;
   lxdr_status (*provision)(lxdr_plugin_instance* self, const lxdr_provision_request* request,
                            const lxdr_sink* log);
+  /* 1.1 */
+  lxdr_status (*prepare)(lxdr_plugin_instance* self, const lxdr_provision_request* request,
+                         const lxdr_sink* log);
+  lxdr_status (*start)(lxdr_plugin_instance* self, const lxdr_provision_request* request,
+                       const lxdr_sink* log);
 } lxdr_provisioner_ops;
 
 /* ------------------------------------------------------------------------------------- */

@@ -67,7 +67,7 @@ TEST_CASE("an ABI major mismatch is refused", "[loader]") {
   std::string e = onlyError(load);
   CHECK(contains(e, testPlugin("test_wrong_major")));
   CHECK(contains(e, "'future-major' was built for plugin ABI 2.0"));
-  CHECK(contains(e, "this lxdrunner speaks ABI 1.0 (major versions differ)"));
+  CHECK(contains(e, "this lxdrunner speaks ABI 1.1 (major versions differ)"));
 }
 
 TEST_CASE("a plugin needing a newer ABI minor is refused", "[loader]") {
@@ -75,7 +75,7 @@ TEST_CASE("a plugin needing a newer ABI minor is refused", "[loader]") {
   CHECK(load.plugins.empty());
   std::string e = onlyError(load);
   CHECK(contains(e, testPlugin("test_newer_minor")));
-  CHECK(contains(e, "'future-minor' needs plugin ABI 1.1 but this lxdrunner speaks ABI 1.0"));
+  CHECK(contains(e, "'future-minor' needs plugin ABI 1.2 but this lxdrunner speaks ABI 1.1"));
   CHECK(contains(e, "upgrade lxdrunner"));
 }
 
@@ -112,4 +112,22 @@ TEST_CASE("create() that throws gives the plugin's own message", "[loader]") {
   CHECK(error == "plugin 'throws-on-create' (" + testPlugin("test_create_throws") +
                      "): create() failed: setting 'script' is missing: set "
                      "plugins.throws-on-create.script");
+}
+
+TEST_CASE("a provisioner built against ABI 1.0 loads and is served cold only", "[loader]") {
+  lxdrunner::plugin_host::PluginHost host;
+  host.registry().loadFile(testPlugin("test_abi10"));
+  REQUIRE(host.registry().errors().empty());
+  std::string error;
+  auto* instance = host.instantiate("abi10-provisioner", LXDR_KIND_PROVISIONER, "{}", error);
+  REQUIRE(instance != nullptr);
+  CHECK(instance->info().abi_minor == 0);
+  CHECK_FALSE(instance->hasPhases());  // its table ends before prepare/start
+  lxdr_provision_request request{};
+  request.struct_size = sizeof request;
+  std::string log;
+  CHECK(instance->provision(request, log).ok());
+  CHECK(log == "provisioned by a 1.0 plugin\n");
+  const auto prepared = instance->prepare(request, log);
+  CHECK(prepared.status == LXDR_ERR_UNSUPPORTED);
 }

@@ -143,7 +143,7 @@ TEST_CASE("ABI 1 layout is pinned on LP64", "[abi]") {
   CHECK(offsetof(lxdr_launch_request, job_id) == 40);
   CHECK(offsetof(lxdr_launch_request, entry_json) == 48);
   CHECK(offsetof(lxdr_launch_request, deadline_ms) == 64);
-  CHECK(sizeof(lxdr_backend_ops) == 64);
+  CHECK(sizeof(lxdr_backend_ops) == 80);  // 1.1: set_frozen, image_fingerprint
   CHECK(offsetof(lxdr_backend_ops, struct_size) == 0);
   CHECK(offsetof(lxdr_backend_ops, launch) == 8);
   CHECK(offsetof(lxdr_backend_ops, destroy_instance) == 16);
@@ -152,6 +152,8 @@ TEST_CASE("ABI 1 layout is pinned on LP64", "[abi]") {
   CHECK(offsetof(lxdr_backend_ops, push_file) == 40);
   CHECK(offsetof(lxdr_backend_ops, pull_file) == 48);
   CHECK(offsetof(lxdr_backend_ops, attach_device) == 56);
+  CHECK(offsetof(lxdr_backend_ops, set_frozen) == 64);
+  CHECK(offsetof(lxdr_backend_ops, image_fingerprint) == 72);
   CHECK(sizeof(lxdr_provision_request) == 144);
   CHECK(offsetof(lxdr_provision_request, struct_size) == 0);
   CHECK(offsetof(lxdr_provision_request, label_count) == 4);
@@ -163,9 +165,11 @@ TEST_CASE("ABI 1 layout is pinned on LP64", "[abi]") {
   CHECK(offsetof(lxdr_provision_request, runner_os) == 104);
   CHECK(offsetof(lxdr_provision_request, runner_arch) == 120);
   CHECK(offsetof(lxdr_provision_request, deadline_ms) == 136);
-  CHECK(sizeof(lxdr_provisioner_ops) == 16);
+  CHECK(sizeof(lxdr_provisioner_ops) == 32);  // 1.1: prepare, start
   CHECK(offsetof(lxdr_provisioner_ops, struct_size) == 0);
   CHECK(offsetof(lxdr_provisioner_ops, provision) == 8);
+  CHECK(offsetof(lxdr_provisioner_ops, prepare) == 16);
+  CHECK(offsetof(lxdr_provisioner_ops, start) == 24);
   CHECK(sizeof(lxdr_plugin_descriptor) == 80);
   CHECK(offsetof(lxdr_plugin_descriptor, struct_size) == 0);
   CHECK(offsetof(lxdr_plugin_descriptor, abi_major) == 4);
@@ -189,7 +193,7 @@ TEST_CASE("ABI 1 layout is pinned on LP64", "[abi]") {
 
 TEST_CASE("ABI version constants", "[abi]") {
   CHECK(LXDR_ABI_MAJOR == 1);
-  CHECK(LXDR_ABI_MINOR == 0);
+  CHECK(LXDR_ABI_MINOR == 1);
   CHECK(std::string(LXDR_PLUGIN_ENTRY_SYMBOL) == "lxdrunner_plugin_entry");
 }
 

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "lxdrunner/plugin_abi.h"
+#include "lxdrunner/sdk/error.hpp"
 #include "lxdrunner/sdk/host.hpp"
 #include "lxdrunner/sdk/types.hpp"
 
@@ -61,6 +62,21 @@ class Backend : public PluginBase {
                                int64_t deadline_ms) = 0;
   virtual void attachDevice(const InstanceRef& instance, const std::string& device_name,
                             const std::string& device_json, int64_t deadline_ms) = 0;
+
+  // ABI 1.1 (warm pools). The defaults say "unsupported": the host then keeps idle instances
+  // unfrozen and does not notice an image alias that moved.
+  virtual void setFrozen(const InstanceRef& instance, bool frozen, int64_t deadline_ms) {
+    (void)instance;
+    (void)frozen;
+    (void)deadline_ms;
+    throw Error(LXDR_ERR_UNSUPPORTED, "this backend cannot freeze instances");
+  }
+  // The fingerprint of the image a launch of the entry (JSON) would use now.
+  virtual std::string imageFingerprint(const std::string& entry_json, int64_t deadline_ms) {
+    (void)entry_json;
+    (void)deadline_ms;
+    throw Error(LXDR_ERR_UNSUPPORTED, "this backend cannot resolve images");
+  }
 };
 
 // Turns a fresh instance into a running single-use runner. May run concurrently.
@@ -70,6 +86,20 @@ class Provisioner : public PluginBase {
   static constexpr lxdr_plugin_kind kKind = LXDR_KIND_PROVISIONER;
   using PluginBase::PluginBase;
   virtual void provision(const ProvisionRequest& request, std::string& log) = 0;
+};
+
+// A provisioner that can serve warm pools (ABI 1.1): prepare() runs before any job exists
+// (request.job_id is 0, scope empty: no credential, no runner start), start() later, once,
+// with the job. provision() is both in a row, unless a subclass knows a faster way.
+class PhasedProvisioner : public Provisioner {
+ public:
+  using Provisioner::Provisioner;
+  virtual void prepare(const ProvisionRequest& request, std::string& log) = 0;
+  virtual void start(const ProvisionRequest& request, std::string& log) = 0;
+  void provision(const ProvisionRequest& request, std::string& log) override {
+    prepare(request, log);
+    start(request, log);
+  }
 };
 
 }  // namespace lxdrunner::sdk

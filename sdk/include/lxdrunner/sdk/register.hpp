@@ -138,11 +138,44 @@ struct Adapter {
     });
   }
 
+  static lxdr_status setFrozen(lxdr_plugin_instance* self, const lxdr_instance_ref* ref, int frozen,
+                               int64_t deadline_ms) noexcept {
+    return guarded(
+        [&] { as<T>(self).setFrozen(InstanceRef::fromC(*ref), frozen != 0, deadline_ms); });
+  }
+  static lxdr_status imageFingerprint(lxdr_plugin_instance* self, lxdr_str entry_json,
+                                      int64_t deadline_ms, const lxdr_sink* out) noexcept {
+    return guarded(
+        [&] { write(out, as<T>(self).imageFingerprint(copy(entry_json), deadline_ms)); });
+  }
+
   // Provisioner
   static lxdr_status provision(lxdr_plugin_instance* self, const lxdr_provision_request* request,
                                const lxdr_sink* log) noexcept {
     std::string text;
     lxdr_status s = guarded([&] { as<T>(self).provision(ProvisionRequest::fromC(request), text); });
+    write(log, text);
+    return s;
+  }
+  static lxdr_status prepare(lxdr_plugin_instance* self, const lxdr_provision_request* request,
+                             const lxdr_sink* log) noexcept {
+    std::string text;
+    lxdr_status s = guarded([&] {
+      if constexpr (std::is_base_of_v<PhasedProvisioner, T>) {
+        as<T>(self).prepare(ProvisionRequest::fromC(request), text);
+      }
+    });
+    write(log, text);
+    return s;
+  }
+  static lxdr_status startRunner(lxdr_plugin_instance* self, const lxdr_provision_request* request,
+                                 const lxdr_sink* log) noexcept {
+    std::string text;
+    lxdr_status s = guarded([&] {
+      if constexpr (std::is_base_of_v<PhasedProvisioner, T>) {
+        as<T>(self).start(ProvisionRequest::fromC(request), text);
+      }
+    });
     write(log, text);
     return s;
   }
@@ -159,10 +192,18 @@ struct Adapter {
                                       &exec,
                                       &pushFile,
                                       &pullFile,
-                                      &attachDevice};
+                                      &attachDevice,
+                                      &setFrozen,
+                                      &imageFingerprint};
+      return &o;
+    } else if constexpr (std::is_base_of_v<PhasedProvisioner, T>) {
+      static const lxdr_provisioner_ops o{sizeof(lxdr_provisioner_ops), &provision, &prepare,
+                                          &startRunner};
       return &o;
     } else {
-      static const lxdr_provisioner_ops o{sizeof(lxdr_provisioner_ops), &provision};
+      // Cold only: the host sees no prepare/start and never puts the entry in a warm pool.
+      static const lxdr_provisioner_ops o{sizeof(lxdr_provisioner_ops), &provision, nullptr,
+                                          nullptr};
       return &o;
     }
   }
