@@ -39,6 +39,12 @@
 #   LXDRUNNER_START_GRACE      seconds to watch the new runner for an early failure [1]
 #   LXDRUNNER_PROVISIONER_OPTIONS  the entry's provisioner_options as JSON (not read here;
 #                              for custom scripts that take options of their own)
+#   LXDRUNNER_PHASE            all | prepare | start [all]
+#                                all:     everything, for a job that is waiting (cold launch)
+#                                prepare: a warm pool's instance, before any job: user, runner
+#                                         files and helper; no credential, no runner start
+#                                start:   on a prepared instance, at a job: the credential
+#                                         and the runner start only
 #
 # Exit status: 0 once the runner process runs (or already finished successfully);
 # 124 when a step ran out of time; otherwise the failing step's status (2 = bad input).
@@ -75,9 +81,11 @@ T_UNPACK=${LXDRUNNER_TIMEOUT_UNPACK:-300}
 T_CONFIGURE=${LXDRUNNER_TIMEOUT_CONFIGURE:-120}
 T_START=${LXDRUNNER_TIMEOUT_START:-30}
 START_GRACE=${LXDRUNNER_START_GRACE:-1}
+PHASE=${LXDRUNNER_PHASE:-all}
 
 HELPER=$STATE_DIR/runner-helper.sh
 MARKER=$STATE_DIR/provisioning
+PREPARED=$STATE_DIR/prepared
 # On the same file system as the pushed file (a rename, no copy: /run is a tmpfs in most
 # images, so the secret never reaches the disk), in a directory the runner user owns so
 # that its helper can remove the file once read.
@@ -458,20 +466,34 @@ start_runner() {
 [ "$(id -u)" = 0 ] || fail 2 "must run as root"
 case $SOURCE in tarball | mount | installed) ;; *) fail 2 "unknown runner source '$SOURCE'" ;; esac
 case $CREDENTIALS in jit | registration-token) ;; *) fail 2 "unknown credentials '$CREDENTIALS'" ;; esac
-say "preparing runner $RUNNER_NAME (source $SOURCE, credentials $CREDENTIALS)"
+case $PHASE in all | prepare | start) ;; *) fail 2 "unknown phase '$PHASE' (all, prepare or start)" ;; esac
 
 mkdir -p "$STATE_DIR" && chmod 0711 "$STATE_DIR" && : >"$MARKER" ||
     fail 1 "cannot create $STATE_DIR"
-wait_for_cloud_init
-ensure_user
-configure_sudo
-case $SOURCE in
-tarball) unpack_tarball ;;
-mount) link_mount ;;
-installed) ;;
-esac
-check_runner_dir
-write_helper
+if [ "$PHASE" != start ]; then
+    say "preparing runner $RUNNER_NAME (source $SOURCE, credentials $CREDENTIALS)"
+    wait_for_cloud_init
+    ensure_user
+    configure_sudo
+    case $SOURCE in
+    tarball) unpack_tarball ;;
+    mount) link_mount ;;
+    installed) ;;
+    esac
+    check_runner_dir
+    write_helper
+    if [ "$PHASE" = prepare ]; then
+        # A warm instance may idle (frozen) for hours: nothing here depends on the time.
+        : >"$PREPARED" || fail 1 "cannot write $PREPARED"
+        say "prepared in $(($(now) - START_TIME))s; waiting for a job"
+        exit 0
+    fi
+else
+    [ -f "$PREPARED" ] || fail 2 "this instance was not prepared (no $PREPARED): run phase prepare first"
+    [ -e "$STATE_DIR/runner.pid" ] && fail 2 "a runner was started in this instance already"
+    say "starting runner $RUNNER_NAME (prepared; credentials $CREDENTIALS)"
+    ensure_user
+fi
 place_credential
 [ "$CREDENTIALS" = registration-token ] && configure_runner
 start_runner

@@ -76,6 +76,19 @@ std::string humanDuration(double seconds) {
   return buffer;
 }
 
+namespace {
+
+// "idle/target" for an entry with a warm pool ("cold only" when its provisioner cannot
+// prepare), "-" without one.
+std::string warmColumn(const Object& entry) {
+  const auto pool = entry.getObject("warm_pool");
+  if (!pool) return "-";
+  if (!pool->optValue<bool>("served", true)) return "cold only";
+  return text(*pool, "idle") + "/" + text(*pool, "size");
+}
+
+}  // namespace
+
 void renderStatus(std::ostream& out, const Object& status) {
   out << "lxdrunner " << text(status, "version") << ", up "
       << humanDuration(status.getValue<double>("uptime_s")) << " (since "
@@ -94,13 +107,13 @@ void renderStatus(std::ostream& out, const Object& status) {
   }
   out << "\n";
   std::vector<std::vector<std::string>> rows{
-      {"ENTRY", "QUEUED", "SLOTS", "MAX", "DRAINED", "BACKEND", "PROVISIONER"}};
+      {"ENTRY", "QUEUED", "SLOTS", "MAX", "WARM", "DRAINED", "BACKEND", "PROVISIONER"}};
   if (const auto entries = status.getArray("entries")) {
     for (size_t i = 0; i < entries->size(); ++i) {
       const auto e = entries->getObject(static_cast<unsigned>(i));
       rows.push_back({text(*e, "name"), text(*e, "queued"), text(*e, "slots_used"),
-                      text(*e, "max_workers"), yesNo(*e, "drained"), text(*e, "backend"),
-                      text(*e, "provisioner")});
+                      text(*e, "max_workers"), warmColumn(*e), yesNo(*e, "drained"),
+                      text(*e, "backend"), text(*e, "provisioner")});
     }
   }
   printAlignedTable(out, rows);
@@ -151,6 +164,7 @@ void renderJob(std::ostream& out, const Object& job) {
       {"runner:", orDash(text(job, "runner_name"))},
       {"source:", orDash(text(job, "source"))},
       {"attempts:", text(job, "attempts")},
+      {"served:", job.optValue<bool>("served_warm", false) ? "warm (from the pool)" : "cold"},
       {"last error:", orDash(text(job, "last_error"))},
   };
   printAlignedTable(out, fields);

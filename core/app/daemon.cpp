@@ -316,6 +316,28 @@ void Daemon::consume() {
   }
 }
 
+namespace {
+
+std::optional<std::string> firstPolledRepository(const config::Config& config) {
+  for (const auto& source : config.event_sources) {
+    if (source.name != "poll" || !source.enabled) continue;
+    try {
+      Poco::JSON::Parser parser;
+      auto settings = parser.parse(source.settings_json).extract<Poco::JSON::Object::Ptr>();
+      auto repositories = settings ? settings->getArray("repositories") : nullptr;
+      if (repositories && repositories->size() > 0) {
+        const std::string first = repositories->getElement<std::string>(0);
+        if (first.find('/') != std::string::npos) return first;
+      }
+    } catch (const std::exception&) {
+      // The poll plugin reports its own settings' problems; here it is only a hint.
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::string Daemon::runnerDownloadsScope() const {
   const std::string& configured = config_.dispatcher.runner_downloads_scope;
   if (!configured.empty()) {
@@ -368,6 +390,14 @@ std::optional<std::string> Daemon::startDispatch(
   for (const auto& repository : store_->repositoriesSince(0)) {
     std::lock_guard<std::mutex> lock(repository_mu_);
     if (latest_repository_.empty()) latest_repository_ = repository;
+  }
+  // A fresh install has served no job yet, but a warm pool needs the runner package before
+  // any job: the first repository the poll source watches will do.
+  if (latest_repository_.empty()) {
+    if (auto polled = firstPolledRepository(config_)) {
+      std::lock_guard<std::mutex> lock(repository_mu_);
+      latest_repository_ = *polled;
+    }
   }
   // Before the first launch can ask for a tarball.
   if (auto failure = startRunnerCache()) return failure;

@@ -70,32 +70,108 @@ StepResult PluginExecutor::launch(const config::RunnerEntry& entry, const jobs::
   return out;
 }
 
+namespace {
+
+// A provision request and the strings it points into. A prepare() request has no job: job id
+// 0 and no scope (the runner registers only at start()).
+class ProvisionCall {
+ public:
+  ProvisionCall(const config::RunnerEntry& entry, const jobs::JobRecord* job,
+                const std::string& instance, const std::string& remote, dispatch::Deadline deadline)
+      : entry_json_(config::entryToJson(entry)),
+        scope_(job != nullptr ? "repos/" + job->repository : std::string()),
+        os_(config::toString(entry.runner_os)),
+        arch_(config::toString(entry.runner_arch)),
+        labels_(sdk::slices(entry.labels)) {
+    request_.struct_size = sizeof request_;
+    request_.label_count = static_cast<uint32_t>(labels_.size());
+    request_.instance.name = sdk::slice(instance);
+    request_.instance.remote = sdk::slice(remote);
+    request_.instance.backend = sdk::slice(entry.backend);
+    request_.job_id = job != nullptr ? job->job_id : 0;
+    request_.labels = labels_.data();
+    request_.scope = sdk::slice(scope_);
+    request_.entry_json = sdk::slice(entry_json_);
+    request_.runner_os = sdk::slice(os_);
+    request_.runner_arch = sdk::slice(arch_);
+    request_.deadline_ms = toMonotonicMs(deadline);
+  }
+  ProvisionCall(const ProvisionCall&) = delete;
+  ProvisionCall& operator=(const ProvisionCall&) = delete;
+  const lxdr_provision_request& request() const noexcept { return request_; }
+
+ private:
+  std::string entry_json_;
+  std::string scope_;
+  std::string os_;
+  std::string arch_;
+  std::vector<lxdr_str> labels_;
+  lxdr_provision_request request_{};
+};
+
+}  // namespace
+
 StepResult PluginExecutor::provision(const config::RunnerEntry& entry, const jobs::JobRecord& job,
                                      const std::string& instance, const std::string& remote,
                                      dispatch::Deadline deadline) {
   auto it = provisioners_.find(entry.provisioner);
   if (it == provisioners_.end()) return missing("provisioner", entry.provisioner);
-  const std::string entry_json = config::entryToJson(entry);
-  const std::string scope = "repos/" + job.repository;
-  const std::string os(config::toString(entry.runner_os));
-  const std::string arch(config::toString(entry.runner_arch));
-  const auto labels = sdk::slices(entry.labels);
-  lxdr_provision_request request{};
-  request.struct_size = sizeof request;
-  request.label_count = static_cast<uint32_t>(labels.size());
-  request.instance.name = sdk::slice(instance);
-  request.instance.remote = sdk::slice(remote);
-  request.instance.backend = sdk::slice(entry.backend);
-  request.job_id = job.job_id;
-  request.labels = labels.data();
-  request.scope = sdk::slice(scope);
-  request.entry_json = sdk::slice(entry_json);
-  request.runner_os = sdk::slice(os);
-  request.runner_arch = sdk::slice(arch);
-  request.deadline_ms = toMonotonicMs(deadline);
+  const ProvisionCall call(entry, &job, instance, remote, deadline);
   std::string log;
-  StepResult out = fromCall(it->second->provision(request, log));
+  StepResult out = fromCall(it->second->provision(call.request(), log));
   out.log = std::move(log);
+  return out;
+}
+
+bool PluginExecutor::canPrepare(const config::RunnerEntry& entry) const {
+  auto it = provisioners_.find(entry.provisioner);
+  return it != provisioners_.end() && it->second->hasPhases();
+}
+
+StepResult PluginExecutor::prepare(const config::RunnerEntry& entry, const std::string& instance,
+                                   const std::string& remote, dispatch::Deadline deadline) {
+  auto it = provisioners_.find(entry.provisioner);
+  if (it == provisioners_.end()) return missing("provisioner", entry.provisioner);
+  const ProvisionCall call(entry, nullptr, instance, remote, deadline);
+  std::string log;
+  StepResult out = fromCall(it->second->prepare(call.request(), log));
+  out.log = std::move(log);
+  return out;
+}
+
+StepResult PluginExecutor::start(const config::RunnerEntry& entry, const jobs::JobRecord& job,
+                                 const std::string& instance, const std::string& remote,
+                                 dispatch::Deadline deadline) {
+  auto it = provisioners_.find(entry.provisioner);
+  if (it == provisioners_.end()) return missing("provisioner", entry.provisioner);
+  const ProvisionCall call(entry, &job, instance, remote, deadline);
+  std::string log;
+  StepResult out = fromCall(it->second->startRunner(call.request(), log));
+  out.log = std::move(log);
+  return out;
+}
+
+StepResult PluginExecutor::setFrozen(const std::string& backend, const std::string& instance,
+                                     const std::string& remote, bool frozen,
+                                     dispatch::Deadline deadline) {
+  auto it = backends_.find(backend);
+  if (it == backends_.end()) return missing("backend", backend);
+  lxdr_instance_ref ref{};
+  ref.name = sdk::slice(instance);
+  ref.remote = sdk::slice(remote);
+  ref.backend = sdk::slice(backend);
+  return fromCall(it->second->setFrozen(ref, frozen, toMonotonicMs(deadline)));
+}
+
+StepResult PluginExecutor::imageFingerprint(const config::RunnerEntry& entry,
+                                            dispatch::Deadline deadline) {
+  auto it = backends_.find(entry.backend);
+  if (it == backends_.end()) return missing("backend", entry.backend);
+  const std::string entry_json = config::entryToJson(entry);
+  std::string fingerprint;
+  StepResult out = fromCall(
+      it->second->imageFingerprint(sdk::slice(entry_json), toMonotonicMs(deadline), fingerprint));
+  out.image = fingerprint;
   return out;
 }
 

@@ -25,6 +25,17 @@ class PluginExecutor final : public dispatch::Executor {
                                const std::string& remote, dispatch::Deadline deadline) override;
   dispatch::StepResult list(const std::string& backend, std::vector<dispatch::InstanceInfo>& out,
                             dispatch::Deadline deadline) override;
+  bool canPrepare(const config::RunnerEntry& entry) const override;
+  dispatch::StepResult prepare(const config::RunnerEntry& entry, const std::string& instance,
+                               const std::string& remote, dispatch::Deadline deadline) override;
+  dispatch::StepResult start(const config::RunnerEntry& entry, const jobs::JobRecord& job,
+                             const std::string& instance, const std::string& remote,
+                             dispatch::Deadline deadline) override;
+  dispatch::StepResult setFrozen(const std::string& backend, const std::string& instance,
+                                 const std::string& remote, bool frozen,
+                                 dispatch::Deadline deadline) override;
+  dispatch::StepResult imageFingerprint(const config::RunnerEntry& entry,
+                                        dispatch::Deadline deadline) override;
 
  private:
   std::map<std::string, plugin_host::PluginInstance*> backends_;

@@ -26,6 +26,14 @@ struct Remote {
   Protocol protocol = Protocol::Lxd;
 };
 
+// Instances of an entry kept launched and prepared before any job exists (docs/warm-pools.md).
+struct WarmPool {
+  int size = 0;           // idle instances to keep; 0 = no pool (every job launches cold)
+  int max_idle_s = 3600;  // an idle instance older than this is replaced
+  bool freeze = false;    // freeze idle instances (no CPU while idle), thaw at claim
+  bool enabled() const noexcept { return size > 0; }
+};
+
 // One runnermap entry: which runners to start, and how, for jobs with a given label set.
 struct RunnerEntry {
   std::string name;
@@ -49,6 +57,7 @@ struct RunnerEntry {
   std::string provisioner_options_json = "{}";  // free-form provisioner settings, a JSON object
   std::string runner_group;                     // empty = the default runner group
   bool ephemeral = true;
+  WarmPool warm_pool;
 };
 
 // A job event source plugin (webhook receiver, poller, ...) and its settings.
@@ -72,7 +81,9 @@ struct LoggingConfig {
 
 // How the dispatcher launches, retries and reaps. Durations in seconds.
 struct DispatcherConfig {
-  int launch_concurrency = 8;        // launches (create + start + provision) in flight at once
+  // Launches (create + start + provision) in flight at once; 0 = the global max_workers, so
+  // no job of a full burst waits for a launch thread.
+  int launch_concurrency = 0;
   int launch_attempts = 3;           // tries per job before it is failed
   int retry_backoff_s = 2;           // first retry delay; doubles per attempt
   int provision_timeout_s = 300;     // one provision() call

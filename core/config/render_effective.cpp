@@ -222,6 +222,15 @@ void emitEntry(YAML::Emitter& out, const RunnerEntry& entry) {
   emitStringValue(out, "runner_group", entry.runner_group);
   emitKey(out, "ephemeral");
   out << entry.ephemeral;
+  emitKey(out, "warm_pool");
+  out << YAML::Flow << YAML::BeginMap;
+  emitKey(out, "size");
+  out << entry.warm_pool.size;
+  emitKey(out, "max_idle_s");
+  out << entry.warm_pool.max_idle_s;
+  emitKey(out, "freeze");
+  out << entry.warm_pool.freeze;
+  out << YAML::EndMap;
   out << YAML::EndMap;
 }
 

@@ -3,6 +3,7 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 #include <random>
@@ -20,6 +21,8 @@ int64_t systemMs() {
 
 // Destroys are short and must not wait behind launches: their own small pool.
 constexpr size_t kCleanupThreads = 4;
+// Refills of warm pools at once: each is a launch plus a prepare, off every job's path.
+constexpr size_t kRefillThreads = 2;
 // How many queued jobs of one entry are looked at per pass (the head may be backing off).
 constexpr size_t kQueuedWindow = 16;
 
@@ -45,25 +48,43 @@ const config::RunnerEntry* Dispatcher::entry(const std::string& name) const {
   return nullptr;
 }
 
-std::string Dispatcher::instanceName(const jobs::JobRecord& job, int attempt) const {
-  // Written to the store before the instance exists, so a restart knows what to clean up.
-  // The random tail keeps a launch from ever meeting an earlier one's name (a restart gives
-  // the interrupted attempt back; a failed removal may leave the old instance behind).
+std::string Dispatcher::randomTail(size_t length) const {
   static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
   thread_local std::mt19937 random{std::random_device{}()};
   std::uniform_int_distribution<size_t> pick(0, sizeof(kAlphabet) - 2);
   std::string tail;
-  for (int i = 0; i < 4; ++i) tail += kAlphabet[pick(random)];
-  return config_.prefix + "-" + std::to_string(job.job_id) + "-" + std::to_string(attempt) + tail;
+  for (size_t i = 0; i < length; ++i) tail += kAlphabet[pick(random)];
+  return tail;
+}
+
+std::string Dispatcher::instanceName(const jobs::JobRecord& job, int attempt) const {
+  // Written to the store before the instance exists, so a restart knows what to clean up.
+  // The random tail keeps a launch from ever meeting an earlier one's name (a restart gives
+  // the interrupted attempt back; a failed removal may leave the old instance behind).
+  return config_.prefix + "-" + std::to_string(job.job_id) + "-" + std::to_string(attempt) +
+         randomTail(4);
+}
+
+size_t Dispatcher::launchConcurrency() const {
+  const int configured = config_.dispatcher.launch_concurrency;
+  return static_cast<size_t>(configured > 0 ? configured : std::max(1, config_.max_workers));
 }
 
 void Dispatcher::start() {
+  recoverWarm();
   std::lock_guard<std::mutex> lock(mu_);
   if (running_) return;
   running_ = true;
-  launches_ = std::make_unique<WorkQueue>(
-      "launch", static_cast<size_t>(config_.dispatcher.launch_concurrency));
+  launches_ = std::make_unique<WorkQueue>("launch", launchConcurrency());
+  size_t warm_total = 0;
+  for (const auto& e : config_.runnermap) {
+    if (warmEnabled(e)) warm_total += static_cast<size_t>(e.warm_pool.size);
+  }
+  // A burst as large as every pool is started at once: starts are short (one push, one exec).
+  starts_ = std::make_unique<WorkQueue>("start", std::clamp<size_t>(warm_total, 1, 32));
+  refills_ = std::make_unique<WorkQueue>("refill", kRefillThreads);
   cleanups_ = std::make_unique<WorkQueue>("cleanup", kCleanupThreads);
+  last_recycle_ms_ = clock_();
   wake_ = true;
   scheduler_ = std::thread([this] { schedulerLoop(); });
 }
@@ -80,6 +101,8 @@ void Dispatcher::stopScheduling() {
 void Dispatcher::stop() {
   stopScheduling();
   if (launches_) launches_->drainAndStop();
+  if (starts_) starts_->drainAndStop();
+  if (refills_) refills_->drainAndStop();
   if (cleanups_) cleanups_->drainAndStop();
 }
 
@@ -103,6 +126,21 @@ void Dispatcher::schedulerLoop() {
     }
     try {
       scheduleOnce();
+      const int64_t now = clock_();
+      if (now - last_recycle_ms_ >= int64_t{1000} * config_.dispatcher.reconcile_interval_s &&
+          !recycling_.exchange(true)) {
+        last_recycle_ms_ = now;
+        cleanups_->post([this] {
+          try {
+            recycleWarm();
+          } catch (const std::exception& e) {
+            Poco::Logger::get("dispatcher")
+                .error("warm pool check failed: %s (next one in %s s)", std::string(e.what()),
+                       std::to_string(config_.dispatcher.reconcile_interval_s));
+          }
+          recycling_ = false;
+        });
+      }
     } catch (const std::exception& e) {
       log.error("scheduling failed: %s (retrying shortly)", std::string(e.what()));
     }
@@ -111,18 +149,25 @@ void Dispatcher::schedulerLoop() {
 
 size_t Dispatcher::scheduleOnce() {
   const size_t global_max = static_cast<size_t>(config_.max_workers);
-  const size_t concurrency = static_cast<size_t>(config_.dispatcher.launch_concurrency);
+  const size_t concurrency = launchConcurrency();
   size_t started = 0;
+  bool job_waits_for_room = false;  // a queued job held back by the global limits only
   for (;;) {
-    if (in_flight_.load() >= concurrency) return started;
-    if (store_.countSlotsAll() >= global_max) return started;
+    const bool cold_threads = in_flight_.load() < concurrency;
+    const bool global_room = store_.countSlotsAll() < global_max;
     const int64_t now = clock_();
-    // The oldest eligible job over every entry that has room.
+    // The oldest eligible job over every entry that can serve one now: from an idle warm
+    // instance (needs no new slot and no launch thread), or by a cold launch.
     std::optional<jobs::JobRecord> best;
     const config::RunnerEntry* best_entry = nullptr;
+    bool best_warm = false;
+    job_waits_for_room = false;
     for (const auto& e : config_.runnermap) {
       if (isDrained(e.name)) continue;
-      if (store_.countSlots(e.name) >= static_cast<size_t>(e.max_workers)) continue;
+      const bool warm = warmEnabled(e) && store_.countWarm(e.name, jobs::WarmState::Idle) > 0;
+      const bool entry_room = store_.countSlots(e.name) < static_cast<size_t>(e.max_workers);
+      const bool cold = entry_room && global_room && cold_threads;
+      if (!warm && !entry_room) continue;
       // Usually the head is eligible: read one row, and a window only when it backs off.
       auto queued = store_.nextQueued(e.name, 1);
       if (!queued.empty()) {
@@ -137,14 +182,49 @@ size_t Dispatcher::scheduleOnce() {
           auto nb = not_before_.find(job.job_id);
           if (nb != not_before_.end() && nb->second > now) continue;
         }
+        if (!warm && !cold) {
+          // Its entry has room; the global limit or the launch threads hold it back.
+          if (!global_room) job_waits_for_room = true;
+          if (!global_room && evictIdleWarmFor(e.name)) return started;  // wake() follows
+          break;
+        }
         if (!best || job.seq < best->seq) {
           best = std::move(job);
           best_entry = &e;
+          best_warm = warm;
         }
         break;
       }
     }
-    if (!best) return started;
+    if (!best) break;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      not_before_.erase(best->job_id);
+    }
+    if (best_warm) {
+      if (auto claimed = store_.claimWarm(best->job_id, best_entry->name, now)) {
+        countClaim(best_entry->name, true);
+        best->state = jobs::JobState::Provisioning;
+        best->instance = claimed->name;
+        best->remote = claimed->remote;
+        best->backend = claimed->backend;
+        best->attempts += 1;
+        best->served_warm = true;
+        ++started;
+        ++counters_.launches_started;
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          launching_.insert(claimed->name);
+        }
+        starts_->post([this, job = *best, e = best_entry, warm = *claimed]() mutable {
+          runWarmStart(std::move(job), e, std::move(warm));
+        });
+        continue;
+      }
+      // Raced (the job was cancelled, or the last idle instance went): look again.
+      continue;
+    }
+    if (warmEnabled(*best_entry)) countClaim(best_entry->name, false);
     const int attempt = best->attempts + 1;
     const std::string instance = instanceName(*best, attempt);
     jobs::TransitionFields fields;
@@ -170,6 +250,8 @@ size_t Dispatcher::scheduleOnce() {
       runLaunch(std::move(job), e, instance);
     });
   }
+  scheduleRefills(job_waits_for_room);
+  return started;
 }
 
 void Dispatcher::drain(const std::string& entry) {

@@ -11,6 +11,9 @@
 //  - Launching: a bounded pool creates the instance, then provisions it. Transient failures
 //    destroy the half-made instance and requeue the job (keeping its FIFO place) after a
 //    doubling backoff; permanent ones, or too many attempts, fail it with the reason.
+//  - Warm pools (dispatcher_warm.cpp): an entry with warm_pool.size N keeps N instances
+//    launched and prepared; a job claims an idle one (one store transaction) and only the
+//    runner start stays on its critical path. Refills come after queued jobs, never before.
 #pragma once
 
 #include <atomic>
@@ -34,6 +37,17 @@
 
 namespace lxdrunner::dispatch {
 
+// One entry's warm pool as the operator sees it.
+struct WarmPoolStatus {
+  std::string entry;
+  int size = 0;          // target idle instances
+  bool served = false;   // false: the provisioner cannot prepare (cold only)
+  size_t idle = 0;       // ready for a job
+  size_t preparing = 0;  // launching or preparing
+  uint64_t hits = 0;     // jobs served by a warm instance
+  uint64_t misses = 0;   // jobs of this entry that found none idle and launched cold
+};
+
 struct DispatcherCounters {
   std::atomic<uint64_t> events{0};
   std::atomic<uint64_t> duplicates{0};
@@ -44,6 +58,9 @@ struct DispatcherCounters {
   std::atomic<uint64_t> instances_destroyed{0};
   std::atomic<uint64_t> cancelled_before_launch{0};
   std::atomic<uint64_t> runner_swaps{0};
+  std::atomic<uint64_t> warm_refills{0};
+  std::atomic<uint64_t> warm_refill_failures{0};
+  std::atomic<uint64_t> warm_recycled{0};
 };
 
 class Dispatcher {
@@ -95,11 +112,38 @@ class Dispatcher {
   // Called with a job's repository whenever one is recorded (the runner cache's scope).
   std::function<void(const std::string& repository)> on_repository;
 
+  // --- Warm pools (dispatcher_warm.cpp) ---
+  // At start-up, before start(): idle warm instances that still run are adopted; those whose
+  // launch or preparation was interrupted are destroyed (refills replace them).
+  void recoverWarm();
+  // Replaces idle instances that are too old, whose entry changed or went away, whose image
+  // alias moved, or that stopped; trims pools above their size. Runs every
+  // reconcile_interval_s on its own, or now (tests, operator).
+  void recycleWarm();
+  std::vector<WarmPoolStatus> warmPools() const;
+  // Whether the entry is served from a warm pool (size > 0 and the provisioner can prepare).
+  bool warmEnabled(const config::RunnerEntry& entry) const;
+  // The entry's configuration as a launch sees it: a warm instance of another is replaced.
+  static std::string entryHash(const config::RunnerEntry& entry);
+  // Launch threads in use: dispatcher.launch_concurrency, 0 = the global max_workers.
+  size_t launchConcurrency() const;
+
  private:
   void schedulerLoop();
-  // Starts as many launches as limits allow; returns how many.
+  // Starts as many launches (warm claims first) as limits allow; returns how many.
   size_t scheduleOnce();
+  // Starts refills for pools below their size while no queued job needs the room.
+  void scheduleRefills(bool job_waits_for_room);
+  // Frees a slot for a queued job held back only by the global max_workers, by removing an
+  // idle warm instance of another entry. True when one was removed.
+  bool evictIdleWarmFor(const std::string& entry);
   void runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry, std::string instance);
+  void runWarmStart(jobs::JobRecord job, const config::RunnerEntry* entry, jobs::WarmRecord warm);
+  void runRefill(const config::RunnerEntry* entry, std::string instance);
+  // Destroys a warm instance (state removing first, so it keeps its slot until gone).
+  void removeWarm(const jobs::WarmRecord& warm, const std::string& reason);
+  void countClaim(const std::string& entry, bool hit);
+  std::string randomTail(size_t length) const;
   void failLaunch(const config::RunnerEntry& entry, const std::string& instance,
                   const std::string& remote, const StepResult& result, const char* phase);
   // The instance lost its job while launching (cancelled, or its job ran elsewhere).
@@ -121,13 +165,20 @@ class Dispatcher {
   std::condition_variable cv_;
   bool wake_ = false;
   bool running_ = false;
-  std::map<uint64_t, int64_t> not_before_;
-  std::set<std::string> launching_;  // instances a launch task works on
-  std::set<std::string> drained_;    // entries that launch nothing new  // job id -> Unix ms
-                                     // before which it is not retried
-  std::atomic<size_t> in_flight_{0};
+  std::map<uint64_t, int64_t> not_before_;  // job id -> Unix ms before which it is not retried
+  std::set<std::string> launching_;         // instances a launch task works on
+  std::set<std::string> drained_;           // entries that launch nothing new
+  std::map<std::string, int64_t> refill_not_before_;  // entry -> Unix ms (after failures)
+  std::map<std::string, int> refill_failures_;        // entry -> failures in a row
+  std::map<std::string, std::pair<uint64_t, uint64_t>> claims_;  // entry -> (hits, misses)
+  int64_t last_recycle_ms_ = 0;
+  std::atomic<bool> recycling_{false};
+  std::atomic<size_t> in_flight_{0};  // cold launches
+  std::atomic<size_t> refills_in_flight_{0};
   std::thread scheduler_;
   std::unique_ptr<WorkQueue> launches_;
+  std::unique_ptr<WorkQueue> starts_;   // warm starts: short, never behind a cold launch
+  std::unique_ptr<WorkQueue> refills_;  // warm refills: never take a launch thread
   std::unique_ptr<WorkQueue> cleanups_;
 };
 

@@ -117,7 +117,8 @@ void Dispatcher::failLaunch(const config::RunnerEntry& entry, const std::string&
   } else {
     log.warning("instance %s kept for debugging (cleanup: false); delete it by hand", instance);
   }
-  if (runners_ != nullptr && std::string(phase) == "provision" && !bound->repository.empty()) {
+  if (runners_ != nullptr && (std::string(phase) == "provision" || std::string(phase) == "start") &&
+      !bound->repository.empty()) {
     // A JIT registration may exist already; it would stay offline forever.
     std::string error;
     if (auto list = runners_->runners(bound->repository, error)) {

@@ -25,6 +25,7 @@ struct StepResult {
   std::string error;   // one line, already naming the plugin
   std::string remote;  // launch: where the instance landed
   std::string log;     // provision: what the provisioner did (no secrets)
+  std::string image;   // imageFingerprint: the fingerprint
 
   bool ok() const noexcept { return status == LXDR_OK; }
   // Worth another attempt with a fresh instance.
@@ -57,6 +58,44 @@ class Executor {
                              const std::string& remote, Deadline deadline) = 0;
   virtual StepResult list(const std::string& backend, std::vector<InstanceInfo>& out,
                           Deadline deadline) = 0;
+
+  // Warm pools (ABI 1.1). An executor without them serves every job cold.
+  // True when the entry's provisioner has prepare() and start().
+  virtual bool canPrepare(const config::RunnerEntry& entry) const {
+    (void)entry;
+    return false;
+  }
+  // Everything before the job: no credential, no runner start. `log` in the result.
+  virtual StepResult prepare(const config::RunnerEntry& entry, const std::string& instance,
+                             const std::string& remote, Deadline deadline) {
+    (void)entry, (void)instance, (void)remote, (void)deadline;
+    return unsupported("prepare");
+  }
+  // On a prepared instance, for `job`: the credential and the runner start.
+  virtual StepResult start(const config::RunnerEntry& entry, const jobs::JobRecord& job,
+                           const std::string& instance, const std::string& remote,
+                           Deadline deadline) {
+    (void)entry, (void)job, (void)instance, (void)remote, (void)deadline;
+    return unsupported("start");
+  }
+  virtual StepResult setFrozen(const std::string& backend, const std::string& instance,
+                               const std::string& remote, bool frozen, Deadline deadline) {
+    (void)backend, (void)instance, (void)remote, (void)frozen, (void)deadline;
+    return unsupported("set_frozen");
+  }
+  // The image a launch of the entry would use now (result.image); UNSUPPORTED = unknown.
+  virtual StepResult imageFingerprint(const config::RunnerEntry& entry, Deadline deadline) {
+    (void)entry, (void)deadline;
+    return unsupported("image_fingerprint");
+  }
+
+ protected:
+  static StepResult unsupported(const char* operation) {
+    StepResult r;
+    r.status = LXDR_ERR_UNSUPPORTED;
+    r.error = std::string(operation) + " is not supported here";
+    return r;
+  }
 };
 
 }  // namespace lxdrunner::dispatch

@@ -213,7 +213,10 @@ void Reconciler::checkLiveInstance(const jobs::JobRecord& rec, const InstanceInf
     }
     return;
   }
-  const int64_t created = info->created_ms > 0 ? info->created_ms : rec.launching_at;
+  // A warm instance's lifetime counts from its claim (launching_at), not from its creation.
+  const int64_t created = rec.served_warm
+                              ? rec.launching_at
+                              : (info->created_ms > 0 ? info->created_ms : rec.launching_at);
   if (created > 0 && now - created > int64_t{1000} * config_.dispatcher.max_lifetime_s) {
     dispatcher_.cleanupInstance(rec, "older than max_lifetime_s", true);
     ++report.destroyed;
@@ -300,6 +303,8 @@ ReconcileReport Reconciler::reconcileOnce() {
   }
 
   std::set<std::string> owned;
+  // Warm instances belong to their pool until a job claims them (dispatcher_warm.cpp).
+  for (const auto& warm : store_.warmInstances()) owned.insert(warm.name);
   for (const auto& rec : store_.liveInstances()) {
     owned.insert(rec.instance);
     auto backend = listed.find(rec.backend);

@@ -7,9 +7,9 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 
-#include <cstring>
 #include <stdexcept>
 
+#include "jobs/detail/sqlite_helpers.hpp"
 #include "jobs/job_store_labels.hpp"
 #include "jobs/job_store_log.hpp"
 #include "jobs/schema.hpp"
@@ -26,23 +26,15 @@ using Poco::Data::Keywords::bind;
 using Poco::Data::Keywords::into;
 using Poco::Data::Keywords::now;
 
-// SQLite integers are signed 64-bit. GitHub ids are uint64: store the same 64 bits, so ids
-// at or above 2^63 come back exactly (they read as negative in the sqlite3 shell).
-Int64 toDb(uint64_t v) {
-  Int64 r = 0;
-  std::memcpy(&r, &v, sizeof r);
-  return r;
-}
-uint64_t fromDb(Int64 v) {
-  uint64_t r = 0;
-  std::memcpy(&r, &v, sizeof r);
-  return r;
-}
+using detail::changes;
+using detail::fromDb;
+using detail::toDb;
+using detail::WriteTransaction;
 
 const char* const kColumns =
     "job_id, seq, state, entry, instance, remote, backend, repository, labels, run_id,"
     " run_attempt, delivery_id, source, queued_at, launching_at, provisioning_at, running_at,"
-    " finished_at, attempts, last_error, runner_name, instance_gone_at";
+    " finished_at, attempts, last_error, runner_name, instance_gone_at, served_warm";
 const char* const kActiveStates = "('launching', 'provisioning', 'running')";
 const char* const kFinishedStates = "('completed', 'failed', 'cancelled')";
 
@@ -79,6 +71,7 @@ std::vector<JobRecord> readRecords(Statement& st) {
     r.last_error = str(19);
     r.runner_name = str(20);
     r.instance_gone_at = i64(21);
+    r.served_warm = i64(22) != 0;
     out.push_back(std::move(r));
   }
   return out;
@@ -91,13 +84,6 @@ std::string readLog(Session& session, uint64_t job_id) {
       bind(toDb(job_id)), into(blob), now;
   if (blob.size() == 0) return {};
   return std::string(reinterpret_cast<const char*>(blob.rawContent()), blob.size());
-}
-
-// Rows changed by the last statement on this connection; read under the store's mutex.
-size_t changes(Session& session) {
-  Int64 n = 0;
-  session << "SELECT changes()", into(n), now;
-  return static_cast<size_t>(n);
 }
 
 // The column holding the time a job entered `state`; nullptr for a requeue, which keeps the
@@ -119,33 +105,6 @@ const char* timestampColumn(JobState state) {
   }
   return nullptr;
 }
-
-// BEGIN IMMEDIATE takes the write lock up front: a read-then-write transaction cannot then
-// fail half-way with SQLITE_BUSY because another connection wrote in between.
-class WriteTransaction {
- public:
-  explicit WriteTransaction(Session& session) : session_(session) {
-    session_ << "BEGIN IMMEDIATE", now;
-  }
-  ~WriteTransaction() {
-    if (done_) return;
-    try {
-      session_ << "ROLLBACK", now;
-    } catch (...) {
-      // Nothing more to do in a destructor; SQLite rolls back an open transaction on close.
-    }
-  }
-  WriteTransaction(const WriteTransaction&) = delete;
-  WriteTransaction& operator=(const WriteTransaction&) = delete;
-  void commit() {
-    session_ << "COMMIT", now;
-    done_ = true;
-  }
-
- private:
-  Session& session_;
-  bool done_ = false;
-};
 
 Session openSession(const std::string& path) {
   static std::once_flag registered;
@@ -192,12 +151,7 @@ bool transitionUnlocked(Session& s, uint64_t job_id, JobState from, JobState to,
 
 }  // namespace
 
-struct JobStore::Impl {
-  Session session;
-  explicit Impl(const std::string& path) : session(openSession(path)) {}
-};
-
-JobStore::JobStore(const std::string& path) : impl_(std::make_unique<Impl>(path)) {
+JobStore::JobStore(const std::string& path) : impl_(std::make_unique<Impl>(openSession(path))) {
   Session& s = impl_->session;
   // Wait for a lock held by another connection (another process, or an admin's sqlite3 shell)
   // instead of failing at once.
@@ -427,12 +381,12 @@ void setBinding(Session& s, uint64_t job_id, const std::string& state, const std
 
 size_t JobStore::countSlots(const std::string& entry) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return countWhere(impl_->session, kLive, &entry);
+  return countWhere(impl_->session, kLive, &entry) + countWarmUnlocked(&entry);
 }
 
 size_t JobStore::countSlotsAll() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return countWhere(impl_->session, kLive, nullptr);
+  return countWhere(impl_->session, kLive, nullptr) + countWarmUnlocked(nullptr);
 }
 
 std::vector<JobRecord> JobStore::liveInstances() const {

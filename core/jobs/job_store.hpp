@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "jobs/job_state.hpp"
@@ -42,8 +43,31 @@ struct JobRecord {
   std::string last_error;
   std::string runner_name;       // the runner GitHub says took the job; empty until then
   int64_t instance_gone_at = 0;  // when `instance` was destroyed; 0 = alive (or none)
+  bool served_warm = false;      // the instance came from the entry's warm pool
 
   bool hasLiveInstance() const { return !instance.empty() && instance_gone_at == 0; }
+};
+
+// An instance of an entry's warm pool, before a job claims it.
+enum class WarmState {
+  Launching,  // being created and started
+  Preparing,  // the provisioner's prepare() runs
+  Idle,       // ready: a job may claim it
+  Removing,   // being destroyed (still holds its slot until it is gone)
+};
+std::string_view toString(WarmState state) noexcept;
+
+struct WarmRecord {
+  std::string name;
+  std::string entry;
+  std::string backend;
+  std::string remote;
+  WarmState state = WarmState::Launching;
+  std::string entry_hash;  // the entry's configuration when it was launched
+  std::string image;       // fingerprint of the image it was created from; "" = unknown
+  bool frozen = false;
+  int64_t created_at = 0;  // Unix ms
+  int64_t ready_at = 0;    // Unix ms when it became idle; 0 = not yet
 };
 
 // What bindRunner() changed.
@@ -130,6 +154,27 @@ class JobStore {
   // Deletes finished jobs (and their logs) that finished before `cutoff_ms`; returns how many.
   size_t pruneFinishedBefore(int64_t cutoff_ms);
 
+  // --- Warm pools (job_store_warm.cpp) ---
+  // Records a warm instance before it exists (state launching), so a restart finds it.
+  void addWarm(const WarmRecord& record);
+  // Compare-and-set on the state; `remote`/`image` replace the stored values when non-empty;
+  // entering Idle sets ready_at. False when the row is not in `from`.
+  bool setWarmState(const std::string& name, WarmState from, WarmState to, int64_t now_ms,
+                    const std::string& remote = {}, const std::string& image = {});
+  void setWarmFrozen(const std::string& name, bool frozen);
+  // The row is gone (its instance destroyed, or never made).
+  bool removeWarm(const std::string& name);
+  std::optional<WarmRecord> warm(const std::string& name) const;
+  // Every warm row (of `entry` when given), oldest first.
+  std::vector<WarmRecord> warmInstances(const std::string* entry = nullptr) const;
+  size_t countWarm(const std::string& entry, WarmState state) const;
+  // One transaction: takes the entry's longest-idle warm instance and binds it to job
+  // `job_id`, which must be queued: the job moves to provisioning (launching_at and
+  // provisioning_at = now, attempts + 1, served_warm) and the warm row is deleted. nullopt
+  // (nothing changed) when the job is not queued or no instance is idle. Two jobs racing
+  // for one instance: exactly one gets it.
+  std::optional<WarmRecord> claimWarm(uint64_t job_id, const std::string& entry, int64_t now_ms);
+
   // SQLite's PRAGMA integrity_check answer: "ok" when the file is sound.
   std::string integrityCheck() const;
 
@@ -148,6 +193,8 @@ class JobStore {
 
  private:
   struct Impl;
+  // Warm rows holding a slot (every state), of `entry` or of all; caller holds mutex_.
+  size_t countWarmUnlocked(const std::string* entry) const;
   mutable std::mutex mutex_;
   std::unique_ptr<Impl> impl_;
 };

@@ -59,6 +59,24 @@ const std::vector<std::vector<std::string>>& migrations() {
           "CREATE INDEX jobs_live_entry ON jobs(entry) WHERE instance <> '' AND instance_gone_at = "
           "0",
       },
+      // 3: warm pools. An instance launched and prepared before any job exists is a row of
+      // warm_instances until a job claims it (the row moves into the job's record, with
+      // served_warm = 1, in one transaction) or it is removed. Each row holds a slot.
+      {
+          "ALTER TABLE jobs ADD COLUMN served_warm INTEGER NOT NULL DEFAULT 0",
+          "CREATE TABLE warm_instances ("
+          " name TEXT PRIMARY KEY,"
+          " entry TEXT NOT NULL,"
+          " backend TEXT NOT NULL,"
+          " remote TEXT NOT NULL DEFAULT '',"
+          " state TEXT NOT NULL,"
+          " entry_hash TEXT NOT NULL DEFAULT '',"
+          " image TEXT NOT NULL DEFAULT '',"
+          " frozen INTEGER NOT NULL DEFAULT 0,"
+          " created_at INTEGER NOT NULL DEFAULT 0,"
+          " ready_at INTEGER NOT NULL DEFAULT 0)",
+          "CREATE INDEX warm_entry_state ON warm_instances(entry, state, ready_at)",
+      },
   };
   return steps;
 }

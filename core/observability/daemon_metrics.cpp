@@ -123,6 +123,35 @@ void DaemonMetrics::collectDispatcher(MetricsRegistry& r) {
     r.counter("lxdrunner_errors_total", kErrorsHelp, {{"kind", "job_failed"}})
         .set(asDouble(c.jobs_failed.load()));
   }
+  if (sources_.dispatcher != nullptr) {
+    const auto& c = sources_.dispatcher->counters();
+    const std::pair<const char*, const std::atomic<uint64_t>*> warm_totals[] = {
+        {"refills", &c.warm_refills},
+        {"refill_failures", &c.warm_refill_failures},
+        {"recycled", &c.warm_recycled},
+    };
+    for (const auto& [name, value] : warm_totals) {
+      r.counter(std::string("lxdrunner_warm_") + name + "_total",
+                std::string("Warm pool ") + name + " since start")
+          .set(asDouble(value->load()));
+    }
+    for (const auto& pool : sources_.dispatcher->warmPools()) {
+      r.gauge("lxdrunner_warm_pool_idle", "Idle warm instances ready for a job, per entry",
+              {{"entry", pool.entry}})
+          .set(asDouble(pool.idle));
+      r.gauge("lxdrunner_warm_pool_preparing", "Warm instances being launched or prepared",
+              {{"entry", pool.entry}})
+          .set(asDouble(pool.preparing));
+      r.gauge("lxdrunner_warm_pool_size", "The entry's warm_pool.size (its idle target)",
+              {{"entry", pool.entry}})
+          .set(pool.size);
+      const char* const help = "Jobs of an entry with a warm pool: served warm (hit) or cold";
+      r.counter("lxdrunner_warm_claims_total", help, {{"entry", pool.entry}, {"result", "hit"}})
+          .set(asDouble(pool.hits));
+      r.counter("lxdrunner_warm_claims_total", help, {{"entry", pool.entry}, {"result", "miss"}})
+          .set(asDouble(pool.misses));
+    }
+  }
   if (sources_.unwanted_events != nullptr) {
     r.counter("lxdrunner_job_events_total", kEventsHelp, {{"result", "unwanted"}})
         .set(asDouble(sources_.unwanted_events->load()));

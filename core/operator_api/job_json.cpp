@@ -34,6 +34,7 @@ Poco::JSON::Object::Ptr jobSummaryJson(const jobs::JobRecord& job) {
   o->set("runner_name", job.runner_name);
   o->set("source", job.source);
   o->set("attempts", job.attempts);
+  o->set("served_warm", job.served_warm);
   o->set("last_error", job.last_error);
   Poco::JSON::Object::Ptr times = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   const std::pair<const char*, int64_t> stamps[] = {{"queued", job.queued_at},

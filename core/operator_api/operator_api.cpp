@@ -170,6 +170,19 @@ ApiResponse OperatorApi::status() {
     e->set("drained", ctx_.dispatcher->isDrained(entry.name));
     entries->add(e);
   }
+  for (const auto& pool : ctx_.dispatcher->warmPools()) {
+    Object::Ptr w = newObject();
+    w->set("size", pool.size);
+    w->set("served", pool.served);
+    w->set("idle", static_cast<Poco::UInt64>(pool.idle));
+    w->set("preparing", static_cast<Poco::UInt64>(pool.preparing));
+    w->set("hits", static_cast<Poco::UInt64>(pool.hits));
+    w->set("misses", static_cast<Poco::UInt64>(pool.misses));
+    for (size_t i = 0; i < entries->size(); ++i) {
+      auto e = entries->getObject(static_cast<unsigned>(i));
+      if (e->getValue<std::string>("name") == pool.entry) e->set("warm_pool", w);
+    }
+  }
   o->set("entries", entries);
   Object::Ptr jobs = newObject();
   for (const auto state : kAllStates) {
@@ -280,6 +293,31 @@ ApiResponse OperatorApi::instances() {
       o->set("backend_status", "unknown");  // the backend could not be asked
     } else {
       auto info = backend->second.find(job.instance);
+      o->set("backend_status", info == backend->second.end() ? "missing" : info->second.status);
+      if (info != backend->second.end()) {
+        o->set("created", isoTime(info->second.created_ms));
+        backend->second.erase(info);
+      }
+    }
+    list->add(o);
+  }
+  // Warm instances: their pool owns them until a job claims one.
+  for (const auto& warm : ctx_.store->warmInstances()) {
+    Object::Ptr o = newObject();
+    o->set("name", warm.name);
+    o->set("job_id", static_cast<Poco::UInt64>(0));
+    o->set("job_state", "warm-" + std::string(jobs::toString(warm.state)));
+    o->set("entry", warm.entry);
+    o->set("backend", warm.backend);
+    o->set("remote", warm.remote);
+    o->set("runner_name", "");
+    o->set("launching", ctx_.dispatcher->isLaunching(warm.name));
+    o->set("frozen", warm.frozen);
+    auto backend = listed.find(warm.backend);
+    if (backend == listed.end()) {
+      o->set("backend_status", "unknown");
+    } else {
+      auto info = backend->second.find(warm.name);
       o->set("backend_status", info == backend->second.end() ? "missing" : info->second.status);
       if (info != backend->second.end()) {
         o->set("created", isoTime(info->second.created_ms));

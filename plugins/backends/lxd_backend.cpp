@@ -327,6 +327,7 @@ std::string LxdBackend::listInstances(int64_t deadline_ms) {
       std::string created = tag(tags::kCreated);
       item->set("created", created.empty() ? info.created_at : created);
       item->set("status", lowerCase(info.status));
+      item->set("image", tag("volatile.base_image"));  // ABI 1.1
       out->add(item);
     }
   }
@@ -379,6 +380,25 @@ void LxdBackend::attachDevice(const sdk::InstanceRef& instance, const std::strin
   Poco::JSON::Object::Ptr device = json::parseObject(device_json, "device '" + device_name + "'");
   client(instance.remote)
       .addDevice(instance.name, device_name, json::stringMap(device), Deadline::at(deadline_ms));
+}
+
+void LxdBackend::setFrozen(const sdk::InstanceRef& instance, bool frozen, int64_t deadline_ms) {
+  client(instance.remote)
+      .setFrozen(instance.name, frozen, bounded(deadline_ms, settings_.destroy_timeout));
+}
+
+std::string LxdBackend::imageFingerprint(const std::string& entry_json, int64_t deadline_ms) {
+  const LaunchEntry entry = parseLaunchEntry(entry_json);
+  // An image server's alias is resolved by LXD at each launch; asking the server for it here
+  // would cost a remote round trip per check for little use: reported unknown ("").
+  const std::string& remote = entry.remotes.front();
+  if (!entry.image_remote.empty() && entry.image_remote != remote) return {};
+  const Deadline deadline = bounded(deadline_ms, settings_.list_timeout);
+  if (auto target = client(remote).imageAlias(entry.image_alias, deadline)) return *target;
+  // `lxc launch` takes a fingerprint where an alias goes; then it is its own answer.
+  if (looksLikeFingerprint(entry.image_alias)) return entry.image_alias;
+  throw sdk::Error(LXDR_ERR_NOT_FOUND,
+                   "image alias '" + entry.image_alias + "' not found on remote '" + remote + "'");
 }
 
 }  // namespace lxdrunner::backends

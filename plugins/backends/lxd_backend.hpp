@@ -30,6 +30,8 @@ class LxdBackend : public sdk::Backend {
                        int64_t deadline_ms) override;
   void attachDevice(const sdk::InstanceRef& instance, const std::string& device_name,
                     const std::string& device_json, int64_t deadline_ms) override;
+  void setFrozen(const sdk::InstanceRef& instance, bool frozen, int64_t deadline_ms) override;
+  std::string imageFingerprint(const std::string& entry_json, int64_t deadline_ms) override;
 
   const BackendSettings& settings() const { return settings_; }
 

@@ -19,13 +19,12 @@ void pushHostFile(const sdk::Host& host, const sdk::InstanceRef& instance,
 
 }  // namespace
 
-void BashProvisioner::provision(const sdk::ProvisionRequest& request, std::string& log) {
-  const EntrySettings entry = parseEntrySettings(request.entry_json);
+void BashProvisioner::pushRunner(const sdk::ProvisionRequest& request, const EntrySettings& entry,
+                                 std::string& log) const {
   host().checkpoint(request.deadline_ms, "provisioner bash");
   // Everything that can fail on the host is checked before the instance is touched.
   const std::string script = setupScriptFor(settings(), entry.setup_script, name());
   const std::string tarball = runnerTarball(request, false);
-  const GuestPlan guest_plan = plan(request, entry, RunnerSource::kTarball);
   // Opening it now turns a vanished cache file into a clear error before any push.
   sdk::FilePush tarball_push = pushFromHostFile(tarball, guest::kTarball, 0600);
   tarball_push.deadline_ms = request.deadline_ms;
@@ -48,7 +47,28 @@ void BashProvisioner::provision(const sdk::ProvisionRequest& request, std::strin
   host().pushFile(request.instance, tarball_push);
   note(log, "runner tarball " + tarball + " (" + std::to_string(hostFileSize(tarball)) +
                 " bytes) pushed in " + std::to_string(host().nowMs() - started) + " ms");
+}
 
+void BashProvisioner::provision(const sdk::ProvisionRequest& request, std::string& log) {
+  const EntrySettings entry = parseEntrySettings(request.entry_json);
+  // The plan first: a registration-token entry without github_url fails before any push.
+  const GuestPlan guest_plan = plan(request, entry, RunnerSource::kTarball);
+  pushRunner(request, entry, log);
+  RunnerCredential credential = pushCredential(request, entry, log);
+  runScript(request, entry, guest_plan, {guest::kSetupScript}, credential, log);
+}
+
+void BashProvisioner::prepare(const sdk::ProvisionRequest& request, std::string& log) {
+  const EntrySettings entry = parseEntrySettings(request.entry_json);
+  pushRunner(request, entry, log);
+  runScript(request, entry, plan(request, entry, RunnerSource::kTarball, "prepare"),
+            {guest::kSetupScript}, RunnerCredential{}, log);
+}
+
+void BashProvisioner::start(const sdk::ProvisionRequest& request, std::string& log) {
+  const EntrySettings entry = parseEntrySettings(request.entry_json);
+  // The script prepare() pushed runs again: one credential push and one exec in all.
+  const GuestPlan guest_plan = plan(request, entry, RunnerSource::kTarball, "start");
   RunnerCredential credential = pushCredential(request, entry, log);
   runScript(request, entry, guest_plan, {guest::kSetupScript}, credential, log);
 }

@@ -13,7 +13,7 @@ namespace lxdrunner::provisioners {
 class BashProvisioner : public RunnerProvisioner {
  public:
   static constexpr const char* kName = "bash";
-  static constexpr const char* kVersion = "1.0.0";
+  static constexpr const char* kVersion = "1.1.0";
   static constexpr const char* kDescription =
       "runs a setup script that installs the cached runner tarball and starts the runner";
   static constexpr const char* kConfigSchema =
@@ -23,7 +23,16 @@ class BashProvisioner : public RunnerProvisioner {
   BashProvisioner(sdk::Host host, std::string config_json)
       : RunnerProvisioner(std::move(host), std::move(config_json), kName) {}
 
+  // Cold: everything in one setup script run.
   void provision(const sdk::ProvisionRequest& request, std::string& log) override;
+  // Warm pools: everything but the credential and the runner start; then those two.
+  void prepare(const sdk::ProvisionRequest& request, std::string& log) override;
+  void start(const sdk::ProvisionRequest& request, std::string& log) override;
+
+ private:
+  // The setup script and the runner tarball into the instance (what needs no job).
+  void pushRunner(const sdk::ProvisionRequest& request, const EntrySettings& entry,
+                  std::string& log) const;
 };
 
 }  // namespace lxdrunner::provisioners

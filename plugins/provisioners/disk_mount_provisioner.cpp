@@ -22,19 +22,38 @@ std::string runnerDiskDevice(const std::string& host_dir, const std::string& gue
   return out.str();
 }
 
-void DiskMountProvisioner::provision(const sdk::ProvisionRequest& request, std::string& log) {
-  const EntrySettings entry = parseEntrySettings(request.entry_json);
+std::string DiskMountProvisioner::attachRunner(const sdk::ProvisionRequest& request,
+                                               const EntrySettings& entry, std::string& log) const {
   host().checkpoint(request.deadline_ms, "provisioner disk-mount");
   const std::string script_path = setupScriptFor(settings(), entry.setup_script, name());
-  const std::string script = readHostFile(script_path);
+  std::string script = readHostFile(script_path);
   const std::string unpacked = runnerTarball(request, true);
-  const GuestPlan guest_plan = plan(request, entry, RunnerSource::kMount);
-
   host().attachDevice(request.instance, guest::kRunnerDevice,
                       runnerDiskDevice(unpacked, entry.mount_path), request.deadline_ms);
   note(log, "runner cache " + unpacked + " attached read-only at " + entry.mount_path +
                 " (device " + guest::kRunnerDevice + ")");
+  return script;
+}
 
+void DiskMountProvisioner::provision(const sdk::ProvisionRequest& request, std::string& log) {
+  const EntrySettings entry = parseEntrySettings(request.entry_json);
+  const GuestPlan guest_plan = plan(request, entry, RunnerSource::kMount);
+  const std::string script = attachRunner(request, entry, log);
+  RunnerCredential credential = pushCredential(request, entry, log);
+  runScript(request, entry, guest_plan, inlineScriptArgv(script), credential, log);
+}
+
+void DiskMountProvisioner::prepare(const sdk::ProvisionRequest& request, std::string& log) {
+  const EntrySettings entry = parseEntrySettings(request.entry_json);
+  const std::string script = attachRunner(request, entry, log);
+  runScript(request, entry, plan(request, entry, RunnerSource::kMount, "prepare"),
+            inlineScriptArgv(script), RunnerCredential{}, log);
+}
+
+void DiskMountProvisioner::start(const sdk::ProvisionRequest& request, std::string& log) {
+  const EntrySettings entry = parseEntrySettings(request.entry_json);
+  const std::string script = readHostFile(setupScriptFor(settings(), entry.setup_script, name()));
+  const GuestPlan guest_plan = plan(request, entry, RunnerSource::kMount, "start");
   RunnerCredential credential = pushCredential(request, entry, log);
   runScript(request, entry, guest_plan, inlineScriptArgv(script), credential, log);
 }

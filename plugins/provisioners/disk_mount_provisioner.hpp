@@ -14,7 +14,7 @@ namespace lxdrunner::provisioners {
 class DiskMountProvisioner : public RunnerProvisioner {
  public:
   static constexpr const char* kName = "disk-mount";
-  static constexpr const char* kVersion = "1.0.0";
+  static constexpr const char* kVersion = "1.1.0";
   static constexpr const char* kDescription =
       "runs the host's unpacked runner cache from a read-only disk device";
   static constexpr const char* kConfigSchema =
@@ -24,7 +24,16 @@ class DiskMountProvisioner : public RunnerProvisioner {
   DiskMountProvisioner(sdk::Host host, std::string config_json)
       : RunnerProvisioner(std::move(host), std::move(config_json), kName) {}
 
+  // Cold: everything in one setup script run.
   void provision(const sdk::ProvisionRequest& request, std::string& log) override;
+  // Warm pools: everything but the credential and the runner start; then those two.
+  void prepare(const sdk::ProvisionRequest& request, std::string& log) override;
+  void start(const sdk::ProvisionRequest& request, std::string& log) override;
+
+ private:
+  // Attaches the unpacked runner cache read-only; returns the setup script's text.
+  std::string attachRunner(const sdk::ProvisionRequest& request, const EntrySettings& entry,
+                           std::string& log) const;
 };
 
 // The LXD device map: {"type":"disk","source":DIR,"path":PATH,"readonly":"true"}.

@@ -21,6 +21,8 @@ struct GuestPlan {
   std::vector<std::string> labels;
   std::string runner_url;      // registration-token mode only
   int64_t budget_seconds = 0;  // the whole script's; 0 = none
+  // all (cold: everything at once) | prepare (warm pool: no credential, no start) | start
+  std::string phase = "all";
 };
 
 // "NAME=value" entries for ExecRequest::env.

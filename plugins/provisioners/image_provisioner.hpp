@@ -13,7 +13,7 @@ namespace lxdrunner::provisioners {
 class ImageProvisioner : public RunnerProvisioner {
  public:
   static constexpr const char* kName = "image";
-  static constexpr const char* kVersion = "1.0.0";
+  static constexpr const char* kVersion = "1.1.0";
   static constexpr const char* kDescription =
       "starts the runner already installed in the image with a fresh JIT configuration";
   static constexpr const char* kConfigSchema =
@@ -23,7 +23,11 @@ class ImageProvisioner : public RunnerProvisioner {
   ImageProvisioner(sdk::Host host, std::string config_json)
       : RunnerProvisioner(std::move(host), std::move(config_json), kName) {}
 
+  // Cold: everything in one setup script run.
   void provision(const sdk::ProvisionRequest& request, std::string& log) override;
+  // Warm pools: everything but the credential and the runner start; then those two.
+  void prepare(const sdk::ProvisionRequest& request, std::string& log) override;
+  void start(const sdk::ProvisionRequest& request, std::string& log) override;
 };
 
 }  // namespace lxdrunner::provisioners

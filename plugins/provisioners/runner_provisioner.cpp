@@ -16,7 +16,7 @@ std::string orDefault(const std::string& value, const char* fallback) {
 }  // namespace
 
 RunnerProvisioner::RunnerProvisioner(sdk::Host host, std::string config_json, std::string name)
-    : Provisioner(std::move(host), std::move(config_json)),
+    : PhasedProvisioner(std::move(host), std::move(config_json)),
       name_(std::move(name)),
       settings_(readPluginSettings(this->host(), name_)) {}
 
@@ -60,13 +60,14 @@ RunnerCredential RunnerProvisioner::pushCredential(const sdk::ProvisionRequest& 
 }
 
 GuestPlan RunnerProvisioner::plan(const sdk::ProvisionRequest& request, const EntrySettings& entry,
-                                  RunnerSource source) const {
+                                  RunnerSource source, const char* phase) const {
   GuestPlan p;
+  p.phase = phase;
   p.source = source;
   p.credentials = entry.credentials;
   p.runner_name = request.instance.name;
   p.labels = request.labels;
-  if (entry.credentials == CredentialMode::kRegistrationToken) {
+  if (entry.credentials == CredentialMode::kRegistrationToken && p.phase != "prepare") {
     p.runner_url = runnerUrl(settings_.github_url, request.scope, name_);
   }
   return p;
@@ -91,7 +92,8 @@ void RunnerProvisioner::runScript(const sdk::ProvisionRequest& request, const En
   run.secret = credential.value;
   int64_t started = host().nowMs();
   runSetupScript(host(), run, log);
-  note(log, "runner started in " + request.instance.name + " (setup script took " +
+  note(log, std::string(plan.phase == "prepare" ? "prepared " : "runner started in ") +
+                request.instance.name + " (setup script took " +
                 std::to_string(host().nowMs() - started) + " ms)");
 }
 

@@ -15,7 +15,7 @@
 
 namespace lxdrunner::provisioners {
 
-class RunnerProvisioner : public sdk::Provisioner {
+class RunnerProvisioner : public sdk::PhasedProvisioner {
  public:
   RunnerProvisioner(sdk::Host host, std::string config_json, std::string name);
 
@@ -35,9 +35,10 @@ class RunnerProvisioner : public sdk::Provisioner {
   RunnerCredential pushCredential(const sdk::ProvisionRequest& request, const EntrySettings& entry,
                                   std::string& log) const;
 
-  // The plan for the setup script; the runner URL only in registration-token mode.
+  // The plan for the setup script, for one phase ("all", "prepare" or "start"); the runner
+  // URL only in registration-token mode, and not for prepare (it has no scope yet).
   GuestPlan plan(const sdk::ProvisionRequest& request, const EntrySettings& entry,
-                 RunnerSource source) const;
+                 RunnerSource source, const char* phase = "all") const;
 
   // Runs the setup script with `argv` and the plan's environment.
   void runScript(const sdk::ProvisionRequest& request, const EntrySettings& entry,

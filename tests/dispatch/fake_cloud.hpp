@@ -256,6 +256,12 @@ class FakeExecutor final : public Executor {
   std::function<StepResult(const std::string& instance, const config::RunnerEntry& entry)>
       on_launch;
   std::function<StepResult(const std::string& instance)> on_provision;
+  // Warm pools: whether the provisioner has prepare/start (an ABI 1.0 one has not), hooks,
+  // and the fingerprint the entry's image alias points at.
+  bool phases = true;
+  std::function<StepResult(const std::string& instance)> on_prepare;
+  std::function<StepResult(const std::string& instance)> on_start;
+  std::string image = "img-1";
 
   StepResult launch(const config::RunnerEntry& entry, const jobs::JobRecord& job,
                     const std::string& instance, Deadline) override {
@@ -291,8 +297,81 @@ class FakeExecutor final : public Executor {
                      Deadline) override {
     std::lock_guard<std::mutex> lock(mu_);
     live_.erase(instance);
+    frozen_.erase(instance);
     ++destroys_;
     return {};
+  }
+  bool canPrepare(const config::RunnerEntry&) const override { return phases; }
+  StepResult prepare(const config::RunnerEntry&, const std::string& instance, const std::string&,
+                     Deadline) override {
+    StepResult r = on_prepare ? on_prepare(instance) : StepResult{};
+    std::lock_guard<std::mutex> lock(mu_);
+    if (r.ok()) prepared_.insert(instance);
+    ++prepares_;
+    r.log = "prepared " + instance + "\n";
+    return r;
+  }
+  StepResult start(const config::RunnerEntry& entry, const jobs::JobRecord& job,
+                   const std::string& instance, const std::string&, Deadline) override {
+    StepResult r = on_start ? on_start(instance) : StepResult{};
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      events_.push_back("start " + instance);
+      ++starts_;
+      if (prepared_.count(instance) == 0) {
+        r.status = LXDR_ERR_INTERNAL;
+        r.error = "start on an instance that was not prepared";
+      }
+      if (frozen_.count(instance)) {
+        r.status = LXDR_ERR_INTERNAL;
+        r.error = "start on a frozen instance";
+      }
+    }
+    if (r.ok() && github != nullptr) github->registerRunner(instance, entry.labels, job.repository);
+    r.log += "started " + instance + "\n";
+    return r;
+  }
+  StepResult setFrozen(const std::string&, const std::string& instance, const std::string&,
+                       bool frozen, Deadline) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    events_.push_back(std::string(frozen ? "freeze " : "thaw ") + instance);
+    if (frozen) {
+      frozen_.insert(instance);
+    } else {
+      frozen_.erase(instance);
+    }
+    return {};
+  }
+  StepResult imageFingerprint(const config::RunnerEntry&, Deadline) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++image_lookups_;
+    StepResult r;
+    r.image = image;
+    return r;
+  }
+  void setImage(const std::string& fingerprint) {
+    std::lock_guard<std::mutex> lock(mu_);
+    image = fingerprint;
+  }
+  size_t prepares() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return prepares_;
+  }
+  size_t starts() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return starts_;
+  }
+  size_t destroys() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return destroys_;
+  }
+  bool isFrozen(const std::string& name) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return frozen_.count(name) > 0;
+  }
+  std::vector<std::string> events() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return events_;
   }
   StepResult list(const std::string&, std::vector<InstanceInfo>& out, Deadline) override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -354,6 +433,12 @@ class FakeExecutor final : public Executor {
   size_t launches_ = 0;
   size_t destroys_ = 0;
   std::vector<uint64_t> launched_for_;
+  std::set<std::string> prepared_;
+  std::set<std::string> frozen_;
+  std::vector<std::string> events_;
+  size_t prepares_ = 0;
+  size_t starts_ = 0;
+  size_t image_lookups_ = 0;
 };
 
 // Polls `done` until it holds or 20 s pass (a bound, not a timing assertion).

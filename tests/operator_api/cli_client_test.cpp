@@ -78,8 +78,8 @@ TEST_CASE("operator commands against a live API: tables for people, JSON for scr
 
   REQUIRE(cli.run({"status"}) == 0);
   CHECK_THAT(cli.out.str(), Catch::StartsWith("lxdrunner 0.0.1, up "));
-  CHECK_THAT(cli.out.str(), Catch::Contains("ENTRY  QUEUED  SLOTS  MAX  DRAINED"));
-  CHECK_THAT(cli.out.str(), Catch::Contains("linux  0       1      5    no"));
+  CHECK_THAT(cli.out.str(), Catch::Contains("ENTRY  QUEUED  SLOTS  MAX  WARM  DRAINED"));
+  CHECK_THAT(cli.out.str(), Catch::Contains("linux  0       1      5    -     no"));
 
   REQUIRE(cli.run({"jobs"}) == 0);
   CHECK_THAT(cli.out.str(), Catch::StartsWith("JOB  STATE    ENTRY  REPOSITORY"));

@@ -61,7 +61,7 @@ code=$(curl -s -o out -w '%{http_code}' -H "Authorization: Bearer $token" \
 [ "$code" = 200 ] || fail "the API answered $code with the token"
 
 "$bin" status >out 2>err || fail "status failed"
-expect_in out "Test Runner  0       1      10   no"
+expect_in out "Test Runner  0       1      10   -     no"
 "$bin" jobs >out 2>err || fail "jobs failed"
 expect_in out "$job  running  Test Runner  octo/repo"
 "$bin" jobs --state running --json >out 2>err || fail "jobs --json failed"
@@ -75,7 +75,7 @@ expect_in out "lxdrunner-$job-1"
 "$bin" drain "Test Runner" >out 2>err || fail "drain failed"
 expect_in out "entry 'Test Runner' drained"
 "$bin" status >out 2>err || fail "status failed"
-expect_in out "Test Runner  0       1      10   yes"
+expect_in out "Test Runner  0       1      10   -     yes"
 "$bin" resume "Test Runner" >out 2>err || fail "resume failed"
 
 kill -TERM "$pid"

@@ -23,7 +23,7 @@ void parseDispatcher(const MappingView& top, Config& config, DiagnosticSink& sin
   }
   const MappingView section(*field, schema::dispatcherKeys(), sink);
   auto& d = config.dispatcher;
-  readSeconds(section, "launch_concurrency", 1, d.launch_concurrency, sink);
+  readSeconds(section, "launch_concurrency", 0, d.launch_concurrency, sink);
   readSeconds(section, "launch_attempts", 1, d.launch_attempts, sink);
   readSeconds(section, "retry_backoff_s", 0, d.retry_backoff_s, sink);
   readSeconds(section, "provision_timeout_s", 1, d.provision_timeout_s, sink);

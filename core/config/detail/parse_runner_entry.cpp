@@ -136,6 +136,31 @@ void readProvisionerOptions(const Field& field, RunnerEntry& entry, DiagnosticSi
   }
 }
 
+void readWarmPool(const Field& field, RunnerEntry& entry, DiagnosticSink& sink) {
+  if (!expectMapping(field, sink)) {
+    return;
+  }
+  const MappingView view(field, schema::warmPoolKeys(), sink);
+  WarmPool& pool = entry.warm_pool;
+  if (const Field* const size = view.find("size")) {
+    pool.size = readInt(*size, sink, 0).value_or(pool.size);
+  }
+  if (const Field* const idle = view.find("max_idle_s")) {
+    pool.max_idle_s = readInt(*idle, sink, 60).value_or(pool.max_idle_s);
+  }
+  if (const Field* const freeze = view.find("freeze")) {
+    pool.freeze = readBool(*freeze, sink).value_or(pool.freeze);
+  }
+  // Warm instances hold slots: a pool larger than the entry could never fill.
+  if (pool.size > entry.max_workers) {
+    sink.error(positionOf(field), field.path + ".size",
+               "is " + std::to_string(pool.size) + ", above the entry's max_workers (" +
+                   std::to_string(entry.max_workers) +
+                   "): warm instances count against max_workers; raise max_workers or lower "
+                   "the pool");
+  }
+}
+
 std::string backendFor(InstanceType type) {
   return std::string(type == InstanceType::VirtualMachine ? defaults::kVirtualMachineBackend
                                                           : defaults::kContainerBackend);
@@ -222,6 +247,9 @@ ParsedEntry parseRunnerEntry(const Field& item, const LegacyValues& legacy, Diag
   }
   if (const Field* const field = view.find("ephemeral")) {
     entry.ephemeral = readBool(*field, sink).value_or(entry.ephemeral);
+  }
+  if (const Field* const field = view.find("warm_pool")) {
+    readWarmPool(*field, entry, sink);
   }
   return parsed;
 }

@@ -69,8 +69,13 @@ const std::vector<std::string_view>& runnerEntryKeys() {
       "backend",      "provisioner",  "match",
       "remote",       "remotes",      "target",
       "config",       "devices",      "provisioner_options",
-      "runner_group", "ephemeral",
+      "runner_group", "ephemeral",    "warm_pool",
   };
+  return keys;
+}
+
+const std::vector<std::string_view>& warmPoolKeys() {
+  static const std::vector<std::string_view> keys{"size", "max_idle_s", "freeze"};
   return keys;
 }
 

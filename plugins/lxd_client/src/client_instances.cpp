@@ -106,6 +106,22 @@ void LxdClient::stopInstance(const std::string& name, bool force, int timeout_s,
   }
 }
 
+void LxdClient::setFrozen(const std::string& name, bool frozen, Deadline deadline) {
+  const char* action = frozen ? "freeze" : "unfreeze";
+  try {
+    run("PUT", apiPath(instancePath(name) + "/state"),
+        std::string(R"({"action":")") + action + R"("})",
+        std::string(action) + " instance '" + name + "'", deadline);
+  } catch (const LxdError& e) {
+    // LXD 5.0 words it "The instance is already frozen" / "The instance isn't frozen".
+    if (frozen ? mentions(e, "already frozen")
+               : (mentions(e, "not frozen") || mentions(e, "isn't frozen"))) {
+      return;
+    }
+    throw;
+  }
+}
+
 void LxdClient::deleteInstance(const std::string& name, Deadline deadline) {
   run("DELETE", apiPath(instancePath(name)), "", "delete instance '" + name + "'", deadline);
 }

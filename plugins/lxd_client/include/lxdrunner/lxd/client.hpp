@@ -36,6 +36,9 @@ class LxdClient {
   // force: kill instead of a clean shutdown; timeout_s: LXD's clean-shutdown wait.
   void stopInstance(const std::string& name, bool force, int timeout_s, Deadline deadline);
   void deleteInstance(const std::string& name, Deadline deadline);
+  // Freezes (pauses every process: no CPU, memory kept) or unfreezes a running instance.
+  // Already in the asked state is success.
+  void setFrozen(const std::string& name, bool frozen, Deadline deadline);
   std::optional<InstanceInfo> instance(const std::string& name, Deadline deadline);
   InstanceState instanceState(const std::string& name, Deadline deadline);
   // Instances whose config has every key/value of `config_equals` (user.lxdrunner.*).
