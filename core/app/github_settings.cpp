@@ -14,7 +14,11 @@ github::ClientSettings githubClientSettings(const config::Config& config) {
         config.github_app->app_id, static_cast<uint64_t>(config.github_app->installation_id),
         config.github_app->private_key.reveal()};
   }
-  settings.on_secret = [](const std::string& secret) { logging::addSecret(secret); };
+  // Installation, registration and remove tokens expire after an hour; the margin covers
+  // lines logged late. JIT configs and installation tokens are masked by shape after that.
+  settings.on_secret = [](const std::string& secret) {
+    logging::addShortLivedSecret(secret, std::chrono::hours(2));
+  };
   return settings;
 }
 

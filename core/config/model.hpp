@@ -94,6 +94,9 @@ struct DispatcherConfig {
   int offline_runner_grace_s = 600;  // offline registrations older than this are deleted
   int job_retention_days = 7;        // finished jobs are pruned from the store after this
   std::string runner_downloads_scope;  // "owner/repo" or "org"; empty = the latest job's repository
+  // The reconciler's GitHub calls in any minute: well below the poll source's share of the
+  // rate limit, which launches (generate-jitconfig) share too.
+  int reconcile_github_calls_per_minute = 20;
 };
 
 // The operator API (/api/v1 on its own listener) and the CLI commands that use it.

@@ -102,6 +102,7 @@ void emitDispatcher(YAML::Emitter& out, const DispatcherConfig& d) {
       {"idle_runner_grace_s", d.idle_runner_grace_s},
       {"register_timeout_s", d.register_timeout_s},
       {"offline_runner_grace_s", d.offline_runner_grace_s},
+      {"reconcile_github_calls_per_minute", d.reconcile_github_calls_per_minute},
       {"job_retention_days", d.job_retention_days},
   };
   for (const auto& [key, value] : numbers) {

@@ -33,15 +33,31 @@ Reconciler::~Reconciler() {
   stop();
 }
 
+void Reconciler::countCall(ReconcileReport& report) {
+  ++report.github_calls;
+  calls_.record(dispatcher_.now());
+}
+
 const std::vector<RunnerState>* Reconciler::runnersOf(const std::string& repository,
                                                       RunnerLists& cache, ReconcileReport& report) {
   if (runners_ == nullptr || repository.empty()) return nullptr;
-  auto it = cache.find(repository);
-  if (it == cache.end()) {
+  auto it = cache.listed.find(repository);
+  if (it == cache.listed.end()) {
+    const int64_t now = dispatcher_.now();
+    const auto limit = static_cast<size_t>(config_.dispatcher.reconcile_github_calls_per_minute);
+    // Not planned, or the budget is spent: the rules that need the list wait for a later
+    // pass, as they do when GitHub cannot be asked.
+    if (cache.budgeted && (!cache.allowed.count(repository) || calls_.inLastMinute(now) >= limit))
+      return nullptr;
     std::string error;
+    countCall(report);
     auto list = runners_->runners(repository, error);
-    if (!list) report.errors.push_back("runners of " + repository + ": " + error);
-    it = cache.emplace(repository, std::move(list)).first;
+    if (list) {
+      scopes_.looked(repository, now);
+    } else {
+      report.errors.push_back("runners of " + repository + ": " + error);
+    }
+    it = cache.listed.emplace(repository, std::move(list)).first;
   }
   return it->second ? &*it->second : nullptr;
 }
@@ -57,12 +73,12 @@ void Reconciler::destroyNow(const jobs::JobRecord& job, ReconcileReport& report)
                        std::to_string(job.job_id), std::string(toString(job.state)));
   if (runners_ != nullptr && !job.repository.empty()) {
     std::string error;
+    countCall(report);
     if (auto list = runners_->runners(job.repository, error)) {
       for (const auto& runner : *list) {
-        if (runner.name == job.instance && !runner.busy &&
-            runners_->deleteRunner(job.repository, runner.id, error)) {
-          ++report.runners_deleted;
-        }
+        if (runner.name != job.instance || runner.busy) continue;
+        countCall(report);
+        if (runners_->deleteRunner(job.repository, runner.id, error)) ++report.runners_deleted;
       }
     }
   }
@@ -87,6 +103,7 @@ void Reconciler::requeueOrFail(const jobs::JobRecord& job, const std::string& re
 void Reconciler::completeFromGithub(const jobs::JobRecord& job, ReconcileReport& report) {
   if (runners_ == nullptr || job.repository.empty()) return;
   std::string error;
+  countCall(report);
   const auto status = runners_->job(job.repository, job.job_id, error);
   if (!status) {
     report.errors.push_back("job " + std::to_string(job.job_id) + ": " + error);
@@ -167,6 +184,7 @@ ReconcileReport Reconciler::recover() {
     const int64_t since = dispatcher_.now() - config_.dispatcher.job_retention_days * kDayMs;
     for (const auto& repository : store_.repositoriesSince(since)) {
       std::string error;
+      countCall(report);
       auto queued = runners_->queuedJobs(repository, error);
       if (!queued) {
         report.errors.push_back("queued jobs of " + repository + ": " + error);
@@ -282,11 +300,91 @@ void Reconciler::checkLiveInstance(const jobs::JobRecord& rec, const InstanceInf
   }
 }
 
+Reconciler::RunnerLists Reconciler::planListings(const std::vector<jobs::JobRecord>& live,
+                                                 int64_t now, ReconcileReport& report) {
+  RunnerLists lists;
+  lists.budgeted = true;
+  if (runners_ == nullptr) return lists;
+  const auto& d = config_.dispatcher;
+  if (!swept_) {
+    scopes_.sweepOnce(store_.repositoriesSince(now - d.job_retention_days * kDayMs));
+    swept_ = true;
+  }
+  RunnerScopes::Inputs inputs;
+  for (const auto& rec : live) {
+    if (!rec.repository.empty()) inputs.live.insert(rec.repository);
+  }
+  // Covers a registration left behind going offline and its grace, with passes to spare for
+  // a budget that could not cover every repository at once.
+  const int64_t window_s =
+      int64_t{d.offline_runner_grace_s} + std::max(600, 3 * d.reconcile_interval_s);
+  inputs.vacated = store_.repositoriesVacatedSince(now - 1000 * window_s);
+  lists.order = scopes_.plan(inputs, now);
+  const auto limit = static_cast<size_t>(d.reconcile_github_calls_per_minute);
+  const size_t used = calls_.inLastMinute(now);
+  const size_t budget = used < limit ? limit - used : 0;
+  if (lists.order.size() > budget) {
+    report.deferred = lists.order.size() - budget;
+    lists.order.resize(budget);
+  }
+  lists.allowed.insert(lists.order.begin(), lists.order.end());
+  return lists;
+}
+
+void Reconciler::sweepOfflineRegistrations(const std::set<std::string>& owned,
+                                           RunnerLists& runner_lists, ReconcileReport& report) {
+  if (runners_ == nullptr) return;
+  const int64_t now = dispatcher_.now();
+  const int64_t grace_ms = int64_t{1000} * config_.dispatcher.offline_runner_grace_s;
+  std::set<std::string> listed;
+  std::set<std::string> seen_offline;
+  for (const auto& repository : runner_lists.order) {
+    const auto* list = runnersOf(repository, runner_lists, report);
+    if (list == nullptr) continue;
+    listed.insert(repository);
+    int64_t due = 0;  // when a registration of ours here needs another look; 0 = none left
+    auto lookAgainAt = [&due](int64_t at) { due = due == 0 ? at : std::min(due, at); };
+    for (const auto& r : *list) {
+      if (!dispatcher_.isOurs(r.name) || owned.count(r.name) || dispatcher_.isLaunching(r.name)) {
+        continue;
+      }
+      if (r.online) {  // its instance just went; GitHub has not noticed yet
+        lookAgainAt(now + RunnerScopes::kRecheckMs);
+        continue;
+      }
+      seen_offline.insert(r.name);
+      auto [it, fresh] = offline_since_.emplace(r.name, OfflineSince{repository, now});
+      (void)fresh;
+      if (now - it->second.since < grace_ms) {
+        lookAgainAt(it->second.since + grace_ms);
+        continue;
+      }
+      std::string error;
+      countCall(report);
+      if (runners_->deleteRunner(repository, r.id, error)) {
+        ++report.runners_deleted;
+        logger().information("runner %s deleted: offline with no instance", r.name);
+        offline_since_.erase(it);
+      } else if (!error.empty()) {
+        report.errors.push_back("runner " + r.name + ": " + error);
+        lookAgainAt(now);
+      } else {
+        offline_since_.erase(it);  // gone already
+      }
+    }
+    scopes_.pending(repository, due);
+  }
+  // Forget registrations a fresh listing no longer shows offline.
+  for (auto it = offline_since_.begin(); it != offline_since_.end();) {
+    const bool stale = listed.count(it->second.repository) && !seen_offline.count(it->first);
+    it = stale ? offline_since_.erase(it) : std::next(it);
+  }
+}
+
 ReconcileReport Reconciler::reconcileOnce() {
   std::lock_guard<std::mutex> pass(pass_mu_);
   ReconcileReport report;
   const int64_t now = dispatcher_.now();
-  RunnerLists runner_lists;
 
   std::set<std::string> backends;
   for (const auto& e : config_.runnermap) backends.insert(e.backend);
@@ -302,10 +400,12 @@ ReconcileReport Reconciler::reconcileOnce() {
     for (auto& i : instances) by_name.emplace(i.name, std::move(i));
   }
 
+  const auto live = store_.liveInstances();
+  RunnerLists runner_lists = planListings(live, now, report);
   std::set<std::string> owned;
   // Warm instances belong to their pool until a job claims them (dispatcher_warm.cpp).
   for (const auto& warm : store_.warmInstances()) owned.insert(warm.name);
-  for (const auto& rec : store_.liveInstances()) {
+  for (const auto& rec : live) {
     owned.insert(rec.instance);
     auto backend = listed.find(rec.backend);
     if (backend == listed.end()) continue;  // not asked, or could not be
@@ -313,6 +413,10 @@ ReconcileReport Reconciler::reconcileOnce() {
     auto info = backend->second.find(rec.instance);
     checkLiveInstance(rec, info == backend->second.end() ? nullptr : &info->second, runner_lists,
                       report);
+  }
+  // Idle times of instances that are gone would otherwise be kept for good.
+  for (auto it = idle_since_.begin(); it != idle_since_.end();) {
+    it = owned.count(it->first) ? std::next(it) : idle_since_.erase(it);
   }
   // Tagged with our manager but owned by no job: a lost store, or a launch the store never
   // saw. The grace keeps a launch that is just being recorded safe.
@@ -331,37 +435,16 @@ ReconcileReport Reconciler::reconcileOnce() {
       ++report.destroyed;
     }
   }
-  // Offline registrations with our prefix that no live instance backs.
-  if (runners_ != nullptr) {
-    const int64_t since = now - config_.dispatcher.job_retention_days * kDayMs;
-    std::set<std::string> seen_offline;
-    for (const auto& repository : store_.repositoriesSince(since)) {
-      const auto* list = runnersOf(repository, runner_lists, report);
-      if (list == nullptr) continue;
-      for (const auto& r : *list) {
-        if (r.online || !dispatcher_.isOurs(r.name) || owned.count(r.name) ||
-            dispatcher_.isLaunching(r.name)) {
-          continue;
-        }
-        seen_offline.insert(r.name);
-        auto [it, fresh] = offline_since_.emplace(r.name, now);
-        (void)fresh;
-        if (now - it->second < int64_t{1000} * config_.dispatcher.offline_runner_grace_s) continue;
-        std::string error;
-        if (runners_->deleteRunner(repository, r.id, error)) {
-          ++report.runners_deleted;
-          logger().information("runner %s deleted: offline with no instance", r.name);
-        } else if (!error.empty()) {
-          report.errors.push_back("runner " + r.name + ": " + error);
-        }
-      }
-    }
-    for (auto it = offline_since_.begin(); it != offline_since_.end();) {
-      it = seen_offline.count(it->first) ? std::next(it) : offline_since_.erase(it);
-    }
-  }
+  sweepOfflineRegistrations(owned, runner_lists, report);
   store_.pruneFinishedBefore(now - config_.dispatcher.job_retention_days * kDayMs);
   for (const auto& line : report.errors) logger().warning("could not check %s", line);
+  if (report.deferred > 0) {
+    logger().debug(
+        "reconcile: runners of %s repositories left for a later pass (%s GitHub calls "
+        "a minute at most)",
+        std::to_string(report.deferred),
+        std::to_string(config_.dispatcher.reconcile_github_calls_per_minute));
+  }
   if (report.destroyed + report.requeued + report.failed + report.runners_deleted > 0) {
     logger().information(
         "reconcile: %s instances removed, %s jobs queued again, %s failed, "
@@ -371,6 +454,11 @@ ReconcileReport Reconciler::reconcileOnce() {
   }
   dispatcher_.wake();
   return report;
+}
+
+Reconciler::Memory Reconciler::memory() {
+  std::lock_guard<std::mutex> pass(pass_mu_);
+  return {idle_since_.size(), offline_since_.size(), scopes_.tracked()};
 }
 
 void Reconciler::start() {

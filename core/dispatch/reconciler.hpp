@@ -13,20 +13,26 @@
 //    offline_runner_grace_s (never one whose instance is being launched);
 //  - finished jobs older than job_retention_days are pruned.
 // Nothing is acted on when LXD or GitHub could not be asked: no answer is not "nothing there".
+// GitHub is asked only about repositories where the rules need it (runner_scopes.hpp) and at
+// most reconcile_github_calls_per_minute times a minute; what the budget leaves out waits
+// for a later pass, so an idle daemon makes no calls however many repositories it served.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "config/model.hpp"
+#include "dispatch/call_window.hpp"
 #include "dispatch/dispatcher.hpp"
 #include "dispatch/executor.hpp"
 #include "dispatch/runner_directory.hpp"
+#include "dispatch/runner_scopes.hpp"
 #include "jobs/job_store.hpp"
 
 namespace lxdrunner::dispatch {
@@ -38,6 +44,8 @@ struct ReconcileReport {
   size_t destroyed = 0;  // instances removal was started for
   size_t runners_deleted = 0;
   size_t discovered = 0;            // queued jobs found by the start-up poll
+  size_t github_calls = 0;          // runner listings, job look-ups and deletions made
+  size_t deferred = 0;              // repositories left for a later pass by the call budget
   std::vector<std::string> errors;  // one line each: what could not be checked
 };
 
@@ -57,8 +65,27 @@ class Reconciler {
   // Runs a pass now (operator API, tests).
   void trigger();
 
+  // What the reconciler remembers between passes; bounded by what is live or pending, never
+  // by history (tests).
+  struct Memory {
+    size_t idle_since = 0;
+    size_t offline_since = 0;
+    size_t scopes = 0;
+  };
+  Memory memory();
+
  private:
-  using RunnerLists = std::map<std::string, std::optional<std::vector<RunnerState>>>;
+  struct RunnerLists {
+    std::map<std::string, std::optional<std::vector<RunnerState>>> listed;
+    bool budgeted = false;           // reconcileOnce(): only `allowed` may be listed
+    std::vector<std::string> order;  // the repositories allowed, most needed first
+    std::set<std::string> allowed;
+  };
+  RunnerLists planListings(const std::vector<jobs::JobRecord>& live, int64_t now,
+                           ReconcileReport& report);
+  void sweepOfflineRegistrations(const std::set<std::string>& owned, RunnerLists& runner_lists,
+                                 ReconcileReport& report);
+  void countCall(ReconcileReport& report);
   const std::vector<RunnerState>* runnersOf(const std::string& repository, RunnerLists& cache,
                                             ReconcileReport& report);
   void requeueOrFail(const jobs::JobRecord& job, const std::string& reason,
@@ -74,9 +101,16 @@ class Reconciler {
   Executor& executor_;
   RunnerDirectory* runners_;
   Dispatcher& dispatcher_;
-  std::map<std::string, int64_t> idle_since_;     // instance -> first seen idle (Unix ms)
-  std::map<std::string, int64_t> offline_since_;  // runner name -> first seen offline
-  std::mutex pass_mu_;                            // one pass at a time
+  struct OfflineSince {
+    std::string repository;
+    int64_t since = 0;  // first seen offline (Unix ms)
+  };
+  std::map<std::string, int64_t> idle_since_;          // live instance -> first seen idle (Unix ms)
+  std::map<std::string, OfflineSince> offline_since_;  // runner name -> where, since when
+  RunnerScopes scopes_;
+  bool swept_ = false;  // the start-up look at every recent repository is planned
+  CallWindow calls_;
+  std::mutex pass_mu_;  // one pass at a time
 
   std::mutex mu_;
   std::condition_variable cv_;

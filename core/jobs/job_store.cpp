@@ -464,4 +464,20 @@ std::vector<std::string> JobStore::repositoriesSince(int64_t since_ms) const {
   return out;
 }
 
+std::vector<std::pair<std::string, int64_t>> JobStore::repositoriesVacatedSince(
+    int64_t since_ms) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::string> repositories;
+  std::vector<Int64> latest;
+  impl_->session << "SELECT repository, MAX(instance_gone_at) FROM jobs"
+                    " WHERE instance_gone_at >= ? AND instance_gone_at > 0 AND repository <> ''"
+                    " GROUP BY repository ORDER BY repository",
+      bind(static_cast<Int64>(since_ms)), into(repositories), into(latest), now;
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (size_t i = 0; i < repositories.size() && i < latest.size(); ++i) {
+    out.emplace_back(repositories[i], static_cast<int64_t>(latest[i]));
+  }
+  return out;
+}
+
 }  // namespace lxdrunner::jobs

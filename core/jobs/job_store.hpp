@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "jobs/job_state.hpp"
@@ -143,6 +144,9 @@ class JobStore {
 
   // Repositories of jobs queued since `since_ms` (for the start-up poll and runner cleanup).
   std::vector<std::string> repositoriesSince(int64_t since_ms) const;
+  // Repositories where an instance was destroyed since `since_ms`, each with the latest time
+  // one was (where the reconciler looks for registrations left behind).
+  std::vector<std::pair<std::string, int64_t>> repositoriesVacatedSince(int64_t since_ms) const;
   // Every job not finished, in seq order: what a restart must resume or clean up.
   std::vector<JobRecord> unfinished() const;
 

@@ -8,6 +8,7 @@
 #include <Poco/StreamChannel.h>
 
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 
@@ -21,13 +22,11 @@ std::mutex& setupMutex() {
   static std::mutex mu;
   return mu;
 }
-std::vector<std::string>& knownSecrets() {
-  static std::vector<std::string> secrets;
-  return secrets;
-}
-Poco::AutoPtr<RedactingChannel>& currentChannel() {
-  static Poco::AutoPtr<RedactingChannel> channel;
-  return channel;
+// The daemon's one list of secrets: every channel setup() makes shares it, so secrets
+// learned at run time survive a re-setup without a second copy.
+const std::shared_ptr<Redactor>& redactor() {
+  static const auto instance = std::make_shared<Redactor>();
+  return instance;
 }
 
 }  // namespace
@@ -55,14 +54,8 @@ void setup(const LogSettings& settings, const std::vector<std::string>& secrets)
   }
   Poco::AutoPtr<Poco::Channel> console(new Poco::StreamChannel(std::clog));
   Poco::AutoPtr<Poco::Channel> formatting(new Poco::FormattingChannel(formatter, console));
-  Poco::AutoPtr<RedactingChannel> redacting(new RedactingChannel(formatting));
-  // Secrets learned at run time (addSecret) survive a re-setup.
-  for (const auto& s : knownSecrets()) redacting->addSecret(s);
-  for (const auto& s : secrets) {
-    knownSecrets().push_back(s);
-    redacting->addSecret(s);
-  }
-  currentChannel() = redacting;
+  Poco::AutoPtr<RedactingChannel> redacting(new RedactingChannel(formatting, redactor()));
+  for (const auto& s : secrets) redactor()->addPermanent(s);
 
   const int root_level = parseLevel(settings.level);
   Poco::Logger::root().setChannel(redacting);
@@ -79,9 +72,11 @@ void setup(const LogSettings& settings, const std::vector<std::string>& secrets)
 }
 
 void addSecret(const std::string& secret) {
-  std::lock_guard<std::mutex> lock(setupMutex());
-  knownSecrets().push_back(secret);
-  if (!currentChannel().isNull()) currentChannel()->addSecret(secret);
+  redactor()->addPermanent(secret);
+}
+
+void addShortLivedSecret(const std::string& secret, std::chrono::seconds lifetime) {
+  redactor()->addShortLived(secret, lifetime);
 }
 
 }  // namespace lxdrunner::logging

@@ -3,6 +3,7 @@
 // (the logger's name), per-component levels, and secrets redacted before anything is written.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -19,8 +20,12 @@ struct LogSettings {
 // message, whatever component logs it. May be called again (e.g. after --log-level).
 void setup(const LogSettings& settings, const std::vector<std::string>& secrets);
 
-// Adds secrets to redact from now on (e.g. a GitHub installation token fetched at run time).
+// Adds a secret to redact from now on, for good (e.g. the operator API token).
 void addSecret(const std::string& secret);
+// Adds a credential GitHub issued for a while (installation, registration and JIT tokens):
+// masked for `lifetime`, and afterwards still when it has a token's shape. Keeps the
+// redactor's list bounded however many jobs the daemon serves (see redactor.hpp).
+void addShortLivedSecret(const std::string& secret, std::chrono::seconds lifetime);
 
 // Throws std::invalid_argument naming the allowed levels for an unknown level name.
 int parseLevel(const std::string& name);

@@ -8,28 +8,31 @@
 #include <Poco/Message.h>
 
 #include <memory>
-#include <mutex>
 #include <string>
-#include <vector>
+
+#include "logging/redactor.hpp"
 
 namespace lxdrunner::logging {
 
 class RedactingChannel : public Poco::Channel {
  public:
-  explicit RedactingChannel(Poco::AutoPtr<Poco::Channel> next) : next_(std::move(next)) {}
+  // Channels made by successive logging::setup() calls share one redactor: one list.
+  explicit RedactingChannel(Poco::AutoPtr<Poco::Channel> next,
+                            std::shared_ptr<Redactor> redactor = std::make_shared<Redactor>())
+      : next_(std::move(next)), redactor_(std::move(redactor)) {}
 
-  void addSecret(const std::string& secret);
+  // Masked for good.
+  void addSecret(const std::string& secret) { redactor_->addPermanent(secret); }
   void log(const Poco::Message& message) override;
   void open() override { next_->open(); }
   void close() override { next_->close(); }
 
   // Returns `text` with every secret replaced by "****".
-  std::string redact(std::string text) const;
+  std::string redact(std::string text) const { return redactor_->redact(std::move(text)); }
 
  private:
   Poco::AutoPtr<Poco::Channel> next_;
-  mutable std::mutex mu_;
-  std::vector<std::string> secrets_;
+  std::shared_ptr<Redactor> redactor_;
 };
 
 }  // namespace lxdrunner::logging

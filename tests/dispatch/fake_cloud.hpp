@@ -171,11 +171,22 @@ class FakeGithub final : public RunnerDirectory {
     std::lock_guard<std::mutex> lock(mu_);
     return deletes_;
   }
+  // Every RunnerDirectory call (what costs GitHub rate limit), and the listings per repository.
+  size_t calls() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return calls_;
+  }
+  std::map<std::string, int> listings() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return listings_;
+  }
 
   // RunnerDirectory
   std::optional<std::vector<RunnerState>> runners(const std::string& repository,
                                                   std::string& error) override {
     std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    ++listings_[repository];
     if (!reachable) {
       error = "GitHub unreachable (test)";
       return std::nullopt;
@@ -188,6 +199,7 @@ class FakeGithub final : public RunnerDirectory {
   }
   bool deleteRunner(const std::string&, uint64_t runner_id, std::string& error) override {
     std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
     if (!reachable) {
       error = "GitHub unreachable (test)";
       return false;
@@ -203,6 +215,7 @@ class FakeGithub final : public RunnerDirectory {
   }
   std::optional<JobStatus> job(const std::string&, uint64_t job_id, std::string& error) override {
     std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
     if (!reachable) {
       error = "GitHub unreachable (test)";
       return std::nullopt;
@@ -217,6 +230,7 @@ class FakeGithub final : public RunnerDirectory {
   std::optional<std::vector<sdk::JobEvent>> queuedJobs(const std::string& repository,
                                                        std::string&) override {
     std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
     std::vector<sdk::JobEvent> out;
     for (uint64_t id : order_) {
       const Job& job = jobs_[id];
@@ -247,6 +261,8 @@ class FakeGithub final : public RunnerDirectory {
   std::map<uint64_t, int> served_;
   uint64_t next_runner_id_ = 0;
   size_t deletes_ = 0;
+  size_t calls_ = 0;
+  std::map<std::string, int> listings_;
 };
 
 class FakeExecutor final : public Executor {

@@ -3,7 +3,9 @@
 // behind queued jobs, restart adoption, every recycle rule, freeze/thaw and drain.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <thread>
+#include <tuple>
 
 #include "harness.hpp"
 
@@ -62,7 +64,11 @@ TEST_CASE("warm pool: a job is served by a warm instance, then the pool refills"
   const auto job = h.store->get(1);
   CHECK(job->state == JobState::Completed);
   CHECK(job->served_warm);
-  CHECK(job->instance == before.front().name);  // the longest idle one
+  const auto longest_idle = std::min_element(
+      before.begin(), before.end(), [](const jobs::WarmRecord& a, const jobs::WarmRecord& b) {
+        return std::tie(a.ready_at, a.name) < std::tie(b.ready_at, b.name);
+      });
+  CHECK(job->instance == longest_idle->name);
   CHECK(h.executor.starts() == 1);
   CHECK(h.store->log(1).find("served by warm instance") != std::string::npos);
   REQUIRE(waitFor([&] { return idle(h, "linux") == 2; }));

@@ -32,6 +32,8 @@ void parseDispatcher(const MappingView& top, Config& config, DiagnosticSink& sin
   readSeconds(section, "idle_runner_grace_s", 1, d.idle_runner_grace_s, sink);
   readSeconds(section, "register_timeout_s", 1, d.register_timeout_s, sink);
   readSeconds(section, "offline_runner_grace_s", 1, d.offline_runner_grace_s, sink);
+  readSeconds(section, "reconcile_github_calls_per_minute", 1, d.reconcile_github_calls_per_minute,
+              sink);
   readSeconds(section, "job_retention_days", 1, d.job_retention_days, sink);
   if (const Field* const scope = section.find("runner_downloads_scope")) {
     d.runner_downloads_scope = readString(*scope, sink).value_or("");

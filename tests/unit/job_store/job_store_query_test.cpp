@@ -161,3 +161,26 @@ TEST_CASE("prune removes only finished jobs older than the cutoff, with their lo
   CHECK(ids(store.nextQueued("e", 10)) == std::vector<uint64_t>{5, 1});
   CHECK(store.get(1)->seq > store.get(6)->seq);
 }
+
+TEST_CASE("repositoriesVacatedSince names where instances went, with the latest time") {
+  test::TempDb db;
+  JobStore store(db.path());
+  auto launch = [&](uint64_t id, const std::string& repository) {
+    REQUIRE(store.recordQueued(test::queuedEvent(id, repository), "a", 1));
+    TransitionFields f;
+    f.instance = "i-" + std::to_string(id);
+    REQUIRE(store.transition(id, JobState::Queued, JobState::Launching, 2, f));
+  };
+  launch(1, "octo/a");
+  launch(2, "octo/a");
+  launch(3, "octo/b");
+  launch(4, "octo/c");                                                  // still live
+  REQUIRE(store.recordQueued(test::queuedEvent(5, "octo/d"), "a", 1));  // never launched
+  REQUIRE(store.markInstanceGone("i-1", 100));
+  REQUIRE(store.markInstanceGone("i-2", 300));
+  REQUIRE(store.markInstanceGone("i-3", 50));
+  using Vacated = std::vector<std::pair<std::string, int64_t>>;
+  CHECK(store.repositoriesVacatedSince(0) == Vacated{{"octo/a", 300}, {"octo/b", 50}});
+  CHECK(store.repositoriesVacatedSince(100) == Vacated{{"octo/a", 300}});
+  CHECK(store.repositoriesVacatedSince(301).empty());
+}
