@@ -88,6 +88,17 @@ void Dispatcher::failLaunch(const config::RunnerEntry& entry, const std::string&
     // before the provisioner returned. The completed event removes the instance.
     return;
   }
+  if (bound && bound->runner_name == instance) {
+    // The runner took a job before the provisioner gave up on it (e.g. it died while the
+    // provisioner watched it start). GitHub has that job on this runner now: another
+    // instance would never get it. Its completed event, or the reconciler's stopped-instance
+    // rule, ends it and removes the instance.
+    log.warning("instance %s: %s reported a failure after its runner took job %s (%s); the job "
+                "stays with that runner",
+                instance, std::string(phase), std::to_string(bound->job_id),
+                oneLine(result.error));
+    return;
+  }
   ++counters_.launch_failures;
   if (result.status == LXDR_ERR_CANCELLED) {
     // Shutting down: the store says launching/provisioning; recovery at the next start

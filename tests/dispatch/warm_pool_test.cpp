@@ -342,6 +342,34 @@ TEST_CASE("warm pool: a failed start destroys the instance and retries the job")
   CHECK(h.github.served().at(1) == 1);
 }
 
+TEST_CASE("warm pool: a start that fails after its runner took the job leaves the job alone") {
+  // The runner took the job, then died while start() watched it: GitHub has the job on that
+  // runner, so requeueing it would launch a runner that never gets it.
+  Harness h({pooled("linux", kLinux, 5, 1)});
+  std::atomic<bool> first{true};
+  h.executor.on_start = [&](const std::string& instance) {
+    StepResult r;
+    if (first.exchange(false)) {
+      h.github.registerRunner(instance, kLinux, "octo/repo");
+      h.github.assign();  // in_progress reaches the dispatcher now
+      r.status = LXDR_ERR_INTERNAL;
+      r.error = "the runner exited with status 2 right after starting (test)";
+    }
+    return r;
+  };
+  h.dispatcher->start();
+  REQUIRE(waitFor([&] { return idle(h, "linux") == 1; }));
+  h.dispatcher->handle(h.github.queue(1, kLinux));
+  REQUIRE(waitFor([&] { return !h.store->get(1)->runner_name.empty(); }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(h.store->get(1)->state != JobState::Queued);
+  CHECK(h.store->get(1)->attempts == 1);
+  REQUIRE(serveJobs(h));
+  CHECK(h.state(1) == JobState::Completed);
+  CHECK(h.github.served().at(1) == 1);
+  CHECK(h.executor.starts() == 1);
+}
+
 TEST_CASE("warm pool: refills of a pool whose launches fail back off") {
   Harness h({pooled("linux", kLinux, 5, 2)});
   h.config.dispatcher.retry_backoff_s = 60;

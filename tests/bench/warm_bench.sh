@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Job start latency with and without warm pools, real LXD + the simulator + the stand-in
+# runner:   warm_bench.sh BIN SIM PLUGINS TARBALL SRC [PROVISIONER] [--serial N] [--bursts N]
+# Measures "webhook accepted -> the runner took the job" (the daemon's "queued" line to the
+# in_progress webhook the simulator sends when the runner acquires the job), p50/p99, for:
+#   warm, one at a time   pool of 10; each job waits until the pool is whole again
+#   warm, ten at once     pool of 10, max_workers 10; N bursts, the pool refilled between
+#   the same two with freeze: true
+#   cold, ten at once     no pool, max_workers 10 (what every job paid before warm pools)
+# and the daemon's CPU while 10 warm instances idle for 30 s (target < 1 % of a core).
+set -uo pipefail
+E2E_BIN=$1 E2E_SIM=$2 E2E_PLUGINS=$3 E2E_TARBALL=$4 E2E_SRC=$5
+shift 5
+provisioner=bash serial=20 bursts=3
+while [ $# -gt 0 ]; do
+  case $1 in
+    --serial) serial=$2; shift 2 ;;
+    --bursts) bursts=$2; shift 2 ;;
+    *) provisioner=$1; shift ;;
+  esac
+done
+E2E_WORK=$(mktemp -d)
+E2E_PREFIX=lxdrt-wbench
+source "$E2E_SRC/tests/e2e/e2e_lib.sh"
+trap 'e2e_cleanup; rm -rf "$E2E_WORK"' EXIT
+size=10
+
+percentiles() {  # stdin: numbers; prints "p50 X p99 Y (n=N)"
+  sort -n | awk '{ v[NR] = $1 } END {
+    if (NR == 0) { print "n/a"; exit }
+    i50 = int(0.5 * (NR - 1)) + 1; i99 = int(0.99 * (NR - 1)) + 1
+    printf "p50 %5d ms  p99 %5d ms  max %5d ms  (n=%d)", v[i50], v[i99], v[NR], NR }'
+}
+
+# webhook accepted -> runner took the job, in ms, one line per job of this run.
+latencies() {
+  awk '
+    function ms(ts) { split(ts, a, "T"); split(a[2], t, ":"); return ((t[1] * 60 + t[2]) * 60 + t[3]) * 1000 }
+    / job [0-9]+ queued in / { for (i = 1; i <= NF; i++) if ($i == "job") { q[$(i + 1)] = ms($1); break } }
+    / in progress on runner / { for (i = 1; i <= NF; i++) if ($i == "job") { j = $(i + 1); if (!(j in r)) r[j] = ms($1); break } }
+    END { for (j in q) if (j in r) print r[j] - q[j] }' "$E2E_WORK/daemon.log"
+}
+# claim -> runner process started (the provisioner start() alone), warm jobs only.
+starts() {
+  sed -n 's/.*(warm) on .*: runner started for job [0-9]* in \([0-9]*\) ms.*/\1/p' "$E2E_WORK/daemon.log"
+}
+metric() {
+  curl -sf "http://127.0.0.1:$E2E_DAEMON_PORT/metrics" | sed -n "s/^$1{entry=\"e2e\"} //p"
+}
+pool_whole() { [ "$(metric lxdrunner_warm_pool_idle)" = "$size" ]; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+run() {  # run TITLE POOL_YAML MODE(serial|burst)
+  local title=$1 pool=$2 mode=$3 ids=() id b
+  : >"$E2E_WORK/daemon.log"
+  rm -rf "$E2E_WORK/state"
+  e2e_write_config "$provisioner" "$size" "$pool"
+  sed -i 's/^  interval: 10/  interval: 3600/' "$E2E_WORK/config.yml"
+  e2e_start_daemon
+  if [ -n "$pool" ]; then e2e_wait 300 pool_whole || e2e_fail "the pool did not fill"; fi
+  if [ "$mode" = serial ]; then
+    for _ in $(seq "$serial"); do
+      id=$(e2e_queue_job)
+      e2e_wait 60 e2e_job_completed "$id" || e2e_fail "job $id not completed"
+      if [ -n "$pool" ]; then e2e_wait 120 pool_whole || e2e_fail "the pool did not refill"; fi
+      e2e_wait 60 e2e_no_runners || e2e_fail "runners left"
+    done
+  else
+    for b in $(seq "$bursts"); do
+      # Ten webhooks at once: the simulator sends each as it is queued.
+      : >"$E2E_WORK/ids"
+      for _ in $(seq "$size"); do (e2e_queue_job >>"$E2E_WORK/ids") & done
+      wait
+      mapfile -t ids <"$E2E_WORK/ids"
+      [ "${#ids[@]}" -eq "$size" ] || e2e_fail "queued ${#ids[@]} of $size jobs"
+      for id in "${ids[@]}"; do
+        e2e_wait 300 e2e_job_completed "$id" || e2e_fail "job $id of burst $b not completed"
+      done
+      if [ -n "$pool" ]; then e2e_wait 300 pool_whole || e2e_fail "the pool did not refill"; fi
+      e2e_wait 60 e2e_no_runners || e2e_fail "runners left"
+    done
+  fi
+  if [ -n "$pool" ] && [ "$mode" = burst ] && [ -z "${cpu_done:-}" ]; then
+    local d0 d1 hz
+    cpu_done=1
+    hz=$(getconf CLK_TCK)
+    d0=$(cpu_ticks "$E2E_DAEMON_PID")
+    sleep 30
+    d1=$(cpu_ticks "$E2E_DAEMON_PID")
+    idle_cpu="daemon CPU with $size idle warm instances: $(((d1 - d0) * 1000 / hz)) ms over 30 s = $(awk -v t=$(((d1 - d0) * 1000 / hz)) 'BEGIN { printf "%.2f", t / 300 }') % of a core"
+  fi
+  e2e_stop_daemon
+  printf "  %-44s %s\n" "$title" "$(latencies | percentiles)"
+  if [ -n "$pool" ]; then printf "  %-44s %s\n" "  of which start() (claim -> runner started)" "$(starts | percentiles)"; fi
+}
+
+e2e_start_sim
+[ "$provisioner" = image ] && { e2e_ensure_runner_image; E2E_IMAGE=$E2E_RUNNER_IMAGE; }
+echo "lxdrunner warm pool benchmark ($provisioner provisioner): $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "webhook accepted -> runner took the job:"
+run "warm, one at a time" "    warm_pool: {size: $size}" serial
+run "warm, ten at once" "    warm_pool: {size: $size}" burst
+run "warm + freeze, one at a time" "    warm_pool: {size: $size, freeze: true}" serial
+run "warm + freeze, ten at once" "    warm_pool: {size: $size, freeze: true}" burst
+run "cold, one at a time" "" serial
+run "cold, ten at once" "" burst
+echo "${idle_cpu:-}"
