@@ -30,8 +30,8 @@ TEST_CASE("scanning a directory loads every plugin and reports every refusal", "
 TEST_CASE("the first directory in the search path wins", "[registry]") {
   TempDir first;
   TempDir second;
-  std::filesystem::copy_file(testPlugin("test_good"), first.file("a.so"));
-  std::filesystem::copy_file(testPlugin("test_good"), second.file("b.so"));
+  lxdrunner::test::copyPlugin("test_good", first.file("a.so"));
+  lxdrunner::test::copyPlugin("test_good", second.file("b.so"));
   PluginRegistry registry;
   registry.scanDirectory(first.path(), true);
   registry.scanDirectory(second.path(), true);
