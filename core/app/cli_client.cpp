@@ -142,7 +142,7 @@ int runOperatorCommandFromApp(const std::vector<std::string>& args,
     return kExitFailure;
   }
   const std::string& path = **invocation.config_path;
-  if (!invocation.load->ok() || !invocation.load->config) {
+  if (!invocation.load->ok()) {
     for (const auto& d : invocation.load->diagnostics) std::cerr << d.str() << '\n';
     std::cerr << "lxdrunner: " << path
               << " has errors (listed above): the operator commands read operator_api from it\n";
@@ -155,7 +155,8 @@ int runOperatorCommandFromApp(const std::vector<std::string>& args,
   return runOperatorCommand(args, *invocation.load->config, options, std::cout, std::cerr);
 }
 
-int runOperatorCommand(const std::vector<std::string>& args, const config::Config& config,
+int runOperatorCommand(const std::vector<std::string>& args,
+                       const config::OperatorClientConfig& config,
                        const OperatorCliOptions& options, std::ostream& out, std::ostream& err) {
   const std::string& command = args.front();
   const auto& spec = commands().at(command);

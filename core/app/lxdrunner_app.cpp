@@ -27,6 +27,18 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 64;
 
+bool isCommand(const std::string& command) {
+  return command == "run" || command == "check-config" || command == "plugins" ||
+         command == "doctor" || command == "webhook" || isOperatorCommand(command);
+}
+
+// Loading a plugin runs its code. Only the commands that use plugins load them, so that every
+// other command is safe where someone else's config.yml and plugin_dirs would be found (a
+// `sudo lxdrunner status` in their directory).
+bool loadsPlugins(const std::string& command) {
+  return command == "run" || command == "plugins" || command == "doctor";
+}
+
 }  // namespace
 
 LxdrunnerApp::LxdrunnerApp() {
@@ -88,15 +100,23 @@ void LxdrunnerApp::handleOption(const std::string& name, const std::string& valu
 }
 
 void LxdrunnerApp::initialize(Poco::Util::Application& self) {
-  if (help_ || version_) return;  // nothing to load for these
-  config_path_ = config::findConfigFile(config_option_, config_tried_);
-  if (config_path_) {
-    config_load_ = config::loadFile(*config_path_);
-    if (config_load_->config) plugins_->setConfiguredDirs(config_load_->config->plugin_dirs);
-  }
-  setupLogging();
-  ServerApplication::initialize(self);  // subsystems: the plugin host scans here
+  // Nothing is read here: what a command reads (the configuration, plugins) depends on the
+  // command, which main() knows. Poco has already daemonised (--daemon), so plugins scanned
+  // later lose no thread to fork().
+  if (help_ || version_) return;
+  ServerApplication::initialize(self);
   initialized_ = true;
+}
+
+void LxdrunnerApp::loadConfiguration() {
+  config_path_ = config::findConfigFile(config_option_, config_tried_);
+  if (config_path_) config_load_ = config::loadFile(*config_path_);
+  setupLogging();
+}
+
+void LxdrunnerApp::scanPlugins() {
+  plugins_->scan(config_load_ && config_load_->config ? config_load_->config->plugin_dirs
+                                                      : std::vector<std::string>{});
 }
 
 void LxdrunnerApp::uninitialize() {
@@ -174,15 +194,18 @@ int LxdrunnerApp::main(const std::vector<std::string>& args) {
     return kExitOk;
   }
   const std::string command = args.empty() ? "run" : args.front();
+  if (!isCommand(command)) {
+    std::cerr << "lxdrunner: unknown command '" << command
+              << "': use run, check-config or plugins (see --help)\n";
+    return kExitUsage;
+  }
+  if (isOperatorCommand(command)) return runOperatorClient(args);
+  loadConfiguration();
+  if (loadsPlugins(command)) scanPlugins();
   if (command == "doctor" || command == "webhook") {
     return runDoctorCommand(args,
                             {config_path_, config_tried_, config_load_ ? &*config_load_ : nullptr,
                              plugins_->host(), config(), json_});
-  }
-  if (isOperatorCommand(command)) {
-    return runOperatorCommandFromApp(
-        args, {&config_path_, &config_tried_, config_load_ ? &*config_load_ : nullptr, json_,
-               config().getString("cli.state", "")});
   }
   if (args.size() > 1) {
     std::cerr << "lxdrunner: unexpected argument '" << args[1] << "' (see --help)\n";
@@ -190,10 +213,18 @@ int LxdrunnerApp::main(const std::vector<std::string>& args) {
   }
   if (command == "check-config") return checkConfig();
   if (command == "plugins") return listPlugins(json_);
-  if (command == "run") return runDaemon();
-  std::cerr << "lxdrunner: unknown command '" << command
-            << "': use run, check-config or plugins (see --help)\n";
-  return kExitUsage;
+  return runDaemon();
+}
+
+int LxdrunnerApp::runOperatorClient(const std::vector<std::string>& args) {
+  // Only operator_api and state_dir are read: not the other secrets, which the operator
+  // asking for status may not be able to read.
+  config_path_ = config::findConfigFile(config_option_, config_tried_);
+  std::optional<config::OperatorClientLoad> load;
+  if (config_path_) load = config::loadOperatorClientFile(*config_path_);
+  setupLogging();
+  return runOperatorCommandFromApp(args, {&config_path_, &config_tried_, load ? &*load : nullptr,
+                                          json_, config().getString("cli.state", "")});
 }
 
 int LxdrunnerApp::checkConfig() {
@@ -210,28 +241,12 @@ int LxdrunnerApp::checkConfig() {
               << " warning(s)\n";
     return kExitFailure;
   }
-  // Plugins the configuration names but nobody provides: warnings, since plugins may be
-  // installed after the configuration is written.
-  const auto& c = *load.config;
-  const auto& registry = plugins_->host().registry();
-  size_t plugin_warnings = 0;
-  auto missing = [&](const std::string& name, lxdr_plugin_kind kind, const std::string& who) {
-    if (registry.find(name, kind) == nullptr) {
-      ++plugin_warnings;
-      std::cerr << *config_path_ << ": warning: " << who << ": " << plugin_host::kindName(kind)
-                << " plugin '" << name << "' is not installed\n";
-    }
-  };
-  for (const auto& e : c.runnermap) {
-    missing(e.backend, LXDR_KIND_BACKEND, "runnermap entry '" + e.name + "'");
-    missing(e.provisioner, LXDR_KIND_PROVISIONER, "runnermap entry '" + e.name + "'");
-  }
-  for (const auto& s : c.event_sources) {
-    if (s.enabled) missing(s.name, LXDR_KIND_EVENT_SOURCE, "event_sources." + s.name);
-  }
+  // Plugins are not loaded here (loading runs their code): `plugins` lists them and `doctor`
+  // creates the ones the configuration names.
   std::cout << "# " << *config_path_ << ": valid (" << load.warningCount()
-            << " configuration warning(s), " << plugin_warnings << " plugin warning(s))\n"
-            << config::renderEffective(c);
+            << " configuration warning(s)); plugins not checked: see 'lxdrunner plugins' and "
+               "'lxdrunner doctor'\n"
+            << config::renderEffective(*load.config);
   return kExitOk;
 }
 

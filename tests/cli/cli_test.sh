@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# cli_test.sh CASE LXDRUNNER_BINARY SOURCE_DIR TEST_PLUGIN_DIR — one CLI scenario per call.
+# cli_test.sh CASE LXDRUNNER_BINARY SOURCE_DIR TEST_PLUGIN_DIR MARKER_PLUGIN_DIR — one CLI
+# scenario per call.
 set -uo pipefail
-case_name=$1 bin=$2 src=$3 plugins=$4
+case_name=$1 bin=$2 src=$3 plugins=$4 marker_plugins=$5
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
@@ -86,6 +87,33 @@ run-daemon-events)
   expect_rc $? 0
   expect_in err "stopping"
   if grep -q "fake_github_pat_for_cli_tests" err out; then fail "the PAT reached the log"; fi
+  ;;
+no-plugin-code)
+  # Someone else's directory: a config.yml whose plugin_dirs holds a library that records
+  # being loaded. Commands that need no plugin must not run its code (sudo lxdrunner status).
+  cat >config.yml <<YAML
+pat: "fake_github_pat_for_cli_tests"
+hooksecret: "fake_webhook_secret_for_cli_tests"
+github_api_url: http://127.0.0.1:9
+web_tls: false
+plugin_dirs: [ "$marker_plugins" ]
+state_dir: "$work/state"
+operator_api: { enabled: true, token: "fake_operator_token_for_cli_tests", port: 9 }
+runnermap:
+  - { name: r, labels: [self-hosted], image: i, type: container, runner_os: linux, runner_arch: x64 }
+YAML
+  export LXDRUNNER_TEST_LOAD_MARKER="$work/loaded"
+  for command in "status" "jobs" "job 1" "instances" "drain r" "resume r" "check-config" \
+    "--version" "--help" "webhook install --repo octo/repo --url http://127.0.0.1:9/hooks" \
+    "frobnicate"; do
+    # shellcheck disable=SC2086 # the command's words
+    "$bin" $command >out 2>err
+    [ ! -e loaded ] || fail "'lxdrunner $command' loaded a plugin"
+  done
+  expect_in err "unknown command 'frobnicate'"  # the loop did run the commands
+  # The test can see loading: `plugins` loads what plugin_dirs holds.
+  "$bin" plugins >out 2>err
+  [ -e loaded ] || fail "'lxdrunner plugins' did not load the marker library: the test is blind"
   ;;
 *) echo "unknown case $case_name"; exit 2 ;;
 esac

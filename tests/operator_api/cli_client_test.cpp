@@ -21,7 +21,7 @@ using jobs::JobState;
 const std::vector<std::string> kLinux{"self-hosted", "linux"};
 
 struct Cli {
-  config::Config config;
+  config::OperatorClientConfig config;
   std::ostringstream out;
   std::ostringstream err;
   int run(std::vector<std::string> args, bool json = false, std::string state = {}) {

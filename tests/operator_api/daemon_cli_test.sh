@@ -78,6 +78,14 @@ expect_in out "entry 'Test Runner' drained"
 expect_in out "Test Runner  0       1      10   yes"
 "$bin" resume "Test Runner" >out 2>err || fail "resume failed"
 
+# An operator who can read the API token but not the webhook secret (here: a file that is
+# not there) still gets the daemon's status: the commands read operator_api and state_dir only.
+{ cat config.yml; echo "hooksecret: {file: $work/no-such-hooksecret}"; } >unreadable.yml
+"$bin" check-config --config unreadable.yml >out 2>err && fail "check-config accepted a missing secret file"
+expect_in err "cannot read secret file '$work/no-such-hooksecret'"
+"$bin" status --config unreadable.yml >out 2>err || fail "status needed the webhook secret"
+expect_in out "Test Runner  0       1      10   no"
+
 kill -TERM "$pid"
 wait "$pid"
 rc=$?

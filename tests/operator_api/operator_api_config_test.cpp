@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "config/loader.hpp"
+#include "config/operator_client.hpp"
 #include "config/render.hpp"
 
 namespace lxdrunner::config {
@@ -70,6 +71,46 @@ TEST_CASE("operator_api: the token may come from the environment") {
   REQUIRE(r.ok());
   CHECK(r.config->operator_api.token.reveal() == "from-env");
   ::unsetenv("LXDRUNNER_TEST_API_TOKEN");
+}
+
+TEST_CASE(
+    "operator commands read only operator_api and state_dir: other secrets may be unreadable") {
+  // An operator who may read the API token but not the webhook secret or the App's key, and
+  // a file with a mistake elsewhere (an empty runnermap): the daemon's status is still theirs.
+  const std::string text =
+      "pat: {env: LXDRUNNER_TEST_UNSET_PAT}\n"
+      "hooksecret: {file: /nonexistent/lxdrunner-test/hooksecret}\n"
+      "state_dir: /srv/lxdrunner-test\n"
+      "operator_api: {enabled: true, token: the-api-token, port: 6001}\n"
+      "runnermap: []\n"
+      "no_such_key: 1\n";
+  ::unsetenv("LXDRUNNER_TEST_UNSET_PAT");
+  REQUIRE_FALSE(loadString(text, "t.yml").ok());  // the daemon could not start with it
+  const auto client = loadOperatorClientString(text, "t.yml");
+  INFO(errors(LoadResult{std::nullopt, client.diagnostics}));
+  REQUIRE(client.ok());
+  CHECK(client.config->operator_api.enabled);
+  CHECK(client.config->operator_api.token.reveal() == "the-api-token");
+  CHECK(client.config->operator_api.port == 6001);
+  CHECK(client.config->state_dir == "/srv/lxdrunner-test");
+  CHECK(client.config->source_file == "t.yml");
+
+  const std::string app =
+      "github_app: {app_id: 1, installation_id: 2, private_key: {file: /nonexistent/app.pem}}\n"
+      "operator_api: {enabled: true, token: t}\n";
+  CHECK(loadOperatorClientString(app, "t.yml").ok());
+}
+
+TEST_CASE("operator commands: mistakes in operator_api itself are errors") {
+  const auto no_token = loadOperatorClientString("operator_api: {enabled: true}\n", "t.yml");
+  CHECK_FALSE(no_token.ok());
+  CHECK_THAT(errors(LoadResult{std::nullopt, no_token.diagnostics}),
+             Catch::Contains("operator_api.token: required while operator_api.enabled is true"));
+  const auto unreadable = loadOperatorClientString(
+      "operator_api: {enabled: true, token: {file: /nonexistent/lxdrunner-test/token}}\n", "t.yml");
+  CHECK_FALSE(unreadable.ok());
+  CHECK_FALSE(loadOperatorClientString("- a list\n", "t.yml").ok());
+  CHECK_FALSE(loadOperatorClientString("operator_api: {enabled: [\n", "t.yml").ok());
 }
 
 }  // namespace
