@@ -29,7 +29,12 @@ std::vector<std::string> pluginSearchPath(const std::vector<std::string>& config
       start = end + 1;
     }
   }
-  dirs.push_back(installedPluginDir());
+  // Tests set LXDRUNNER_NO_INSTALLED_PLUGINS: a copy installed on the machine (cmake --install,
+  // the Debian package) must not stand in for a plugin a test expects to be missing.
+  if (const char* off = std::getenv("LXDRUNNER_NO_INSTALLED_PLUGINS");
+      off == nullptr || *off == '\0') {
+    dirs.push_back(installedPluginDir());
+  }
   return dirs;
 }
 

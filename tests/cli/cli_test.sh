@@ -7,8 +7,9 @@ case_name=$1 bin=$2 src=$3 plugins=$4 marker_plugins=$5
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-# Keep the search order from finding a config or plugins on the machine running the tests.
-export XDG_CONFIG_HOME="$work/xdg" LXDRUNNER_PLUGIN_PATH=""
+# Keep the search order from finding a config or plugins on the machine running the tests
+# (an installed copy of lxd-container would defeat run-missing-plugin).
+export XDG_CONFIG_HOME="$work/xdg" LXDRUNNER_PLUGIN_PATH="" LXDRUNNER_NO_INSTALLED_PLUGINS=1
 unset LXDRUNNER_CONFIG
 
 fail() { echo "FAIL [$case_name]: $*"; echo "--- stdout:"; cat out 2>/dev/null; echo "--- stderr:"; cat err 2>/dev/null; exit 1; }

@@ -7,6 +7,8 @@ DT_PAT=ghp_doctor_test_token_never_printed
 DT_SECRET=doctor-hook-secret-never-printed
 DT_REPO=octo/doctor
 DT_SIM_PID= DT_DAEMON_PID=
+# Only the build tree's plugins: never an installed copy (cmake --install, the package).
+export LXDRUNNER_NO_INSTALLED_PLUGINS=1
 
 dt_fail() {
   echo "FAIL: $*" >&2

@@ -119,7 +119,9 @@ YAML
 }
 
 e2e_start_daemon() {
-  "$E2E_BIN" run --config "$E2E_WORK/config.yml" >>"$E2E_WORK/daemon.log" 2>&1 &
+  # Only the build tree's plugins (plugin_dirs), never an installed copy.
+  LXDRUNNER_NO_INSTALLED_PLUGINS=1 "$E2E_BIN" run --config "$E2E_WORK/config.yml" \
+    >>"$E2E_WORK/daemon.log" 2>&1 &
   E2E_DAEMON_PID=$!
   e2e_wait 20 curl -sf -o /dev/null "http://127.0.0.1:$E2E_DAEMON_PORT/healthz" ||
     e2e_fail "the daemon did not start"

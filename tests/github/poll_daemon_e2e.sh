@@ -52,7 +52,7 @@ runnermap:
     provisioner: test-provisioner
 YAML
 cd "$work" || exit 1
-"$bin" --config "$work/config.yml" >"$work/daemon.log" 2>&1 &
+LXDRUNNER_NO_INSTALLED_PLUGINS=1 "$bin" --config "$work/config.yml" >"$work/daemon.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 150); do grep -q "job $job_id queued" "$work/daemon.log" && break; sleep 0.1; done
 grep -q "job $job_id queued in octo/hello for entry 'Test Runner' (from poll)" "$work/daemon.log" \

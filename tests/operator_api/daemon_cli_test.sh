@@ -10,7 +10,7 @@ pid=""
 cleanup() { [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 cd "$work" || exit 1
-export XDG_CONFIG_HOME="$work/xdg" LXDRUNNER_PLUGIN_PATH=""
+export XDG_CONFIG_HOME="$work/xdg" LXDRUNNER_PLUGIN_PATH="" LXDRUNNER_NO_INSTALLED_PLUGINS=1
 unset LXDRUNNER_CONFIG
 
 fail() { echo "FAIL: $*"; for f in out err daemon.err; do echo "--- $f:"; cat "$f" 2>/dev/null; done; exit 1; }

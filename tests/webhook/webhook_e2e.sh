@@ -18,7 +18,7 @@ passed=0 failed=0
 sed -e "s|@PORT@|$port|" -e "s|@PLUGINS@|$plugins|" -e "s|@TEST_PLUGINS@|$test_plugins|" \
   -e "s|@STATE@|$work/state|" "$src/tests/webhook/original-plus.yml.in" >"$work/config.yml"
 cd "$work" || exit 1
-XDG_CONFIG_HOME=$work LXDRUNNER_PLUGIN_PATH= "$bin" --config "$work/config.yml" >"$work/log" 2>&1 &
+XDG_CONFIG_HOME=$work LXDRUNNER_PLUGIN_PATH= LXDRUNNER_NO_INSTALLED_PLUGINS=1 "$bin" --config "$work/config.yml" >"$work/log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 

@@ -64,6 +64,18 @@ TEST_CASE("the search path is configured dirs, then the environment, then the in
   CHECK(dirs[3].find("/lxdrunner/plugins") != std::string::npos);
 }
 
+TEST_CASE("LXDRUNNER_NO_INSTALLED_PLUGINS leaves the installed directory out", "[registry]") {
+  // A test must never find an installed copy of a plugin it expects to be missing.
+  ::setenv("LXDRUNNER_NO_INSTALLED_PLUGINS", "1", 1);
+  auto dirs = lxdrunner::plugin_host::pluginSearchPath({"/etc/x"});
+  ::unsetenv("LXDRUNNER_NO_INSTALLED_PLUGINS");
+  CHECK(dirs == std::vector<std::string>{"/etc/x"});
+  ::setenv("LXDRUNNER_NO_INSTALLED_PLUGINS", "", 1);  // empty: as if unset
+  dirs = lxdrunner::plugin_host::pluginSearchPath({});
+  ::unsetenv("LXDRUNNER_NO_INSTALLED_PLUGINS");
+  CHECK(dirs == std::vector<std::string>{lxdrunner::plugin_host::installedPluginDir()});
+}
+
 TEST_CASE("instantiating an unknown or wrong-kind plugin names the problem", "[registry]") {
   PluginHost host;
   host.registry().scanDirectory(LXDRUNNER_TEST_PLUGIN_DIR, true);
