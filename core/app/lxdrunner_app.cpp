@@ -131,12 +131,7 @@ void LxdrunnerApp::setupLogging() {
     settings.level = c.logging.level;
     settings.components = c.logging.components;
     settings.format = c.logging.format == config::LogFormat::Json ? "json" : "text";
-    for (const auto* s : {&c.pat, &c.hooksecret}) {
-      if (!s->empty()) secrets.push_back(s->reveal());
-    }
-    if (c.github_app && !c.github_app->private_key.empty()) {
-      secrets.push_back(c.github_app->private_key.reveal());
-    }
+    for (const auto& named : c.secrets()) secrets.push_back(named.secret->reveal());
   }
   if (log_level_option_) {
     settings.level = *log_level_option_;

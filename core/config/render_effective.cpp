@@ -154,6 +154,7 @@ void emitPlugins(YAML::Emitter& out, const Config& config) {
       out << YAML::Value;
       detail::emitJsonAsYaml(out, object->get(name));
     }
+    emitSecret(out, "hooksecret", source.hooksecret);
     out << YAML::EndMap;
   }
   out << YAML::EndMap;

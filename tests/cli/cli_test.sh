@@ -37,6 +37,16 @@ check-config-example)
   # The example's placeholder secrets are masked in the effective configuration.
   if grep -q "replace-with" out; then fail "a secret was printed"; fi
   ;;
+check-config-source-hooksecret)
+  # An event source's own hooksecret is a secret: masked like the top-level one.
+  sed -e 's/replace-with-[a-z-]*/not-a-placeholder/' \
+    -e 's|^    path: /hooks/lxdrunner|&\n    hooksecret: "per-source-secret-for-cli-tests"|' \
+    "$src/config/lxdrunner.example.yml" >config.yml
+  grep -q per-source-secret config.yml || fail "the test did not write the secret"
+  expect_rc "$(run check-config)" 0
+  expect_in out 'hooksecret: "****"'
+  if grep -q "per-source-secret" out err; then fail "the per-source hooksecret was printed"; fi
+  ;;
 check-config-three-mistakes)
   cfg="$src/tests/cli/data/three-mistakes.yml"
   expect_rc "$(run check-config --config "$cfg")" 1
@@ -88,6 +98,9 @@ run-daemon-events)
   expect_rc $? 0
   expect_in err "stopping"
   if grep -q "fake_github_pat_for_cli_tests" err out; then fail "the PAT reached the log"; fi
+  # test-source logs the hooksecret it was given (a careless plugin): redacted, as every secret.
+  expect_in err "careless plugin logs its hooksecret: ****"
+  if grep -q "per-source-hooksecret-for-cli-tests" err out; then fail "the hooksecret reached the log"; fi
   ;;
 no-plugin-code)
   # Someone else's directory: a config.yml whose plugin_dirs holds a library that records
