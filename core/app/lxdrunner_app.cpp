@@ -236,10 +236,17 @@ int LxdrunnerApp::checkConfig() {
               << " warning(s)\n";
     return kExitFailure;
   }
+  // Placeholders are warnings here, so that the example itself passes; `run` refuses them.
+  const auto placeholders = config::placeholderSecrets(*load.config);
+  for (const auto& key : placeholders) {
+    std::cerr << *config_path_ << ": warning: " << config::placeholderMessage(key)
+              << "; 'lxdrunner run' refuses to start until then\n";
+  }
   // Plugins are not loaded here (loading runs their code): `plugins` lists them and `doctor`
   // creates the ones the configuration names.
   std::cout << "# " << *config_path_ << ": valid (" << load.warningCount()
-            << " configuration warning(s)); plugins not checked: see 'lxdrunner plugins' and "
+            << " configuration warning(s), " << placeholders.size()
+            << " placeholder secret(s)); plugins not checked: see 'lxdrunner plugins' and "
                "'lxdrunner doctor'\n"
             << config::renderEffective(*load.config);
   return kExitOk;
@@ -288,6 +295,14 @@ int LxdrunnerApp::runDaemon() {
   if (!config_load_->ok()) {
     log.fatal("%s has errors (listed above): fix them, then check with 'lxdrunner check-config'",
               *config_path_);
+    return kExitFailure;
+  }
+  const auto& c = *config_load_->config;
+  if (const auto placeholders = config::placeholderSecrets(c); !placeholders.empty()) {
+    for (const auto& key : placeholders) {
+      log.fatal("%s: %s", *config_path_, config::placeholderMessage(key));
+    }
+    notifyStatus("placeholder secrets in " + *config_path_);
     return kExitFailure;
   }
   for (const auto& e : plugins_->host().registry().errors()) log.warning(e);

@@ -10,5 +10,6 @@
 #include "config/loader.hpp"
 #include "config/model.hpp"
 #include "config/operator_client.hpp"
+#include "config/placeholders.hpp"
 #include "config/render.hpp"
 #include "config/secret.hpp"

@@ -31,11 +31,37 @@ unknown-command)
   expect_in err "unknown command 'frobnicate'"
   ;;
 check-config-example)
-  expect_rc "$(run check-config --config "$src/config/lxdrunner.example.yml")" 0
-  expect_in out "valid (0 configuration warning(s)"
+  # The example passes (the package's CI checks the installed one), but each placeholder
+  # secret left in it is pointed out: the daemon refuses them.
+  cfg="$src/config/lxdrunner.example.yml"
+  expect_rc "$(run check-config --config "$cfg")" 0
+  expect_in out "valid (0 configuration warning(s), 2 placeholder secret(s))"
   expect_in out "runnermap:"
+  [ "$(grep -c "placeholder" err)" = 2 ] || fail "expected one line per placeholder"
+  expect_in err "$cfg: warning: pat: is still the example's placeholder ('replace-with-...')"
+  expect_in err "$cfg: warning: hooksecret: is still the example's placeholder"
+  expect_in err "'lxdrunner run' refuses to start until then"
   # The example's placeholder secrets are masked in the effective configuration.
-  if grep -q "replace-with" out; then fail "a secret was printed"; fi
+  if grep -q "replace-with-your" out err; then fail "a secret was printed"; fi
+  ;;
+run-placeholder-secrets)
+  # A file copied from the example and not finished: the daemon, doctor and webhook install
+  # refuse it, one line per placeholder, before touching LXD or GitHub.
+  cfg="$src/config/lxdrunner.example.yml"
+  expect_rc "$(run run --config "$cfg")" 1
+  expect_in err "Fatal [daemon] $cfg: pat: is still the example's placeholder ('replace-with-...')"
+  expect_in err "$cfg: hooksecret: is still the example's placeholder"
+  if grep -q "is not installed\|listening on" err; then fail "the daemon went on starting"; fi
+  expect_rc "$(run webhook install --config "$cfg" --repo octo/repo --url http://127.0.0.1:9/h)" 1
+  expect_in err "$cfg: hooksecret: is still the example's placeholder"
+  expect_rc "$(run doctor --config "$cfg")" 1
+  expect_in err "$cfg: pat: is still the example's placeholder"
+  # Enabled, the operator API's placeholder token counts too.
+  sed -e 's/^  enabled: false/  enabled: true/' -e 's/replace-with-your-[a-z-]*/not-a-placeholder/' \
+    "$cfg" >config.yml
+  expect_rc "$(run run)" 1
+  expect_in err "operator_api.token: is still the example's placeholder"
+  [ "$(grep -c "placeholder" err)" = 1 ] || fail "expected the token's line alone"
   ;;
 check-config-source-hooksecret)
   # An event source's own hooksecret is a secret: masked like the top-level one.
@@ -74,7 +100,10 @@ plugins-list)
   expect_in out '"name":"test-source","kind":"event-source","version":"0.3.0","abi":"1.0"'
   ;;
 run-missing-plugin)
-  expect_rc "$(run --config "$src/config/lxdrunner.example.yml")" 1
+  # The example, finished: its plugins are not in any searched directory (an installed copy
+  # is left out by LXDRUNNER_NO_INSTALLED_PLUGINS).
+  sed -e 's/replace-with-[a-z-]*/not-a-placeholder/' "$src/config/lxdrunner.example.yml" >config.yml
+  expect_rc "$(run)" 1
   expect_in err "plugin 'lxd-container' is not installed (searched:"
   ;;
 run-daemon-events)
