@@ -100,6 +100,9 @@ struct OperatorApiConfig {
   Secret token;  // required while enabled; every request carries it as a bearer token
   std::string host{defaults::kOperatorApiHost};
   int port = defaults::kOperatorApiPort;
+  // The API speaks plain HTTP, so a host that is not a loopback address is refused unless
+  // this says a TLS-terminating proxy guards it.
+  bool allow_non_loopback = false;
 };
 
 struct Config {

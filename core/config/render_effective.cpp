@@ -121,6 +121,8 @@ void emitOperatorApi(YAML::Emitter& out, const OperatorApiConfig& api) {
   emitStringValue(out, "host", api.host);
   emitKey(out, "port");
   out << api.port;
+  emitKey(out, "allow_non_loopback");
+  out << api.allow_non_loopback;
   out << YAML::EndMap;
 }
 

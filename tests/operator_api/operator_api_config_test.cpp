@@ -64,6 +64,35 @@ TEST_CASE("operator_api: enabled without a token, a host name, or web_port are e
   CHECK_THAT(errors(typo), Catch::Contains("did you mean 'enabled'"));
 }
 
+TEST_CASE("operator_api: plain HTTP beyond loopback needs allow_non_loopback") {
+  for (const std::string host : {"0.0.0.0", "::", "192.0.2.10", "2001:db8::1", "::ffff:10.0.0.1"}) {
+    INFO(host);
+    const auto r = loadString(
+        kBase + "operator_api: {enabled: true, token: t, host: '" + host + "', port: 6000}\n",
+        "t.yml");
+    CHECK_FALSE(r.ok());
+    CHECK_THAT(errors(r), Catch::Contains("t.yml:7:") &&
+                              Catch::Contains("error: operator_api.host: " + host +
+                                              " is not a loopback address and "
+                                              "the operator API speaks plain HTTP"));
+    const auto allowed = loadString(kBase + "operator_api: {enabled: true, token: t, host: '" +
+                                        host + "', port: 6000, allow_non_loopback: true}\n",
+                                    "t.yml");
+    INFO(errors(allowed));
+    CHECK(allowed.ok());
+  }
+  for (const std::string host : {"127.0.0.1", "127.0.0.2", "::1", "::ffff:127.0.0.1"}) {
+    INFO(host);
+    const auto r = loadString(
+        kBase + "operator_api: {enabled: true, token: t, host: '" + host + "', port: 6000}\n",
+        "t.yml");
+    INFO(errors(r));
+    CHECK(r.ok());
+  }
+  // Off: nothing listens, so the address does not matter.
+  CHECK(loadString(kBase + "operator_api: {enabled: false, host: 0.0.0.0}\n", "t.yml").ok());
+}
+
 TEST_CASE("operator_api: the token may come from the environment") {
   ::setenv("LXDRUNNER_TEST_API_TOKEN", "from-env", 1);
   const auto r = loadString(
