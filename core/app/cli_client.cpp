@@ -15,6 +15,7 @@
 #include <ostream>
 
 #include "app/cli_client_render.hpp"
+#include "app/ports_file.hpp"
 
 namespace lxdrunner::app {
 namespace {
@@ -168,12 +169,23 @@ int runOperatorCommand(const std::vector<std::string>& args,
     err << "lxdrunner: --state is for the jobs command only\n";
     return kExitUsage;
   }
-  const auto& api = config.operator_api;
+  config::OperatorApiConfig api = config.operator_api;
   if (!api.enabled || api.token.empty()) {
     err << "lxdrunner: the operator API is off: set operator_api.enabled: true and a token"
         << (options.config_path.empty() ? "" : " in " + options.config_path)
         << ", then restart the daemon\n";
     return kExitFailure;
+  }
+  if (api.port == 0) {
+    // The system picked the daemon's port; the daemon wrote it down once it listened.
+    const std::string path = portsFilePath(config.state_dir);
+    const auto ports = readPortsFile(path);
+    if (!ports || ports->operator_api_port == 0) {
+      err << "lxdrunner: the daemon is not running: operator_api.port is 0 and " << path
+          << " names no operator API port (start the daemon, or check state_dir)\n";
+      return kExitFailure;
+    }
+    api.port = ports->operator_api_port;
   }
 
   std::string method = "GET";

@@ -17,6 +17,7 @@
 #include "app/daemon.hpp"
 #include "app/doctor_command.hpp"
 #include "app/plugin_host_subsystem.hpp"
+#include "app/ports_file.hpp"
 #include "app/sd_notify.hpp"
 #include "logging/logging.hpp"
 
@@ -307,7 +308,9 @@ int LxdrunnerApp::runDaemon() {
   }
   for (const auto& e : plugins_->host().registry().errors()) log.warning(e);
 
-  Daemon daemon(*config_load_->config, plugins_->host());
+  const std::string ports_path = portsFilePath(c.state_dir);
+  removePortsFile(ports_path);  // a daemon killed with SIGKILL left it behind
+  Daemon daemon(c, plugins_->host());
   auto errors = daemon.start();
   if (!errors.empty()) {
     for (const auto& e : errors) log.fatal(e);
@@ -315,12 +318,23 @@ int LxdrunnerApp::runDaemon() {
     daemon.stop();
     return kExitFailure;
   }
+  ListenPorts ports;
+  ports.pid = static_cast<long>(Poco::Process::id());
+  ports.web_host = c.web_host;
+  ports.web_port = daemon.httpPort();
+  ports.operator_api_host = daemon.operatorApiPort() != 0 ? c.operator_api.host : "";
+  ports.operator_api_port = daemon.operatorApiPort();
+  if (auto error = writePortsFile(ports_path, ports)) {
+    log.warning("%s: check state_dir; with port 0 nobody can learn the ports this daemon bound",
+                *error);
+  }
   log.information("lxdrunner %s started with %s (pid %s)", std::string(LXDRUNNER_VERSION),
                   *config_path_, std::to_string(Poco::Process::id()));
   notifyReady();
   waitForTerminationRequest();
   notifyStopping();
   log.information("stopping");
+  removePortsFile(ports_path);
   daemon.stop();
   return kExitOk;
 }

@@ -12,6 +12,8 @@ cd "$work" || exit 1
 export XDG_CONFIG_HOME="$work/xdg" LXDRUNNER_PLUGIN_PATH="" LXDRUNNER_NO_INSTALLED_PLUGINS=1
 unset LXDRUNNER_CONFIG
 
+. "$src/tests/lib/daemon_ports.sh"
+
 fail() { echo "FAIL [$case_name]: $*"; echo "--- stdout:"; cat out 2>/dev/null; echo "--- stderr:"; cat err 2>/dev/null; exit 1; }
 run() { "$bin" "$@" >out 2>err; echo $?; }
 expect_rc() { [ "$1" = "$2" ] || fail "exit code $1, expected $2"; }
@@ -107,12 +109,12 @@ run-missing-plugin)
   expect_in err "plugin 'lxd-container' is not installed (searched:"
   ;;
 run-daemon-events)
-  port=$((20000 + RANDOM % 20000))
-  sed -e "s|@PLUGIN_DIR@|$plugins|" -e "s|@STATE_DIR@|$work/state|" -e "s|@PORT@|$port|" \
+  sed -e "s|@PLUGIN_DIR@|$plugins|" -e "s|@STATE_DIR@|$work/state|" \
     "$src/tests/cli/data/test-plugins.yml.in" >config.yml
   "$bin" >out 2>err &
   pid=$!
   trap 'kill -9 "$pid" 2>/dev/null' EXIT  # a failed check must not leave the daemon running
+  port=$(daemon_port "$work/state" "$pid" web_port) || fail "the daemon wrote no ports file"
   for _ in $(seq 100); do grep -q "job 9007199254740993 queued" err && break; sleep 0.1; done
   expect_in err "job 9007199254740993 queued in octo/repo for entry 'Test Runner' (from test-source)"
   for _ in $(seq 100); do grep -q "runner started for job 9007199254740993" err && break; sleep 0.1; done
@@ -126,6 +128,7 @@ run-daemon-events)
   wait "$pid"
   expect_rc $? 0
   expect_in err "stopping"
+  [ ! -e "$work/state/ports" ] || fail "the ports file outlived the daemon"
   if grep -q "fake_github_pat_for_cli_tests" err out; then fail "the PAT reached the log"; fi
   # test-source logs the hooksecret it was given (a careless plugin): redacted, as every secret.
   expect_in err "careless plugin logs its hooksecret: ****"

@@ -93,6 +93,16 @@ TEST_CASE("operator_api: plain HTTP beyond loopback needs allow_non_loopback") {
   CHECK(loadString(kBase + "operator_api: {enabled: false, host: 0.0.0.0}\n", "t.yml").ok());
 }
 
+TEST_CASE("operator_api: port 0 for both listeners is no clash (the system picks two ports)") {
+  std::string text = kBase + "operator_api: {enabled: true, token: t, port: 0}\n";
+  text.replace(text.find("web_tls: false\n"), 15, "web_tls: false\nweb_port: 0\n");
+  const auto r = loadString(text, "t.yml");
+  INFO(errors(r));
+  REQUIRE(r.ok());
+  CHECK(r.config->web_port == 0);
+  CHECK(r.config->operator_api.port == 0);
+}
+
 TEST_CASE("operator_api: the token may come from the environment") {
   ::setenv("LXDRUNNER_TEST_API_TOKEN", "from-env", 1);
   const auto r = loadString(

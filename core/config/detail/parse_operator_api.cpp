@@ -73,7 +73,8 @@ void parseOperatorApi(const MappingView& top, Config& config, DiagnosticSink& si
   }
   const bool same_address =
       api.host == config.web_host || isWildcard(api.host) || isWildcard(config.web_host);
-  if (api.enabled && api.port == config.web_port && same_address) {
+  // Port 0 asks the system for a free port for each listener: never the same one.
+  if (api.enabled && api.port != 0 && api.port == config.web_port && same_address) {
     sink.error(positionOf(*field), field->path + ".port",
                "is the webhook server's web_port (" + std::to_string(config.web_port) +
                    "): give the operator API a port of its own");
