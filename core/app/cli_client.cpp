@@ -15,6 +15,7 @@
 #include <ostream>
 
 #include "app/cli_client_render.hpp"
+#include "app/ports_file.hpp"
 
 namespace lxdrunner::app {
 namespace {
@@ -142,7 +143,7 @@ int runOperatorCommandFromApp(const std::vector<std::string>& args,
     return kExitFailure;
   }
   const std::string& path = **invocation.config_path;
-  if (!invocation.load->ok() || !invocation.load->config) {
+  if (!invocation.load->ok()) {
     for (const auto& d : invocation.load->diagnostics) std::cerr << d.str() << '\n';
     std::cerr << "lxdrunner: " << path
               << " has errors (listed above): the operator commands read operator_api from it\n";
@@ -155,7 +156,8 @@ int runOperatorCommandFromApp(const std::vector<std::string>& args,
   return runOperatorCommand(args, *invocation.load->config, options, std::cout, std::cerr);
 }
 
-int runOperatorCommand(const std::vector<std::string>& args, const config::Config& config,
+int runOperatorCommand(const std::vector<std::string>& args,
+                       const config::OperatorClientConfig& config,
                        const OperatorCliOptions& options, std::ostream& out, std::ostream& err) {
   const std::string& command = args.front();
   const auto& spec = commands().at(command);
@@ -167,12 +169,23 @@ int runOperatorCommand(const std::vector<std::string>& args, const config::Confi
     err << "lxdrunner: --state is for the jobs command only\n";
     return kExitUsage;
   }
-  const auto& api = config.operator_api;
+  config::OperatorApiConfig api = config.operator_api;
   if (!api.enabled || api.token.empty()) {
     err << "lxdrunner: the operator API is off: set operator_api.enabled: true and a token"
         << (options.config_path.empty() ? "" : " in " + options.config_path)
         << ", then restart the daemon\n";
     return kExitFailure;
+  }
+  if (api.port == 0) {
+    // The system picked the daemon's port; the daemon wrote it down once it listened.
+    const std::string path = portsFilePath(config.state_dir);
+    const auto ports = readPortsFile(path);
+    if (!ports || ports->operator_api_port == 0) {
+      err << "lxdrunner: the daemon is not running: operator_api.port is 0 and " << path
+          << " names no operator API port (start the daemon, or check state_dir)\n";
+      return kExitFailure;
+    }
+    api.port = ports->operator_api_port;
   }
 
   std::string method = "GET";

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The operator commands of the lxdrunner command (status, jobs, job, instances, drain,
-// resume): clients of the running daemon's operator API, reading its address and token from
-// the same configuration file the daemon uses.
+// resume): clients of the running daemon's operator API, reading its address and token (and
+// nothing else) from the same configuration file the daemon uses.
 #pragma once
 
 #include <iosfwd>
@@ -9,8 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "config/loader.hpp"
-#include "config/model.hpp"
+#include "config/operator_client.hpp"
 
 namespace lxdrunner::app {
 
@@ -29,7 +28,7 @@ std::string operatorCommandsHelp();
 struct OperatorCliInvocation {
   const std::optional<std::string>* config_path = nullptr;  // the file found, if any
   const std::vector<std::string>* config_tried = nullptr;   // every path looked at
-  const config::LoadResult* load = nullptr;                 // set when a file was found
+  const config::OperatorClientLoad* load = nullptr;         // set when a file was found
   bool json = false;
   std::string state;
 };
@@ -41,7 +40,8 @@ int runOperatorCommandFromApp(const std::vector<std::string>& args,
 
 // args[0] is the command. Returns the exit code: 0, 1 (the daemon or the API said no, or is
 // not there) or 64 (usage). Writes one clear line to `err` on failure.
-int runOperatorCommand(const std::vector<std::string>& args, const config::Config& config,
+int runOperatorCommand(const std::vector<std::string>& args,
+                       const config::OperatorClientConfig& config,
                        const OperatorCliOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace lxdrunner::app

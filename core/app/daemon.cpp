@@ -142,8 +142,8 @@ std::string Daemon::pluginConfig(const std::string& name, lxdr_plugin_kind kind,
   // What every plugin of a kind needs from the daemon-wide configuration, unless the
   // plugin's own settings say otherwise.
   if (kind == LXDR_KIND_EVENT_SOURCE && !settings->has("hooksecret") &&
-      !config_.hooksecret.empty()) {
-    settings->set("hooksecret", config_.hooksecret.reveal());
+      !config_.hooksecretFor(name).empty()) {
+    settings->set("hooksecret", config_.hooksecretFor(name).reveal());
   }
   if (kind == LXDR_KIND_PROVISIONER && !settings->has("github_url")) {
     settings->set("github_url", githubWebUrl(config_.github_api_url));
@@ -163,7 +163,6 @@ std::string Daemon::pluginConfig(const std::string& name, lxdr_plugin_kind kind,
       settings->set("remotes", remotes);
     }
   }
-  (void)name;
   std::ostringstream out;
   settings->stringify(out);
   return out.str();

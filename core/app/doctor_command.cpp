@@ -39,6 +39,12 @@ const config::Config* validConfig(const CommandContext& context) {
                  "check-config'\n";
     return nullptr;
   }
+  // A webhook installed with the example's placeholder would carry a secret everyone knows.
+  const auto placeholders = config::placeholderSecrets(*context.load->config);
+  for (const auto& key : placeholders) {
+    std::cerr << *context.config_path << ": " << config::placeholderMessage(key) << '\n';
+  }
+  if (!placeholders.empty()) return nullptr;
   return &*context.load->config;
 }
 

@@ -350,7 +350,8 @@ void checkScopeHook(const config::Config& config, github::GithubClient& client,
   if (!workflow_job) problems.push_back("it does not send workflow_job events");
   if (stringOf(hook_config, "content_type") != "json")
     problems.push_back("its content type is not json");
-  if (stringOf(hook_config, "secret").empty() && !config.hooksecret.empty()) {
+  if (stringOf(hook_config, "secret").empty() &&
+      !config.hooksecretFor(config::defaults::kWebhookSource).empty()) {
     problems.push_back("it has no secret, so the daemon rejects its deliveries");
   }
   const std::string id = stringOf(hook, "id");

@@ -17,6 +17,7 @@
 #include "app/daemon.hpp"
 #include "app/doctor_command.hpp"
 #include "app/plugin_host_subsystem.hpp"
+#include "app/ports_file.hpp"
 #include "app/sd_notify.hpp"
 #include "logging/logging.hpp"
 
@@ -26,6 +27,18 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 64;
+
+bool isCommand(const std::string& command) {
+  return command == "run" || command == "check-config" || command == "plugins" ||
+         command == "doctor" || command == "webhook" || isOperatorCommand(command);
+}
+
+// Loading a plugin runs its code. Only the commands that use plugins load them, so that every
+// other command is safe where someone else's config.yml and plugin_dirs would be found (a
+// `sudo lxdrunner status` in their directory).
+bool loadsPlugins(const std::string& command) {
+  return command == "run" || command == "plugins" || command == "doctor";
+}
 
 }  // namespace
 
@@ -88,15 +101,23 @@ void LxdrunnerApp::handleOption(const std::string& name, const std::string& valu
 }
 
 void LxdrunnerApp::initialize(Poco::Util::Application& self) {
-  if (help_ || version_) return;  // nothing to load for these
-  config_path_ = config::findConfigFile(config_option_, config_tried_);
-  if (config_path_) {
-    config_load_ = config::loadFile(*config_path_);
-    if (config_load_->config) plugins_->setConfiguredDirs(config_load_->config->plugin_dirs);
-  }
-  setupLogging();
-  ServerApplication::initialize(self);  // subsystems: the plugin host scans here
+  // Nothing is read here: what a command reads (the configuration, plugins) depends on the
+  // command, which main() knows. Poco has already daemonised (--daemon), so plugins scanned
+  // later lose no thread to fork().
+  if (help_ || version_) return;
+  ServerApplication::initialize(self);
   initialized_ = true;
+}
+
+void LxdrunnerApp::loadConfiguration() {
+  config_path_ = config::findConfigFile(config_option_, config_tried_);
+  if (config_path_) config_load_ = config::loadFile(*config_path_);
+  setupLogging();
+}
+
+void LxdrunnerApp::scanPlugins() {
+  plugins_->scan(config_load_ && config_load_->config ? config_load_->config->plugin_dirs
+                                                      : std::vector<std::string>{});
 }
 
 void LxdrunnerApp::uninitialize() {
@@ -111,12 +132,7 @@ void LxdrunnerApp::setupLogging() {
     settings.level = c.logging.level;
     settings.components = c.logging.components;
     settings.format = c.logging.format == config::LogFormat::Json ? "json" : "text";
-    for (const auto* s : {&c.pat, &c.hooksecret}) {
-      if (!s->empty()) secrets.push_back(s->reveal());
-    }
-    if (c.github_app && !c.github_app->private_key.empty()) {
-      secrets.push_back(c.github_app->private_key.reveal());
-    }
+    for (const auto& named : c.secrets()) secrets.push_back(named.secret->reveal());
   }
   if (log_level_option_) {
     settings.level = *log_level_option_;
@@ -174,15 +190,18 @@ int LxdrunnerApp::main(const std::vector<std::string>& args) {
     return kExitOk;
   }
   const std::string command = args.empty() ? "run" : args.front();
+  if (!isCommand(command)) {
+    std::cerr << "lxdrunner: unknown command '" << command
+              << "': use run, check-config or plugins (see --help)\n";
+    return kExitUsage;
+  }
+  if (isOperatorCommand(command)) return runOperatorClient(args);
+  loadConfiguration();
+  if (loadsPlugins(command)) scanPlugins();
   if (command == "doctor" || command == "webhook") {
     return runDoctorCommand(args,
                             {config_path_, config_tried_, config_load_ ? &*config_load_ : nullptr,
                              plugins_->host(), config(), json_});
-  }
-  if (isOperatorCommand(command)) {
-    return runOperatorCommandFromApp(
-        args, {&config_path_, &config_tried_, config_load_ ? &*config_load_ : nullptr, json_,
-               config().getString("cli.state", "")});
   }
   if (args.size() > 1) {
     std::cerr << "lxdrunner: unexpected argument '" << args[1] << "' (see --help)\n";
@@ -190,10 +209,18 @@ int LxdrunnerApp::main(const std::vector<std::string>& args) {
   }
   if (command == "check-config") return checkConfig();
   if (command == "plugins") return listPlugins(json_);
-  if (command == "run") return runDaemon();
-  std::cerr << "lxdrunner: unknown command '" << command
-            << "': use run, check-config or plugins (see --help)\n";
-  return kExitUsage;
+  return runDaemon();
+}
+
+int LxdrunnerApp::runOperatorClient(const std::vector<std::string>& args) {
+  // Only operator_api and state_dir are read: not the other secrets, which the operator
+  // asking for status may not be able to read.
+  config_path_ = config::findConfigFile(config_option_, config_tried_);
+  std::optional<config::OperatorClientLoad> load;
+  if (config_path_) load = config::loadOperatorClientFile(*config_path_);
+  setupLogging();
+  return runOperatorCommandFromApp(args, {&config_path_, &config_tried_, load ? &*load : nullptr,
+                                          json_, config().getString("cli.state", "")});
 }
 
 int LxdrunnerApp::checkConfig() {
@@ -210,28 +237,19 @@ int LxdrunnerApp::checkConfig() {
               << " warning(s)\n";
     return kExitFailure;
   }
-  // Plugins the configuration names but nobody provides: warnings, since plugins may be
-  // installed after the configuration is written.
-  const auto& c = *load.config;
-  const auto& registry = plugins_->host().registry();
-  size_t plugin_warnings = 0;
-  auto missing = [&](const std::string& name, lxdr_plugin_kind kind, const std::string& who) {
-    if (registry.find(name, kind) == nullptr) {
-      ++plugin_warnings;
-      std::cerr << *config_path_ << ": warning: " << who << ": " << plugin_host::kindName(kind)
-                << " plugin '" << name << "' is not installed\n";
-    }
-  };
-  for (const auto& e : c.runnermap) {
-    missing(e.backend, LXDR_KIND_BACKEND, "runnermap entry '" + e.name + "'");
-    missing(e.provisioner, LXDR_KIND_PROVISIONER, "runnermap entry '" + e.name + "'");
+  // Placeholders are warnings here, so that the example itself passes; `run` refuses them.
+  const auto placeholders = config::placeholderSecrets(*load.config);
+  for (const auto& key : placeholders) {
+    std::cerr << *config_path_ << ": warning: " << config::placeholderMessage(key)
+              << "; 'lxdrunner run' refuses to start until then\n";
   }
-  for (const auto& s : c.event_sources) {
-    if (s.enabled) missing(s.name, LXDR_KIND_EVENT_SOURCE, "event_sources." + s.name);
-  }
+  // Plugins are not loaded here (loading runs their code): `plugins` lists them and `doctor`
+  // creates the ones the configuration names.
   std::cout << "# " << *config_path_ << ": valid (" << load.warningCount()
-            << " configuration warning(s), " << plugin_warnings << " plugin warning(s))\n"
-            << config::renderEffective(c);
+            << " configuration warning(s), " << placeholders.size()
+            << " placeholder secret(s)); plugins not checked: see 'lxdrunner plugins' and "
+               "'lxdrunner doctor'\n"
+            << config::renderEffective(*load.config);
   return kExitOk;
 }
 
@@ -280,9 +298,19 @@ int LxdrunnerApp::runDaemon() {
               *config_path_);
     return kExitFailure;
   }
+  const auto& c = *config_load_->config;
+  if (const auto placeholders = config::placeholderSecrets(c); !placeholders.empty()) {
+    for (const auto& key : placeholders) {
+      log.fatal("%s: %s", *config_path_, config::placeholderMessage(key));
+    }
+    notifyStatus("placeholder secrets in " + *config_path_);
+    return kExitFailure;
+  }
   for (const auto& e : plugins_->host().registry().errors()) log.warning(e);
 
-  Daemon daemon(*config_load_->config, plugins_->host());
+  const std::string ports_path = portsFilePath(c.state_dir);
+  removePortsFile(ports_path);  // a daemon killed with SIGKILL left it behind
+  Daemon daemon(c, plugins_->host());
   auto errors = daemon.start();
   if (!errors.empty()) {
     for (const auto& e : errors) log.fatal(e);
@@ -290,12 +318,23 @@ int LxdrunnerApp::runDaemon() {
     daemon.stop();
     return kExitFailure;
   }
+  ListenPorts ports;
+  ports.pid = static_cast<long>(Poco::Process::id());
+  ports.web_host = c.web_host;
+  ports.web_port = daemon.httpPort();
+  ports.operator_api_host = daemon.operatorApiPort() != 0 ? c.operator_api.host : "";
+  ports.operator_api_port = daemon.operatorApiPort();
+  if (auto error = writePortsFile(ports_path, ports)) {
+    log.warning("%s: check state_dir; with port 0 nobody can learn the ports this daemon bound",
+                *error);
+  }
   log.information("lxdrunner %s started with %s (pid %s)", std::string(LXDRUNNER_VERSION),
                   *config_path_, std::to_string(Poco::Process::id()));
   notifyReady();
   waitForTerminationRequest();
   notifyStopping();
   log.information("stopping");
+  removePortsFile(ports_path);
   daemon.stop();
   return kExitOk;
 }

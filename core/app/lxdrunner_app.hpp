@@ -29,8 +29,14 @@ class LxdrunnerApp : public Poco::Util::ServerApplication {
  private:
   void printHelp() const;
   void printDiagnostics() const;
+  // Finds and loads the configuration file, then sets up logging from it.
+  void loadConfiguration();
+  // Loads the plugins of plugin_dirs, $LXDRUNNER_PLUGIN_PATH and the installed directory.
+  void scanPlugins();
   // Log settings from the configuration (when loaded) and --log-level.
   void setupLogging();
+  // status, jobs, job, instances, drain, resume: they read only what reaching the API takes.
+  int runOperatorClient(const std::vector<std::string>& args);
   int checkConfig();
   int listPlugins(bool json);
   int runDaemon();

@@ -5,8 +5,10 @@
 
 namespace lxdrunner::app {
 
-void PluginHostSubsystem::initialize(Poco::Util::Application&) {
-  host_.scan(configured_dirs_);
+void PluginHostSubsystem::initialize(Poco::Util::Application&) {}
+
+void PluginHostSubsystem::scan(const std::vector<std::string>& configured_dirs) {
+  host_.scan(configured_dirs);
   auto& log = Poco::Logger::get("plugin_host");
   for (const auto* p : host_.registry().all()) {
     log.debug("found %s plugin '%s' %s in %s", std::string(plugin_host::kindName(p->kind)), p->name,

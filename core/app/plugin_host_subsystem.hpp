@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The plugin host as a Poco subsystem: plugins are scanned in initialize(), which Poco runs
-// after ServerApplication has daemonised, so no plugin thread is lost to fork().
+// The plugin host as a Poco subsystem: instances are destroyed in uninitialize(). Plugins are
+// scanned only when a command asks for them (scan()), since loading one runs its code.
 #pragma once
 
 #include <Poco/Util/Subsystem.h>
@@ -16,8 +16,9 @@ class PluginHostSubsystem : public Poco::Util::Subsystem {
  public:
   const char* name() const override { return "lxdrunner.plugin_host"; }
 
-  // Directories from the configuration, set before initialize().
-  void setConfiguredDirs(std::vector<std::string> dirs) { configured_dirs_ = std::move(dirs); }
+  // Loads every plugin of the configured directories, $LXDRUNNER_PLUGIN_PATH and the
+  // installed directory; logs what was found.
+  void scan(const std::vector<std::string>& configured_dirs);
   plugin_host::PluginHost& host() noexcept { return host_; }
 
  protected:
@@ -25,7 +26,6 @@ class PluginHostSubsystem : public Poco::Util::Subsystem {
   void uninitialize() override;
 
  private:
-  std::vector<std::string> configured_dirs_;
   plugin_host::PluginHost host_;
 };
 

@@ -159,7 +159,9 @@ int runWebhookInstall(const config::Config& config, const WebhookInstallOptions&
            "daemon's webhook route, by default /hooks/lxdrunner)\n";
     return kExitUsage;
   }
-  if (config.hooksecret.empty()) {
+  // The secret the webhook source verifies deliveries with: its own, or the top-level one.
+  const config::Secret& secret = config.hooksecretFor(config::defaults::kWebhookSource);
+  if (secret.empty()) {
     err << "lxdrunner: hooksecret is not set in " << config.source_file
         << ": set it (the webhook event source verifies every delivery with it)\n";
     return kExitFailure;
@@ -167,7 +169,7 @@ int runWebhookInstall(const config::Config& config, const WebhookInstallOptions&
   WebhookInstallRequest request;
   request.scope = options.repo.empty() ? "orgs/" + options.org : "repos/" + options.repo;
   request.url = options.url;
-  request.secret = config.hooksecret.reveal();
+  request.secret = secret.reveal();
   request.record_file = config.state_dir + "/webhook-secrets.json";
   request.record_key = config.github_api_url;
   try {

@@ -9,5 +9,7 @@
 #include "config/known_keys.hpp"
 #include "config/loader.hpp"
 #include "config/model.hpp"
+#include "config/operator_client.hpp"
+#include "config/placeholders.hpp"
 #include "config/render.hpp"
 #include "config/secret.hpp"

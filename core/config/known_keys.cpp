@@ -40,6 +40,10 @@ std::vector<std::string> knownKeyPaths() {
   paths.push_back("event_sources.<name>." + std::string(schema::kEnabledKey));
   paths.push_back("event_sources." + std::string(defaults::kWebhookSource) + "." +
                   std::string(schema::kWebhookPathKey));
+  const std::string source_secret =
+      "event_sources.<name>." + std::string(schema::kSourceHooksecretKey);
+  paths.push_back(source_secret);
+  addChildren(paths, source_secret, schema::secretKeys());
   paths.emplace_back("plugins.<name>");
   addChildren(paths, "runnermap[]", schema::runnerEntryKeys());
   paths.emplace_back("runnermap[].config.<key>");

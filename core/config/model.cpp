@@ -11,4 +11,24 @@ const Remote* Config::findRemote(std::string_view name) const {
   return found == remotes.end() ? nullptr : &*found;
 }
 
+const Secret& Config::hooksecretFor(std::string_view source) const {
+  for (const auto& s : event_sources) {
+    if (s.name == source && !s.hooksecret.empty()) return s.hooksecret;
+  }
+  return hooksecret;
+}
+
+std::vector<NamedSecret> Config::secrets() const {
+  std::vector<NamedSecret> all;
+  const auto add = [&all](std::string key, const Secret& secret) {
+    if (!secret.empty()) all.push_back({std::move(key), &secret});
+  };
+  add("pat", pat);
+  if (github_app) add("github_app.private_key", github_app->private_key);
+  add("hooksecret", hooksecret);
+  for (const auto& s : event_sources) add("event_sources." + s.name + ".hooksecret", s.hooksecret);
+  add("operator_api.token", operator_api.token);
+  return all;
+}
+
 }  // namespace lxdrunner::config

@@ -64,7 +64,16 @@ struct RunnerEntry {
 struct EventSource {
   std::string name;
   bool enabled = true;
-  std::string settings_json = "{}";  // the settings map without `enabled`, as a JSON object
+  // The settings map without `enabled` and `hooksecret`, as a JSON object. It is printed by
+  // check-config, so no secret may be in it.
+  std::string settings_json = "{}";
+  Secret hooksecret;  // this source's own webhook secret; empty: the top-level hooksecret
+};
+
+// A secret of the configuration and the key it was written under.
+struct NamedSecret {
+  std::string key;  // "pat", "event_sources.webhook.hooksecret", ...
+  const Secret* secret = nullptr;
 };
 
 struct GithubApp {
@@ -105,6 +114,9 @@ struct OperatorApiConfig {
   Secret token;  // required while enabled; every request carries it as a bearer token
   std::string host{defaults::kOperatorApiHost};
   int port = defaults::kOperatorApiPort;
+  // The API speaks plain HTTP, so a host that is not a loopback address is refused unless
+  // this says a TLS-terminating proxy guards it.
+  bool allow_non_loopback = false;
 };
 
 struct Config {
@@ -144,6 +156,11 @@ struct Config {
 
   // nullptr when no remote has that name.
   const Remote* findRemote(std::string_view name) const;
+  // The webhook secret the event source `name` verifies deliveries with: its own, or else the
+  // top-level hooksecret.
+  const Secret& hooksecretFor(std::string_view source) const;
+  // Every secret that is set: for the log redactor, and for rules that hold for all secrets.
+  std::vector<NamedSecret> secrets() const;
 };
 
 }  // namespace lxdrunner::config

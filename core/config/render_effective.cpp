@@ -122,6 +122,8 @@ void emitOperatorApi(YAML::Emitter& out, const OperatorApiConfig& api) {
   emitStringValue(out, "host", api.host);
   emitKey(out, "port");
   out << api.port;
+  emitKey(out, "allow_non_loopback");
+  out << api.allow_non_loopback;
   out << YAML::EndMap;
 }
 
@@ -155,6 +157,7 @@ void emitPlugins(YAML::Emitter& out, const Config& config) {
       out << YAML::Value;
       detail::emitJsonAsYaml(out, object->get(name));
     }
+    emitSecret(out, "hooksecret", source.hooksecret);
     out << YAML::EndMap;
   }
   out << YAML::EndMap;

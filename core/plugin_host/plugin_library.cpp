@@ -9,6 +9,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "plugin_host/path_trust.hpp"
+
 namespace lxdrunner::plugin_host {
 namespace {
 
@@ -48,9 +50,12 @@ LibraryLoad loadLibrary(const std::string& path) {
     result.errors.push_back(fileError(path, "not a regular file"));
     return result;
   }
-  // Anyone could swap the code the daemon runs as its own user: refuse.
-  if ((st.st_mode & S_IWOTH) != 0) {
-    result.errors.push_back(fileError(path, "refused: the file is world-writable (chmod o-w it)"));
+  // Loading runs the library's code with lxdrunner's privileges: refuse a file someone else
+  // could have written or swapped. The checked, resolved path is the one loaded, so a symlink
+  // cannot be pointed elsewhere between the check and dlopen().
+  const TrustedPath trusted = checkPluginFile(path);
+  if (trusted.problem) {
+    result.errors.push_back(fileError(path, *trusted.problem));
     return result;
   }
 
@@ -58,7 +63,7 @@ LibraryLoad loadLibrary(const std::string& path) {
               static_cast<boost::dll::load_mode::type>(RTLD_NODELETE);
   auto library = std::make_unique<boost::dll::shared_library>();
   boost::dll::fs::error_code ec;
-  library->load(boost::dll::fs::path(path), mode, ec);
+  library->load(boost::dll::fs::path(trusted.resolved), mode, ec);
   if (ec) {
     const char* detail = ::dlerror();
     result.errors.push_back(fileError(

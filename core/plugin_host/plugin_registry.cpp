@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <utility>
 
+#include "plugin_host/path_trust.hpp"
 #include "plugin_host/plugin_library.hpp"
 
 namespace lxdrunner::plugin_host {
@@ -28,12 +29,22 @@ std::vector<std::string> pluginSearchPath(const std::vector<std::string>& config
       start = end + 1;
     }
   }
-  dirs.push_back(installedPluginDir());
+  // Tests set LXDRUNNER_NO_INSTALLED_PLUGINS: a copy installed on the machine (cmake --install,
+  // the Debian package) must not stand in for a plugin a test expects to be missing.
+  if (const char* off = std::getenv("LXDRUNNER_NO_INSTALLED_PLUGINS");
+      off == nullptr || *off == '\0') {
+    dirs.push_back(installedPluginDir());
+  }
   return dirs;
 }
 
 void PluginRegistry::scanDirectory(const std::string& dir, bool must_exist) {
   searched_.push_back(dir);
+  // One line for a directory someone else could add plugins to, not one per file in it.
+  if (auto problem = pluginDirectoryProblem(dir)) {
+    errors_.push_back("plugin directory " + dir + ": " + *problem);
+    return;
+  }
   DIR* handle = ::opendir(dir.c_str());
   if (handle == nullptr) {
     if (must_exist)

@@ -37,7 +37,8 @@ class PluginRegistry {
   std::vector<std::string> searched_;
 };
 
-// The directories to search, in order.
+// The directories to search, in order: the configured ones, $LXDRUNNER_PLUGIN_PATH, and the
+// installed directory unless $LXDRUNNER_NO_INSTALLED_PLUGINS is set (tests set it).
 std::vector<std::string> pluginSearchPath(const std::vector<std::string>& configured_dirs);
 // The compiled-in installed plugin directory (${libdir}/lxdrunner/plugins).
 std::string installedPluginDir();

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# cli_test.sh CASE LXDRUNNER_BINARY SOURCE_DIR TEST_PLUGIN_DIR — one CLI scenario per call.
+# cli_test.sh CASE LXDRUNNER_BINARY SOURCE_DIR TEST_PLUGIN_DIR MARKER_PLUGIN_DIR — one CLI
+# scenario per call.
 set -uo pipefail
-case_name=$1 bin=$2 src=$3 plugins=$4
+case_name=$1 bin=$2 src=$3 plugins=$4 marker_plugins=$5
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-# Keep the search order from finding a config or plugins on the machine running the tests.
-export XDG_CONFIG_HOME="$work/xdg" LXDRUNNER_PLUGIN_PATH=""
+# Keep the search order from finding a config or plugins on the machine running the tests
+# (an installed copy of lxd-container would defeat run-missing-plugin).
+export XDG_CONFIG_HOME="$work/xdg" LXDRUNNER_PLUGIN_PATH="" LXDRUNNER_NO_INSTALLED_PLUGINS=1
 unset LXDRUNNER_CONFIG
+
+. "$src/tests/lib/daemon_ports.sh"
 
 fail() { echo "FAIL [$case_name]: $*"; echo "--- stdout:"; cat out 2>/dev/null; echo "--- stderr:"; cat err 2>/dev/null; exit 1; }
 run() { "$bin" "$@" >out 2>err; echo $?; }
@@ -29,11 +33,47 @@ unknown-command)
   expect_in err "unknown command 'frobnicate'"
   ;;
 check-config-example)
-  expect_rc "$(run check-config --config "$src/config/lxdrunner.example.yml")" 0
-  expect_in out "valid (0 configuration warning(s)"
+  # The example passes (the package's CI checks the installed one), but each placeholder
+  # secret left in it is pointed out: the daemon refuses them.
+  cfg="$src/config/lxdrunner.example.yml"
+  expect_rc "$(run check-config --config "$cfg")" 0
+  expect_in out "valid (0 configuration warning(s), 2 placeholder secret(s))"
   expect_in out "runnermap:"
+  [ "$(grep -c "placeholder" err)" = 2 ] || fail "expected one line per placeholder"
+  expect_in err "$cfg: warning: pat: is still the example's placeholder ('replace-with-...')"
+  expect_in err "$cfg: warning: hooksecret: is still the example's placeholder"
+  expect_in err "'lxdrunner run' refuses to start until then"
   # The example's placeholder secrets are masked in the effective configuration.
-  if grep -q "replace-with" out; then fail "a secret was printed"; fi
+  if grep -q "replace-with-your" out err; then fail "a secret was printed"; fi
+  ;;
+run-placeholder-secrets)
+  # A file copied from the example and not finished: the daemon, doctor and webhook install
+  # refuse it, one line per placeholder, before touching LXD or GitHub.
+  cfg="$src/config/lxdrunner.example.yml"
+  expect_rc "$(run run --config "$cfg")" 1
+  expect_in err "Fatal [daemon] $cfg: pat: is still the example's placeholder ('replace-with-...')"
+  expect_in err "$cfg: hooksecret: is still the example's placeholder"
+  if grep -q "is not installed\|listening on" err; then fail "the daemon went on starting"; fi
+  expect_rc "$(run webhook install --config "$cfg" --repo octo/repo --url http://127.0.0.1:9/h)" 1
+  expect_in err "$cfg: hooksecret: is still the example's placeholder"
+  expect_rc "$(run doctor --config "$cfg")" 1
+  expect_in err "$cfg: pat: is still the example's placeholder"
+  # Enabled, the operator API's placeholder token counts too.
+  sed -e 's/^  enabled: false/  enabled: true/' -e 's/replace-with-your-[a-z-]*/not-a-placeholder/' \
+    "$cfg" >config.yml
+  expect_rc "$(run run)" 1
+  expect_in err "operator_api.token: is still the example's placeholder"
+  [ "$(grep -c "placeholder" err)" = 1 ] || fail "expected the token's line alone"
+  ;;
+check-config-source-hooksecret)
+  # An event source's own hooksecret is a secret: masked like the top-level one.
+  sed -e 's/replace-with-[a-z-]*/not-a-placeholder/' \
+    -e 's|^    path: /hooks/lxdrunner|&\n    hooksecret: "per-source-secret-for-cli-tests"|' \
+    "$src/config/lxdrunner.example.yml" >config.yml
+  grep -q per-source-secret config.yml || fail "the test did not write the secret"
+  expect_rc "$(run check-config)" 0
+  expect_in out 'hooksecret: "****"'
+  if grep -q "per-source-secret" out err; then fail "the per-source hooksecret was printed"; fi
   ;;
 check-config-three-mistakes)
   cfg="$src/tests/cli/data/three-mistakes.yml"
@@ -62,16 +102,19 @@ plugins-list)
   expect_in out '"name":"test-source","kind":"event-source","version":"0.3.0","abi":"1.1"'
   ;;
 run-missing-plugin)
-  expect_rc "$(run --config "$src/config/lxdrunner.example.yml")" 1
+  # The example, finished: its plugins are not in any searched directory (an installed copy
+  # is left out by LXDRUNNER_NO_INSTALLED_PLUGINS).
+  sed -e 's/replace-with-[a-z-]*/not-a-placeholder/' "$src/config/lxdrunner.example.yml" >config.yml
+  expect_rc "$(run)" 1
   expect_in err "plugin 'lxd-container' is not installed (searched:"
   ;;
 run-daemon-events)
-  port=$((20000 + RANDOM % 20000))
-  sed -e "s|@PLUGIN_DIR@|$plugins|" -e "s|@STATE_DIR@|$work/state|" -e "s|@PORT@|$port|" \
+  sed -e "s|@PLUGIN_DIR@|$plugins|" -e "s|@STATE_DIR@|$work/state|" \
     "$src/tests/cli/data/test-plugins.yml.in" >config.yml
   "$bin" >out 2>err &
   pid=$!
   trap 'kill -9 "$pid" 2>/dev/null' EXIT  # a failed check must not leave the daemon running
+  port=$(daemon_port "$work/state" "$pid" web_port) || fail "the daemon wrote no ports file"
   for _ in $(seq 100); do grep -q "job 9007199254740993 queued" err && break; sleep 0.1; done
   expect_in err "job 9007199254740993 queued in octo/repo for entry 'Test Runner' (from test-source)"
   for _ in $(seq 100); do grep -q "runner started for job 9007199254740993" err && break; sleep 0.1; done
@@ -85,7 +128,38 @@ run-daemon-events)
   wait "$pid"
   expect_rc $? 0
   expect_in err "stopping"
+  [ ! -e "$work/state/ports" ] || fail "the ports file outlived the daemon"
   if grep -q "fake_github_pat_for_cli_tests" err out; then fail "the PAT reached the log"; fi
+  # test-source logs the hooksecret it was given (a careless plugin): redacted, as every secret.
+  expect_in err "careless plugin logs its hooksecret: ****"
+  if grep -q "per-source-hooksecret-for-cli-tests" err out; then fail "the hooksecret reached the log"; fi
+  ;;
+no-plugin-code)
+  # Someone else's directory: a config.yml whose plugin_dirs holds a library that records
+  # being loaded. Commands that need no plugin must not run its code (sudo lxdrunner status).
+  cat >config.yml <<YAML
+pat: "fake_github_pat_for_cli_tests"
+hooksecret: "fake_webhook_secret_for_cli_tests"
+github_api_url: http://127.0.0.1:9
+web_tls: false
+plugin_dirs: [ "$marker_plugins" ]
+state_dir: "$work/state"
+operator_api: { enabled: true, token: "fake_operator_token_for_cli_tests", port: 9 }
+runnermap:
+  - { name: r, labels: [self-hosted], image: i, type: container, runner_os: linux, runner_arch: x64 }
+YAML
+  export LXDRUNNER_TEST_LOAD_MARKER="$work/loaded"
+  for command in "status" "jobs" "job 1" "instances" "drain r" "resume r" "check-config" \
+    "--version" "--help" "webhook install --repo octo/repo --url http://127.0.0.1:9/hooks" \
+    "frobnicate"; do
+    # shellcheck disable=SC2086 # the command's words
+    "$bin" $command >out 2>err
+    [ ! -e loaded ] || fail "'lxdrunner $command' loaded a plugin"
+  done
+  expect_in err "unknown command 'frobnicate'"  # the loop did run the commands
+  # The test can see loading: `plugins` loads what plugin_dirs holds.
+  "$bin" plugins >out 2>err
+  [ -e loaded ] || fail "'lxdrunner plugins' did not load the marker library: the test is blind"
   ;;
 *) echo "unknown case $case_name"; exit 2 ;;
 esac

@@ -18,6 +18,12 @@ entry='    image: lxdrunner-test
 dirs="\"$plugins\", \"$test_plugins\""
 dt_write_config config.yml "" "$entry" "$dirs"
 cfg=(--config "$DT_WORK/config.yml")
+# The daemon that receives the webhook, with a new secret (see 4.). It runs from the start:
+# its port, chosen by the system, is the webhook's URL.
+DT_HOOKSECRET=doctor-rotated-secret-never-printed
+dt_write_config config2.yml "" "$entry" "$dirs"
+dt_start_daemon config2.yml
+dt_wait_runner_cache
 
 # Usage errors.
 dt_run webhook install "${cfg[@]}" --url "$DT_HOOK_URL"
@@ -53,10 +59,6 @@ dt_hooks | grep -q "\"url\": *\"$moved_url\"" || dt_fail "URL not changed: $(dt_
 
 # 4. A new secret: the daemon (with the new secret) rejects deliveries until the hook is
 #    updated, then accepts them.
-DT_HOOKSECRET=doctor-rotated-secret-never-printed
-dt_write_config config2.yml "" "$entry" "$dirs"
-dt_start_daemon config2.yml
-dt_wait_runner_cache
 dt_ping_and_flush "$hook"
 [ "$(dt_last_delivery_code "$hook")" = 401 ] || dt_fail "old secret: delivery got $(dt_last_delivery_code "$hook")"
 dt_run webhook install --config "$DT_WORK/config2.yml" --repo "$DT_REPO" --url "$moved_url"

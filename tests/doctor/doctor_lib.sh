@@ -7,6 +7,8 @@ DT_PAT=ghp_doctor_test_token_never_printed
 DT_SECRET=doctor-hook-secret-never-printed
 DT_REPO=octo/doctor
 DT_SIM_PID= DT_DAEMON_PID=
+# Only the build tree's plugins: never an installed copy (cmake --install, the package).
+export LXDRUNNER_NO_INSTALLED_PLUGINS=1
 
 dt_fail() {
   echo "FAIL: $*" >&2
@@ -19,16 +21,7 @@ dt_fail() {
   exit 1
 }
 
-dt_free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 30000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/daemon_ports.sh"
 
 dt_cleanup() {
   dt_stop_daemon
@@ -49,8 +42,6 @@ dt_start_sim() {
   for _ in $(seq 100); do grep -q "listening on" "$DT_WORK/sim.out" && break; sleep 0.1; done
   DT_SIM_URL=$(sed -n 's/^listening on \(http[^ ]*\).*/\1/p' "$DT_WORK/sim.out" | head -n 1)
   [ -n "$DT_SIM_URL" ] || dt_fail "github-sim did not start: $(cat "$DT_WORK/sim.err")"
-  DT_PORT=$(dt_free_port)
-  DT_HOOK_URL="http://localhost:$DT_PORT/hooks/lxdrunner"
 }
 
 # Writes $DT_WORK/$1. $2: credentials YAML (default: the PAT); $3: the runnermap entry's
@@ -63,7 +54,7 @@ hooksecret: ${DT_HOOKSECRET:-$DT_SECRET}
 github_api_url: $DT_SIM_URL
 prefix: lxdrt-doctor
 web_host: 127.0.0.1
-web_port: $DT_PORT
+web_port: 0
 web_tls: false
 plugin_dirs: [ $dirs ]
 state_dir: $DT_WORK/state
@@ -86,10 +77,14 @@ YAML
 }
 
 # Runs the daemon with config $1 until its health endpoint answers. It receives the
-# webhook's deliveries and fills the runner cache from the simulator.
+# webhook's deliveries and fills the runner cache from the simulator. Its port is 0 (no test
+# can take it first): sets DT_PORT from the ports file, and DT_HOOK_URL.
 dt_start_daemon() {
   "$DT_BIN" run --config "$DT_WORK/$1" >>"$DT_WORK/daemon.log" 2>&1 &
   DT_DAEMON_PID=$!
+  DT_PORT=$(daemon_port "$DT_WORK/state" "$DT_DAEMON_PID" web_port) ||
+    dt_fail "the daemon did not start (no ports file)"
+  DT_HOOK_URL="http://localhost:$DT_PORT/hooks/lxdrunner"
   for _ in $(seq 200); do
     curl -sf -o /dev/null "http://127.0.0.1:$DT_PORT/healthz" && return 0
     sleep 0.1

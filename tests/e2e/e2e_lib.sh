@@ -23,16 +23,7 @@ e2e_fail() {
   exit 1
 }
 
-e2e_free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 30000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-}
+. "$E2E_SRC/tests/lib/daemon_ports.sh"
 
 # Waits up to $1 seconds for the command "$2..." to succeed.
 e2e_wait() {
@@ -49,13 +40,10 @@ e2e_wait() {
 e2e_now_ms() { date +%s%3N; }
 
 # Starts github-sim with the stand-in tarball as the runner download; sets E2E_SIM_URL.
+# Its webhook URL is set by e2e_start_daemon, once the daemon has a port.
 e2e_start_sim() {
   mkdir -p "$E2E_WORK"
-  E2E_DAEMON_PORT=${E2E_DAEMON_PORT:-$(e2e_free_port)}
-  E2E_API_PORT=${E2E_API_PORT:-$(e2e_free_port)}
   "$E2E_SIM" --port 0 --pat "$E2E_PAT" \
-    --webhook-url "http://127.0.0.1:$E2E_DAEMON_PORT/hooks/lxdrunner" \
-    --webhook-secret "$E2E_HOOKSECRET" \
     --download "linux,x64,$E2E_TARBALL" >"$E2E_WORK/sim.out" 2>"$E2E_WORK/sim.err" &
   E2E_SIM_PID=$!
   e2e_wait 10 grep -q "listening on" "$E2E_WORK/sim.out" || e2e_fail "github-sim did not start: $(cat "$E2E_WORK/sim.err")"
@@ -63,7 +51,9 @@ e2e_start_sim() {
   E2E_SIM_PORT=${E2E_SIM_URL##*:}
 }
 
-# Writes $E2E_WORK/config.yml. $1: provisioner; $2: max_workers; $3: extra entry YAML
+# Writes $E2E_WORK/config.yml. Both listeners get port 0: the system picks free ports when
+# the daemon binds them, so no other test can take them first; e2e_start_daemon reads them
+# back from the state directory's ports file. $1: provisioner; $2: max_workers; $3: extra entry YAML
 # (indented 4 spaces); $4: extra top-level YAML.
 e2e_write_config() {
   local provisioner=$1 workers=$2 entry_extra=${3:-} top_extra=${4:-}
@@ -74,7 +64,7 @@ github_api_url: $E2E_SIM_URL
 prefix: $E2E_PREFIX
 max_workers: 20
 web_host: 127.0.0.1
-web_port: $E2E_DAEMON_PORT
+web_port: 0
 web_tls: false
 plugin_dirs: [ "$E2E_PLUGINS" ]
 state_dir: $E2E_WORK/state
@@ -82,7 +72,7 @@ runner_cache_dir: $E2E_WORK/runner-cache
 operator_api:
   enabled: true
   token: $E2E_API_TOKEN
-  port: $E2E_API_PORT
+  port: 0
 dispatcher:
   reconcile_interval_s: 2
   retry_backoff_s: 1
@@ -118,11 +108,22 @@ $top_extra
 YAML
 }
 
+# Starts the daemon; sets E2E_DAEMON_PORT and E2E_API_PORT (new ones at every start) and
+# points the simulator's webhook at the daemon.
 e2e_start_daemon() {
-  "$E2E_BIN" run --config "$E2E_WORK/config.yml" >>"$E2E_WORK/daemon.log" 2>&1 &
+  # Only the build tree's plugins (plugin_dirs), never an installed copy.
+  LXDRUNNER_NO_INSTALLED_PLUGINS=1 "$E2E_BIN" run --config "$E2E_WORK/config.yml" \
+    >>"$E2E_WORK/daemon.log" 2>&1 &
   E2E_DAEMON_PID=$!
+  E2E_DAEMON_PORT=$(daemon_port "$E2E_WORK/state" "$E2E_DAEMON_PID" web_port) ||
+    e2e_fail "the daemon did not start (no ports file)"
+  E2E_API_PORT=$(daemon_port "$E2E_WORK/state" "$E2E_DAEMON_PID" operator_api_port) ||
+    e2e_fail "the daemon's operator API did not start"
   e2e_wait 20 curl -sf -o /dev/null "http://127.0.0.1:$E2E_DAEMON_PORT/healthz" ||
     e2e_fail "the daemon did not start"
+  curl -sf -o /dev/null -X POST "$E2E_SIM_URL/_sim/settings" -H 'Content-Type: application/json' \
+    -d "{\"webhook_url\":\"http://127.0.0.1:$E2E_DAEMON_PORT/hooks/lxdrunner\",\"webhook_secret\":\"$E2E_HOOKSECRET\"}" ||
+    e2e_fail "cannot point the simulator's webhook at the daemon"
 }
 
 e2e_stop_daemon() {

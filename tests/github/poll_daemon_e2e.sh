@@ -16,6 +16,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; echo "--- daemon log:"; cat "$work/daemon.log"; exit 1; }
+. "$(dirname "$0")/../lib/daemon_ports.sh"
 
 "$sim" --port 0 --pat ghp_poll_e2e >"$work/sim.out" 2>"$work/sim.err" &
 sim_pid=$!
@@ -28,12 +29,11 @@ job=$(curl -sf -X POST "$sim_url/_sim/jobs" -H 'Content-Type: application/json' 
 job_id=$(echo "$job" | sed -n 's/.*"job_id": *\([0-9]*\).*/\1/p')
 [ -n "$job_id" ] || fail "no job id in $job"
 
-port=$((20000 + RANDOM % 20000))
 cat >"$work/config.yml" <<YAML
 pat: ghp_poll_e2e
 github_api_url: $sim_url
 web_host: 127.0.0.1
-web_port: $port
+web_port: 0
 web_tls: false
 plugin_dirs: [ "$plugins", "$test_plugins" ]
 state_dir: $work/state
@@ -52,8 +52,9 @@ runnermap:
     provisioner: test-provisioner
 YAML
 cd "$work" || exit 1
-"$bin" --config "$work/config.yml" >"$work/daemon.log" 2>&1 &
+LXDRUNNER_NO_INSTALLED_PLUGINS=1 "$bin" --config "$work/config.yml" >"$work/daemon.log" 2>&1 &
 daemon_pid=$!
+daemon_port "$work/state" "$daemon_pid" web_port >/dev/null || fail "the daemon did not start"
 for _ in $(seq 150); do grep -q "job $job_id queued" "$work/daemon.log" && break; sleep 0.1; done
 grep -q "job $job_id queued in octo/hello for entry 'Test Runner' (from poll)" "$work/daemon.log" \
   || fail "the polled job did not reach the inbox"

@@ -3,10 +3,15 @@
 // one-line messages when the API is off or the daemon is not there.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <sstream>
+
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "app/cli_client.hpp"
 #include "app/cli_client_render.hpp"
+#include "app/ports_file.hpp"
 #include "harness.hpp"
 #include "operator_api/api_server.hpp"
 #include "operator_api/operator_api.hpp"
@@ -21,7 +26,7 @@ using jobs::JobState;
 const std::vector<std::string> kLinux{"self-hosted", "linux"};
 
 struct Cli {
-  config::Config config;
+  config::OperatorClientConfig config;
   std::ostringstream out;
   std::ostringstream err;
   int run(std::vector<std::string> args, bool json = false, std::string state = {}) {
@@ -118,7 +123,61 @@ TEST_CASE("operator commands against a live API: tables for people, JSON for scr
   cli.config.operator_api.token = config::Secret::fromInline("wrong-token");
   CHECK(cli.run({"status"}) == 1);
   CHECK_THAT(cli.err.str(), Catch::Contains("the daemon refused the token"));
+
+  // operator_api.port 0: the port the daemon bound is read from <state_dir>/ports.
+  char state_dir[] = "/tmp/lxdrunner-cli-test-XXXXXX";
+  REQUIRE(::mkdtemp(state_dir) != nullptr);
+  cli.config.state_dir = state_dir;
+  cli.config.operator_api.token = config::Secret::fromInline("right-token");
+  cli.config.operator_api.port = 0;
+  CHECK(cli.run({"status"}) == 1);
+  CHECK(cli.err.str() == "lxdrunner: the daemon is not running: operator_api.port is 0 and " +
+                             std::string(state_dir) +
+                             "/ports names no operator API port (start the daemon, or check "
+                             "state_dir)\n");
+  ListenPorts ports;
+  ports.pid = 1;
+  ports.web_host = "127.0.0.1";
+  ports.web_port = 1;
+  ports.operator_api_host = "127.0.0.1";
+  ports.operator_api_port = server.port();
+  REQUIRE_FALSE(writePortsFile(portsFilePath(state_dir), ports).has_value());
+  REQUIRE(cli.run({"status"}) == 0);
+  CHECK_THAT(cli.out.str(), Catch::StartsWith("lxdrunner 0.0.1, up "));
+  removePortsFile(portsFilePath(state_dir));
+  ::rmdir(state_dir);
   server.stop();
+}
+
+TEST_CASE("the ports file reads back what was written, whole") {
+  char dir[] = "/tmp/lxdrunner-ports-test-XXXXXX";
+  REQUIRE(::mkdtemp(dir) != nullptr);
+  const std::string path = portsFilePath(std::string(dir) + "/");
+  CHECK(path == std::string(dir) + "/ports");
+  CHECK_FALSE(readPortsFile(path).has_value());
+  ListenPorts written;
+  written.pid = 4242;
+  written.web_host = "0.0.0.0";
+  written.web_port = 40001;
+  REQUIRE_FALSE(writePortsFile(path, written).has_value());
+  auto read = readPortsFile(path);
+  REQUIRE(read.has_value());
+  CHECK(read->pid == 4242);
+  CHECK(read->web_host == "0.0.0.0");
+  CHECK(read->web_port == 40001);
+  CHECK(read->operator_api_port == 0);  // the API is off: no line for it
+  written.operator_api_host = "::1";
+  written.operator_api_port = 40002;
+  REQUIRE_FALSE(writePortsFile(path, written).has_value());
+  read = readPortsFile(path);
+  REQUIRE(read.has_value());
+  CHECK(read->operator_api_host == "::1");
+  CHECK(read->operator_api_port == 40002);
+  CHECK_FALSE(std::ifstream(path + ".tmp").good());  // replaced by rename, nothing left over
+  removePortsFile(path);
+  CHECK_FALSE(readPortsFile(path).has_value());
+  CHECK(writePortsFile("/nonexistent/lxdrunner-test/ports", written).has_value());
+  ::rmdir(dir);
 }
 
 TEST_CASE("durations read like people write them") {

@@ -10,18 +10,18 @@ pid=""
 cleanup() { [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 cd "$work" || exit 1
-export XDG_CONFIG_HOME="$work/xdg" LXDRUNNER_PLUGIN_PATH=""
+export XDG_CONFIG_HOME="$work/xdg" LXDRUNNER_PLUGIN_PATH="" LXDRUNNER_NO_INSTALLED_PLUGINS=1
 unset LXDRUNNER_CONFIG
 
+. "$src/tests/lib/daemon_ports.sh"
 fail() { echo "FAIL: $*"; for f in out err daemon.err; do echo "--- $f:"; cat "$f" 2>/dev/null; done; exit 1; }
 expect_in() { grep -qF -- "$2" "$1" || fail "'$2' not in $1"; }
 job=9007199254740993
 token=ops_api_token_for_tests_0123456789
-port=$((20000 + RANDOM % 20000))
-api_port=$((port + 1))
+# Both listeners on port 0: the system picks free ports, read back from state/ports.
 write_config() {
-  sed -e "s|@PLUGIN_DIR@|$plugins|" -e "s|@STATE_DIR@|$work/state|" -e "s|@PORT@|$port|" \
-    -e "s|@API_PORT@|$api_port|" -e "s|@API_ENABLED@|$1|" \
+  sed -e "s|@PLUGIN_DIR@|$plugins|" -e "s|@STATE_DIR@|$work/state|" -e "s|@PORT@|0|" \
+    -e "s|@API_PORT@|0|" -e "s|@API_ENABLED@|$1|" \
     "$src/tests/operator_api/data/ops-daemon.yml.in" >config.yml
 }
 
@@ -31,10 +31,12 @@ write_config false
 expect_in err "the operator API is off: set operator_api.enabled: true and a token"
 write_config true
 "$bin" status >out 2>err && fail "status succeeded with no daemon"
-expect_in err "the daemon is not running: nothing answers on 127.0.0.1:$api_port"
+expect_in err "the daemon is not running: operator_api.port is 0 and $work/state/ports names no operator API port"
 
 "$bin" >daemon.out 2>daemon.err &
 pid=$!
+port=$(daemon_port "$work/state" "$pid" web_port) || fail "the daemon wrote no ports file"
+api_port=$(daemon_port "$work/state" "$pid" operator_api_port) || fail "no operator API port"
 for _ in $(seq 150); do grep -q "runner started for job $job" daemon.err && break; sleep 0.1; done
 expect_in daemon.err "runner started for job $job"
 expect_in daemon.err "operator API listening on http://127.0.0.1:$api_port/api/v1"
@@ -77,6 +79,14 @@ expect_in out "entry 'Test Runner' drained"
 "$bin" status >out 2>err || fail "status failed"
 expect_in out "Test Runner  0       1      10   -     yes"
 "$bin" resume "Test Runner" >out 2>err || fail "resume failed"
+
+# An operator who can read the API token but not the webhook secret (here: a file that is
+# not there) still gets the daemon's status: the commands read operator_api and state_dir only.
+{ cat config.yml; echo "hooksecret: {file: $work/no-such-hooksecret}"; } >unreadable.yml
+"$bin" check-config --config unreadable.yml >out 2>err && fail "check-config accepted a missing secret file"
+expect_in err "cannot read secret file '$work/no-such-hooksecret'"
+"$bin" status --config unreadable.yml >out 2>err || fail "status needed the webhook secret"
+expect_in out "Test Runner  0       1      10   no"
 
 kill -TERM "$pid"
 wait "$pid"

@@ -110,6 +110,10 @@ class OneShotSource : public EventSource {
   using EventSource::EventSource;
 
   void start() override {
+    // A careless plugin: the daemon's log redactor must mask this.
+    if (const std::string secret = host().config("hooksecret", ""); !secret.empty()) {
+      host().info("careless plugin logs its hooksecret: " + secret);
+    }
     JobEvent e;
     e.job_id = 9007199254740993ULL;  // 2^53 + 1: must survive without a double in between
     e.labels = {"self-hosted", "linux"};

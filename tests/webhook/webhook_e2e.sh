@@ -11,15 +11,16 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "
 trap cleanup EXIT
 fixtures=$src/tests/unit/webhook_payload/fixtures
 secret=fake_webhook_secret
-port=$((20000 + RANDOM % 20000))
-url=http://127.0.0.1:$port/hooks/lxdrunner
 passed=0 failed=0
+. "$src/tests/lib/daemon_ports.sh"
 
-sed -e "s|@PORT@|$port|" -e "s|@PLUGINS@|$plugins|" -e "s|@TEST_PLUGINS@|$test_plugins|" \
+sed -e "s|@PORT@|0|" -e "s|@PLUGINS@|$plugins|" -e "s|@TEST_PLUGINS@|$test_plugins|" \
   -e "s|@STATE@|$work/state|" "$src/tests/webhook/original-plus.yml.in" >"$work/config.yml"
 cd "$work" || exit 1
-XDG_CONFIG_HOME=$work LXDRUNNER_PLUGIN_PATH= "$bin" --config "$work/config.yml" >"$work/log" 2>&1 &
+XDG_CONFIG_HOME=$work LXDRUNNER_PLUGIN_PATH= LXDRUNNER_NO_INSTALLED_PLUGINS=1 "$bin" --config "$work/config.yml" >"$work/log" 2>&1 &
 pid=$!
+port=$(daemon_port "$work/state" "$pid" web_port) || { echo "FAIL: the daemon did not start"; cat "$work/log"; exit 1; }
+url=http://127.0.0.1:$port/hooks/lxdrunner
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 
 sign() { printf 'sha256=%s' "$(openssl dgst -sha256 -hmac "$secret" -r "$1" | cut -d' ' -f1)"; }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <algorithm>
 
+#include "config/detail/schema.hpp"
 #include "config/detail/sections.hpp"
 
 namespace lxdrunner::config::detail {
@@ -20,12 +21,23 @@ void checkAuthentication(const MappingView& top, DiagnosticSink& sink) {
   }
 }
 
+// event_sources.webhook.hooksecret is present. Presence, as for credentials: an unreadable one
+// already has its own error.
+bool webhookHasOwnSecret(const MappingView& top) {
+  const Field* const sources = top.find("event_sources");
+  if (!isSet(sources) || !sources->value.IsMap()) return false;
+  const YAML::Node webhook = sources->value[std::string(defaults::kWebhookSource)];
+  if (!webhook.IsMap()) return false;
+  const YAML::Node secret = webhook[std::string(schema::kSourceHooksecretKey)];
+  return secret.IsDefined() && !secret.IsNull();
+}
+
 void checkHookSecret(const MappingView& top, const Config& config, DiagnosticSink& sink) {
   const bool webhook_enabled = std::any_of(
       config.event_sources.begin(), config.event_sources.end(), [](const EventSource& source) {
         return source.enabled && source.name == defaults::kWebhookSource;
       });
-  if (webhook_enabled && !top.has("hooksecret")) {
+  if (webhook_enabled && !top.has("hooksecret") && !webhookHasOwnSecret(top)) {
     sink.error(positionOf(top.self()), "hooksecret",
                "required key is missing: the webhook event source (enabled by default) needs it "
                "to verify that deliveries come from GitHub");

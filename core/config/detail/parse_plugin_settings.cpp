@@ -3,6 +3,7 @@
 
 #include "config/detail/names.hpp"
 #include "config/detail/schema.hpp"
+#include "config/detail/secret_reader.hpp"
 #include "config/detail/sections.hpp"
 #include "config/detail/value_readers.hpp"
 #include "config/detail/yaml_json.hpp"
@@ -18,7 +19,7 @@ bool isWebhook(const std::string& source_name) {
 EventSource defaultWebhook() {
   Poco::JSON::Object::Ptr settings = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   settings->set(std::string(schema::kWebhookPathKey), std::string(defaults::kWebhookPath));
-  return EventSource{std::string(defaults::kWebhookSource), true, jsonText(settings)};
+  return EventSource{std::string(defaults::kWebhookSource), true, jsonText(settings), {}};
 }
 
 // The webhook's URL path is the one plugin setting the core knows about: the HTTP server routes
@@ -34,12 +35,16 @@ void checkWebhookPath(const Field& path, DiagnosticSink& sink) {
 }
 
 EventSource parseEventSource(const Field& source_field, DiagnosticSink& sink) {
-  EventSource source{source_field.name, true, "{}"};
+  EventSource source{source_field.name, true, "{}", {}};
   Poco::JSON::Object::Ptr settings = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   if (expectMapping(source_field, sink)) {
     for (const auto& setting : mappingEntries(source_field, sink)) {
       if (setting.name == schema::kEnabledKey) {
         source.enabled = readBool(setting, sink).value_or(source.enabled);
+        continue;
+      }
+      if (setting.name == schema::kSourceHooksecretKey) {
+        if (auto secret = readSecret(setting, sink)) source.hooksecret = std::move(*secret);
         continue;
       }
       if (isWebhook(source.name) && setting.name == schema::kWebhookPathKey) {

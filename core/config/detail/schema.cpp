@@ -52,7 +52,8 @@ const std::vector<std::string_view>& dispatcherKeys() {
 }
 
 const std::vector<std::string_view>& operatorApiKeys() {
-  static const std::vector<std::string_view> keys{"enabled", "token", "host", "port"};
+  static const std::vector<std::string_view> keys{"enabled", "token", "host", "port",
+                                                  "allow_non_loopback"};
   return keys;
 }
 

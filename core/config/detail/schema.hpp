@@ -23,5 +23,7 @@ const std::vector<std::string_view>& warmPoolKeys();
 // Keys with a meaning of their own inside a plugin settings map; all others go to the plugin.
 inline constexpr std::string_view kEnabledKey = "enabled";
 inline constexpr std::string_view kWebhookPathKey = "path";
+// An event source's own webhook secret: read as a secret, never passed on in its settings JSON.
+inline constexpr std::string_view kSourceHooksecretKey = "hooksecret";
 
 }  // namespace lxdrunner::config::detail::schema

@@ -184,7 +184,7 @@ std::optional<std::string> readIpAddress(const Field& field, DiagnosticSink& sin
 
 std::optional<int> readPort(const Field& field, DiagnosticSink& sink) {
   constexpr int kHighestPort = 65535;
-  return readInt(field, sink, 1, kHighestPort);
+  return readInt(field, sink, 0, kHighestPort);
 }
 
 }  // namespace lxdrunner::config::detail

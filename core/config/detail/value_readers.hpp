@@ -38,7 +38,8 @@ std::optional<int> readInt(const Field& field, DiagnosticSink& sink, int min,
 // Servers bind to it directly, so host names are refused (as the original lxdrunner did).
 std::optional<std::string> readIpAddress(const Field& field, DiagnosticSink& sink,
                                          std::string_view examples);
-// A TCP port, 1..65535.
+// A TCP port to listen on, 0..65535: 0 lets the system pick a free one (tests use it, so that
+// nothing can take the port between choosing it and binding it).
 std::optional<int> readPort(const Field& field, DiagnosticSink& sink);
 // A list of non-empty strings; bad elements are reported one by one and left out.
 std::optional<std::vector<std::string>> readStringList(const Field& field, DiagnosticSink& sink);

@@ -2,6 +2,8 @@
 // Secrets: the three ways to write them, and that their values never leak into output.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include "test_support.hpp"
 
 using namespace lxdrunner::config;
@@ -191,4 +193,61 @@ TEST_CASE("diagnostics about a badly written secret never quote it", "[config][s
   for (const auto& error : errors) {
     checkNoSecretIn(error.str());
   }
+}
+
+TEST_CASE("an event source's own hooksecret is a secret: masked, kept out of its settings",
+          "[config][secrets]") {
+  const TempDir dir;
+  writeFile(dir.file("hook"), kEnvHookSecret + "\n");
+  ::chmod(dir.file("hook").c_str(), 0600);
+  // No top-level hooksecret: the webhook source's own is enough.
+  const auto result =
+      loadString(kPatLine + kTlsOffLine + kRunnermap +
+                     "event_sources:\n"
+                     "  webhook: {path: /hooks/a, hooksecret: " +
+                     kInlinePat + "}\n  other: {hooksecret: {file: " + dir.file("hook") + "}}\n",
+                 "test.yml");
+  INFO(listing(result));
+  REQUIRE(result.config.has_value());
+  CHECK(result.diagnostics.empty());
+  const auto& c = *result.config;
+  REQUIRE(c.event_sources.size() == 2);
+  CHECK(c.event_sources[0].hooksecret.reveal() == kInlinePat);
+  CHECK(c.event_sources[1].hooksecret.reveal() == kEnvHookSecret);
+  CHECK(c.hooksecretFor("webhook").reveal() == kInlinePat);
+  CHECK(c.hooksecretFor("poll").empty());  // no source of its own, no top-level one
+  for (const auto& source : c.event_sources) {
+    INFO(source.settings_json);
+    checkNoSecretIn(source.settings_json);
+  }
+  const std::string rendered = renderEffective(c);
+  INFO(rendered);
+  checkNoSecretIn(rendered);
+  CHECK_THAT(rendered, Catch::Contains("hooksecret: \"****\""));
+  CHECK_THAT(rendered, Catch::Contains("hooksecret: <file:" + dir.file("hook") + ">"));
+
+  // The log redactor is fed from Config::secrets(): both must be in it.
+  std::vector<std::string> keys;
+  for (const auto& named : c.secrets()) keys.push_back(named.key);
+  CHECK(keys == std::vector<std::string>{"pat", "event_sources.webhook.hooksecret",
+                                         "event_sources.other.hooksecret"});
+}
+
+TEST_CASE("an event source's hooksecret is read like every secret, errors included",
+          "[config][secrets]") {
+  const auto unreadable = loadString(
+      kMinimalConfig + "event_sources:\n  webhook: {hooksecret: {file: /nonexistent/hook}}\n",
+      "test.yml");
+  const auto errors = errorsOf(unreadable);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].key == "event_sources.webhook.hooksecret.file");
+  // Without any hooksecret the webhook source is refused, as before.
+  const auto missing =
+      loadString(kPatLine + kTlsOffLine + kRunnermap + "event_sources:\n  webhook: {}\n", "t");
+  REQUIRE(errorsOf(missing).size() == 1);
+  CHECK(errorsOf(missing)[0].key == "hooksecret");
+  // The top-level one still serves sources without their own.
+  const auto top = loadString(kMinimalConfig, "test.yml");
+  REQUIRE(top.config.has_value());
+  CHECK(top.config->hooksecretFor("webhook").reveal() == "fake_webhook_secret");
 }

@@ -30,8 +30,8 @@ TEST_CASE("scanning a directory loads every plugin and reports every refusal", "
 TEST_CASE("the first directory in the search path wins", "[registry]") {
   TempDir first;
   TempDir second;
-  std::filesystem::copy_file(testPlugin("test_good"), first.file("a.so"));
-  std::filesystem::copy_file(testPlugin("test_good"), second.file("b.so"));
+  lxdrunner::test::copyPlugin("test_good", first.file("a.so"));
+  lxdrunner::test::copyPlugin("test_good", second.file("b.so"));
   PluginRegistry registry;
   registry.scanDirectory(first.path(), true);
   registry.scanDirectory(second.path(), true);
@@ -62,6 +62,18 @@ TEST_CASE("the search path is configured dirs, then the environment, then the in
   CHECK(dirs[2] == "/env/b");
   CHECK(dirs[3] == lxdrunner::plugin_host::installedPluginDir());
   CHECK(dirs[3].find("/lxdrunner/plugins") != std::string::npos);
+}
+
+TEST_CASE("LXDRUNNER_NO_INSTALLED_PLUGINS leaves the installed directory out", "[registry]") {
+  // A test must never find an installed copy of a plugin it expects to be missing.
+  ::setenv("LXDRUNNER_NO_INSTALLED_PLUGINS", "1", 1);
+  auto dirs = lxdrunner::plugin_host::pluginSearchPath({"/etc/x"});
+  ::unsetenv("LXDRUNNER_NO_INSTALLED_PLUGINS");
+  CHECK(dirs == std::vector<std::string>{"/etc/x"});
+  ::setenv("LXDRUNNER_NO_INSTALLED_PLUGINS", "", 1);  // empty: as if unset
+  dirs = lxdrunner::plugin_host::pluginSearchPath({});
+  ::unsetenv("LXDRUNNER_NO_INSTALLED_PLUGINS");
+  CHECK(dirs == std::vector<std::string>{lxdrunner::plugin_host::installedPluginDir()});
 }
 
 TEST_CASE("instantiating an unknown or wrong-kind plugin names the problem", "[registry]") {

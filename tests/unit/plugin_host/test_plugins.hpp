@@ -2,6 +2,7 @@
 // Paths of the plugins built in tests/plugins/ and a temporary directory helper.
 #pragma once
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -14,7 +15,14 @@ inline std::string testPlugin(const std::string& name) {
   return std::string(LXDRUNNER_TEST_PLUGIN_DIR) + "/" + name + ".so";
 }
 
-// A fresh directory removed when the object goes away.
+// Copies a test plugin to `dest` with mode 0755, whatever the umask that built it: the loader
+// refuses files others can write.
+inline void copyPlugin(const std::string& name, const std::string& dest) {
+  std::filesystem::copy_file(testPlugin(name), dest);
+  ::chmod(dest.c_str(), 0755);
+}
+
+// A fresh directory (mode 0700) removed when the object goes away.
 class TempDir {
  public:
   TempDir() {
