@@ -38,6 +38,16 @@ StepResult missing(const std::string& kind, const std::string& name) {
   return out;
 }
 
+// Borrows the three strings: they must outlive the call it is passed to.
+lxdr_instance_ref instanceRef(const std::string& backend, const std::string& instance,
+                              const std::string& remote) {
+  lxdr_instance_ref ref{};
+  ref.name = sdk::slice(instance);
+  ref.remote = sdk::slice(remote);
+  ref.backend = sdk::slice(backend);
+  return ref;
+}
+
 int64_t parseCreated(const std::string& text) {
   if (text.empty()) return 0;
   Poco::DateTime parsed;
@@ -156,11 +166,8 @@ StepResult PluginExecutor::setFrozen(const std::string& backend, const std::stri
                                      dispatch::Deadline deadline) {
   auto it = backends_.find(backend);
   if (it == backends_.end()) return missing("backend", backend);
-  lxdr_instance_ref ref{};
-  ref.name = sdk::slice(instance);
-  ref.remote = sdk::slice(remote);
-  ref.backend = sdk::slice(backend);
-  return fromCall(it->second->setFrozen(ref, frozen, toMonotonicMs(deadline)));
+  return fromCall(it->second->setFrozen(instanceRef(backend, instance, remote), frozen,
+                                        toMonotonicMs(deadline)));
 }
 
 StepResult PluginExecutor::imageFingerprint(const config::RunnerEntry& entry,
@@ -179,11 +186,8 @@ StepResult PluginExecutor::destroy(const std::string& backend, const std::string
                                    const std::string& remote, dispatch::Deadline deadline) {
   auto it = backends_.find(backend);
   if (it == backends_.end()) return missing("backend", backend);
-  lxdr_instance_ref ref{};
-  ref.name = sdk::slice(instance);
-  ref.remote = sdk::slice(remote);
-  ref.backend = sdk::slice(backend);
-  return fromCall(it->second->destroyInstance(ref, toMonotonicMs(deadline)));
+  return fromCall(
+      it->second->destroyInstance(instanceRef(backend, instance, remote), toMonotonicMs(deadline)));
 }
 
 StepResult PluginExecutor::list(const std::string& backend,

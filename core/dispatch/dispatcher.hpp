@@ -143,6 +143,22 @@ class Dispatcher {
   // Destroys a warm instance (state removing first, so it keeps its slot until gone).
   void removeWarm(const jobs::WarmRecord& warm, const std::string& reason);
   void countClaim(const std::string& entry, bool hit);
+  // Held while a task works on an instance: the instance stays in launching_ (the
+  // reconciler leaves it alone), `counter` (if any) counts the task, and the scheduler is
+  // woken when the task ends.
+  class InstanceTask {
+   public:
+    InstanceTask(Dispatcher& d, std::string instance, std::atomic<size_t>* counter)
+        : d_(d), instance_(std::move(instance)), counter_(counter) {}
+    ~InstanceTask();
+    InstanceTask(const InstanceTask&) = delete;
+    InstanceTask& operator=(const InstanceTask&) = delete;
+
+   private:
+    Dispatcher& d_;
+    std::string instance_;
+    std::atomic<size_t>* counter_;
+  };
   std::string randomTail(size_t length) const;
   void failLaunch(const config::RunnerEntry& entry, const std::string& instance,
                   const std::string& remote, const StepResult& result, const char* phase);

@@ -29,21 +29,19 @@ std::string oneLine(const std::string& text) {
 
 }  // namespace
 
+Dispatcher::InstanceTask::~InstanceTask() {
+  {
+    std::lock_guard<std::mutex> lock(d_.mu_);
+    d_.launching_.erase(instance_);
+  }
+  if (counter_ != nullptr) --*counter_;
+  d_.wake();
+}
+
 void Dispatcher::runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry,
                            std::string instance) {
   auto& log = Poco::Logger::get("dispatcher");
-  struct InFlight {
-    Dispatcher* d;
-    std::string instance;
-    ~InFlight() {
-      {
-        std::lock_guard<std::mutex> lock(d->mu_);
-        d->launching_.erase(instance);
-      }
-      --d->in_flight_;
-      d->wake();
-    }
-  } in_flight{this, instance};
+  const InstanceTask task(*this, instance, &in_flight_);
 
   const StepResult launched =
       executor_.launch(*entry, job, instance, deadlineAfter(kLaunchBudgetS));
@@ -93,10 +91,10 @@ void Dispatcher::failLaunch(const config::RunnerEntry& entry, const std::string&
     // provisioner watched it start). GitHub has that job on this runner now: another
     // instance would never get it. Its completed event, or the reconciler's stopped-instance
     // rule, ends it and removes the instance.
-    log.warning("instance %s: %s reported a failure after its runner took job %s (%s); the job "
-                "stays with that runner",
-                instance, std::string(phase), std::to_string(bound->job_id),
-                oneLine(result.error));
+    log.warning(
+        "instance %s: %s reported a failure after its runner took job %s (%s); the job "
+        "stays with that runner",
+        instance, std::string(phase), std::to_string(bound->job_id), oneLine(result.error));
     return;
   }
   ++counters_.launch_failures;

@@ -124,18 +124,7 @@ void Dispatcher::scheduleRefills(bool job_waits_for_room) {
 }
 
 void Dispatcher::runRefill(const config::RunnerEntry* entry, std::string instance) {
-  struct InFlight {
-    Dispatcher* d;
-    std::string instance;
-    ~InFlight() {
-      {
-        std::lock_guard<std::mutex> lock(d->mu_);
-        d->launching_.erase(instance);
-      }
-      --d->refills_in_flight_;
-      d->wake();
-    }
-  } in_flight{this, instance};
+  const InstanceTask task(*this, instance, &refills_in_flight_);
   const int64_t began = clock_();
   std::string remote;
   auto give_up = [&](const StepResult& r, const char* phase) {
@@ -211,17 +200,7 @@ void Dispatcher::runRefill(const config::RunnerEntry* entry, std::string instanc
 
 void Dispatcher::runWarmStart(jobs::JobRecord job, const config::RunnerEntry* entry,
                               jobs::WarmRecord warm) {
-  struct InFlight {
-    Dispatcher* d;
-    std::string instance;
-    ~InFlight() {
-      {
-        std::lock_guard<std::mutex> lock(d->mu_);
-        d->launching_.erase(instance);
-      }
-      d->wake();
-    }
-  } in_flight{this, warm.name};
+  const InstanceTask task(*this, warm.name, nullptr);
   auto& log = Poco::Logger::get("dispatcher");
   const int64_t claimed = clock_();
   store_.appendLog(job.job_id, "lxdrunner: served by warm instance " + warm.name + " of pool '" +

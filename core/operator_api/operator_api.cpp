@@ -277,6 +277,21 @@ ApiResponse OperatorApi::instances() {
     auto& by_name = listed[backend];
     for (auto& info : found) by_name[info.name] = std::move(info);
   }
+  // What the backend says of an instance the store knows; it is then no orphan.
+  auto takeListed = [&listed](Object::Ptr o, const std::string& backend_name,
+                              const std::string& name) {
+    auto backend = listed.find(backend_name);
+    if (backend == listed.end()) {
+      o->set("backend_status", "unknown");  // the backend could not be asked
+      return;
+    }
+    auto info = backend->second.find(name);
+    o->set("backend_status", info == backend->second.end() ? "missing" : info->second.status);
+    if (info != backend->second.end()) {
+      o->set("created", isoTime(info->second.created_ms));
+      backend->second.erase(info);
+    }
+  };
   Array::Ptr list = new Array();
   for (const auto& job : ctx_.store->liveInstances()) {
     Object::Ptr o = newObject();
@@ -288,17 +303,7 @@ ApiResponse OperatorApi::instances() {
     o->set("remote", job.remote);
     o->set("runner_name", job.runner_name);
     o->set("launching", ctx_.dispatcher->isLaunching(job.instance));
-    auto backend = listed.find(job.backend);
-    if (backend == listed.end()) {
-      o->set("backend_status", "unknown");  // the backend could not be asked
-    } else {
-      auto info = backend->second.find(job.instance);
-      o->set("backend_status", info == backend->second.end() ? "missing" : info->second.status);
-      if (info != backend->second.end()) {
-        o->set("created", isoTime(info->second.created_ms));
-        backend->second.erase(info);
-      }
-    }
+    takeListed(o, job.backend, job.instance);
     list->add(o);
   }
   // Warm instances: their pool owns them until a job claims one.
@@ -313,17 +318,7 @@ ApiResponse OperatorApi::instances() {
     o->set("runner_name", "");
     o->set("launching", ctx_.dispatcher->isLaunching(warm.name));
     o->set("frozen", warm.frozen);
-    auto backend = listed.find(warm.backend);
-    if (backend == listed.end()) {
-      o->set("backend_status", "unknown");
-    } else {
-      auto info = backend->second.find(warm.name);
-      o->set("backend_status", info == backend->second.end() ? "missing" : info->second.status);
-      if (info != backend->second.end()) {
-        o->set("created", isoTime(info->second.created_ms));
-        backend->second.erase(info);
-      }
-    }
+    takeListed(o, warm.backend, warm.name);
     list->add(o);
   }
   // Instances with our manager tag that no job owns: the reconciler removes them after a grace.

@@ -86,7 +86,7 @@ expect_in out "Test Runner  0       1      10   -     yes"
 "$bin" check-config --config unreadable.yml >out 2>err && fail "check-config accepted a missing secret file"
 expect_in err "cannot read secret file '$work/no-such-hooksecret'"
 "$bin" status --config unreadable.yml >out 2>err || fail "status needed the webhook secret"
-expect_in out "Test Runner  0       1      10   no"
+expect_in out "Test Runner  0       1      10   -     no"
 
 kill -TERM "$pid"
 wait "$pid"
