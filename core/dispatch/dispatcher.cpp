@@ -212,6 +212,7 @@ size_t Dispatcher::scheduleOnce() {
         best->served_warm = true;
         ++started;
         ++counters_.launches_started;
+        ++starts_in_flight_;
         {
           std::lock_guard<std::mutex> lock(mu_);
           launching_.insert(claimed->name);

@@ -191,6 +191,7 @@ class Dispatcher {
   std::atomic<bool> recycling_{false};
   std::atomic<size_t> in_flight_{0};  // cold launches
   std::atomic<size_t> refills_in_flight_{0};
+  std::atomic<size_t> starts_in_flight_{0};  // warm starts
   std::thread scheduler_;
   std::unique_ptr<WorkQueue> launches_;
   std::unique_ptr<WorkQueue> starts_;   // warm starts: short, never behind a cold launch

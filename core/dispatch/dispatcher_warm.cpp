@@ -86,8 +86,11 @@ std::vector<WarmPoolStatus> Dispatcher::warmPools() const {
 }
 
 void Dispatcher::scheduleRefills(bool job_waits_for_room) {
-  // A queued job held back by the global limit gets the room first.
-  if (job_waits_for_room) return;
+  // A queued job held back by the global limit gets the room first. And jobs being started,
+  // warm or cold, get the machine first: a refill's launch and prepare would take CPU and
+  // LXD's attention from them (measured: ten warm starts at once on 2 cores took seconds
+  // longer with refills running beside them).
+  if (job_waits_for_room || starts_in_flight_.load() > 0 || in_flight_.load() > 0) return;
   const int64_t now = clock_();
   const size_t global_max = static_cast<size_t>(config_.max_workers);
   for (const auto& e : config_.runnermap) {
@@ -200,7 +203,7 @@ void Dispatcher::runRefill(const config::RunnerEntry* entry, std::string instanc
 
 void Dispatcher::runWarmStart(jobs::JobRecord job, const config::RunnerEntry* entry,
                               jobs::WarmRecord warm) {
-  const InstanceTask task(*this, warm.name, nullptr);
+  const InstanceTask task(*this, warm.name, &starts_in_flight_);
   auto& log = Poco::Logger::get("dispatcher");
   const int64_t claimed = clock_();
   store_.appendLog(job.job_id, "lxdrunner: served by warm instance " + warm.name + " of pool '" +

@@ -41,10 +41,6 @@ latencies() {
     / in progress on runner / { for (i = 1; i <= NF; i++) if ($i == "job") { j = $(i + 1); if (!(j in r)) r[j] = ms($1); break } }
     END { for (j in q) if (j in r) print r[j] - q[j] }' "$E2E_WORK/daemon.log"
 }
-# claim -> runner process started (the provisioner start() alone), warm jobs only.
-starts() {
-  sed -n 's/.*(warm) on .*: runner started for job [0-9]* in \([0-9]*\) ms.*/\1/p' "$E2E_WORK/daemon.log"
-}
 metric() {
   curl -sf "http://127.0.0.1:$E2E_DAEMON_PORT/metrics" | sed -n "s/^$1{entry=\"e2e\"} //p"
 }
@@ -70,8 +66,12 @@ run() {  # run TITLE POOL_YAML MODE(serial|burst)
     for b in $(seq "$bursts"); do
       # Ten webhooks at once: the simulator sends each as it is queued.
       : >"$E2E_WORK/ids"
-      for _ in $(seq "$size"); do (e2e_queue_job >>"$E2E_WORK/ids") & done
-      wait
+      pids=()
+      for _ in $(seq "$size"); do
+        (e2e_queue_job >>"$E2E_WORK/ids") &
+        pids+=($!)
+      done
+      wait "${pids[@]}"  # not a bare wait: the daemon is a child too
       mapfile -t ids <"$E2E_WORK/ids"
       [ "${#ids[@]}" -eq "$size" ] || e2e_fail "queued ${#ids[@]} of $size jobs"
       for id in "${ids[@]}"; do
@@ -91,8 +91,9 @@ run() {  # run TITLE POOL_YAML MODE(serial|burst)
     idle_cpu="daemon CPU with $size idle warm instances: $(((d1 - d0) * 1000 / hz)) ms over 30 s = $(awk -v t=$(((d1 - d0) * 1000 / hz)) 'BEGIN { printf "%.2f", t / 300 }') % of a core"
   fi
   e2e_stop_daemon
+  # Its warm instances would be orphans of the next run (a fresh store): remove them now.
+  for id in $(e2e_instances); do lxc delete -f "$id" >/dev/null 2>&1; done
   printf "  %-44s %s\n" "$title" "$(latencies | percentiles)"
-  if [ -n "$pool" ]; then printf "  %-44s %s\n" "  of which start() (claim -> runner started)" "$(starts | percentiles)"; fi
 }
 
 e2e_start_sim
