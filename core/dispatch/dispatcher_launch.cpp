@@ -106,6 +106,23 @@ void Dispatcher::failLaunch(const config::RunnerEntry& entry, const std::string&
     return;
   }
   if (!bound) return;
+  const bool registered = std::string(phase) == "provision" || std::string(phase) == "start";
+  if (runners_ != nullptr && registered && !bound->repository.empty()) {
+    // GitHub may have given this runner a job although no in_progress event said so (lost
+    // while the daemon was down, or still on its way). Destroying it would strand that job
+    // on GitHub, in progress on a runner that no longer exists.
+    std::string error;
+    if (auto list = runners_->runners(bound->repository, error)) {
+      for (const auto& r : *list) {
+        if (r.name != instance || !r.busy) continue;
+        log.warning(
+            "instance %s: %s failed (%s), but GitHub says its runner is running a job; "
+            "it is left to finish (the completed event or the reconciler removes it)",
+            instance, std::string(phase), oneLine(result.error));
+        return;
+      }
+    }
+  }
   const std::string reason = std::string(phase) + " failed: " + oneLine(result.error);
   if (bound->state == JobState::Provisioning || bound->state == JobState::Launching) {
     store_.appendLog(bound->job_id, "lxdrunner: instance " + instance + ": " + reason + "\n");
@@ -126,13 +143,12 @@ void Dispatcher::failLaunch(const config::RunnerEntry& entry, const std::string&
   } else {
     log.warning("instance %s kept for debugging (cleanup: false); delete it by hand", instance);
   }
-  if (runners_ != nullptr && (std::string(phase) == "provision" || std::string(phase) == "start") &&
-      !bound->repository.empty()) {
+  if (runners_ != nullptr && registered && !bound->repository.empty()) {
     // A JIT registration may exist already; it would stay offline forever.
     std::string error;
     if (auto list = runners_->runners(bound->repository, error)) {
       for (const auto& r : *list) {
-        if (r.name == instance) runners_->deleteRunner(bound->repository, r.id, error);
+        if (r.name == instance && !r.busy) runners_->deleteRunner(bound->repository, r.id, error);
       }
     }
   }

@@ -208,3 +208,39 @@ TEST_CASE("stop() leaves running instances running") {
 
 }  // namespace
 }  // namespace lxdrunner::dispatch::test
+
+namespace lxdrunner::dispatch::test {
+namespace {
+
+TEST_CASE("a failed provision whose runner GitHub says is busy is left to finish its job") {
+  // The in_progress event was lost (the daemon was down): only GitHub knows the runner took
+  // a job. Destroying the instance would strand that job, in progress on a dead runner.
+  Harness h({makeEntry("linux", {"self-hosted", "linux"}, 2)});
+  std::atomic<bool> first{true};
+  h.executor.on_provision = [&](const std::string& instance) {
+    StepResult r;
+    if (first.exchange(false)) {
+      h.github.registerRunner(instance, {"self-hosted", "linux"}, "octo/repo");
+      h.github.dispatcher = nullptr;  // the in_progress webhook goes nowhere
+      h.github.assign();
+      h.github.dispatcher = h.dispatcher.get();
+      r.status = LXDR_ERR_INTERNAL;
+      r.error = "the runner exited right after starting (test)";
+    }
+    return r;
+  };
+  h.dispatcher->start();
+  h.dispatcher->handle(h.github.queue(1, {"self-hosted", "linux"}));
+  REQUIRE(waitFor([&] { return h.executor.launches() == 1 && h.github.runnerCount() == 1; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto job = h.store->get(1);
+  CHECK(h.executor.isLive(job->instance));  // not destroyed under the busy runner
+  CHECK(h.github.deletes() == 0);
+  CHECK(h.executor.launches() == 1);  // and not launched again
+  h.github.completeRunning();
+  REQUIRE(h.serveAll());
+  CHECK(h.github.served().at(1) == 1);
+}
+
+}  // namespace
+}  // namespace lxdrunner::dispatch::test
