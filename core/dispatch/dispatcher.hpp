@@ -88,8 +88,11 @@ class Dispatcher {
   void wake();
 
   // Destroys an instance (and its runner registration when asked), then frees its slot.
-  // Asynchronous; used by the reconciler too.
-  void cleanupInstance(const jobs::JobRecord& bound, const std::string& reason, bool delete_runner);
+  // Asynchronous; used by the reconciler too. With delete_runner, an instance whose runner
+  // GitHub reports busy is spared (GitHub gave it a job we have not heard of: destroying it
+  // would strand that job), unless `force` (max_lifetime_s, an operator's delete).
+  void cleanupInstance(const jobs::JobRecord& bound, const std::string& reason, bool delete_runner,
+                       bool force = false);
 
   // A drained entry launches nothing new: its jobs stay queued (durably) until resume.
   // Instances already launched carry on. In memory: a restart resumes every entry.

@@ -197,10 +197,27 @@ void Dispatcher::releaseUnneeded(const std::string& instance, const std::string&
 }
 
 void Dispatcher::cleanupInstance(const jobs::JobRecord& bound, const std::string& reason,
-                                 bool delete_runner) {
-  auto task = [this, bound, reason, delete_runner] {
+                                 bool delete_runner, bool force) {
+  auto task = [this, bound, reason, delete_runner, force] {
     auto& log = Poco::Logger::get("dispatcher");
     if (!config_.cleanup && bound.state == JobState::Failed) return;
+    // Asked once, before the removal: whether GitHub gave this runner a job, and which
+    // registration to delete afterwards.
+    std::optional<uint64_t> registration;
+    if (delete_runner && runners_ != nullptr && !bound.repository.empty()) {
+      std::string error;
+      if (auto list = runners_->runners(bound.repository, error)) {
+        for (const auto& runner : *list) {
+          if (runner.name != bound.instance) continue;
+          if (runner.busy && !force) {
+            log.information("instance %s kept (%s): GitHub says its runner is running a job",
+                            bound.instance, reason);
+            return;
+          }
+          if (!runner.busy) registration = runner.id;
+        }
+      }
+    }
     const StepResult r = executor_.destroy(bound.backend, bound.instance, bound.remote,
                                            deadlineAfter(kDestroyBudgetS));
     if (!r.ok()) {
@@ -209,15 +226,9 @@ void Dispatcher::cleanupInstance(const jobs::JobRecord& bound, const std::string
       return;
     }
     ++counters_.instances_destroyed;
-    if (delete_runner && runners_ != nullptr && !bound.repository.empty()) {
+    if (registration) {
       std::string error;
-      if (auto list = runners_->runners(bound.repository, error)) {
-        for (const auto& runner : *list) {
-          if (runner.name == bound.instance && !runner.busy) {
-            runners_->deleteRunner(bound.repository, runner.id, error);
-          }
-        }
-      }
+      runners_->deleteRunner(bound.repository, *registration, error);
     }
     store_.markInstanceGone(bound.instance, clock_());
     log.information("instance %s removed: %s", bound.instance, reason);

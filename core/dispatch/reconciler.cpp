@@ -236,7 +236,7 @@ void Reconciler::checkLiveInstance(const jobs::JobRecord& rec, const InstanceInf
                               ? rec.launching_at
                               : (info->created_ms > 0 ? info->created_ms : rec.launching_at);
   if (created > 0 && now - created > int64_t{1000} * config_.dispatcher.max_lifetime_s) {
-    dispatcher_.cleanupInstance(rec, "older than max_lifetime_s", true);
+    dispatcher_.cleanupInstance(rec, "older than max_lifetime_s", true, /*force=*/true);
     ++report.destroyed;
     if (active) {
       jobs::TransitionFields fields;

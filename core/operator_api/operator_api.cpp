@@ -395,7 +395,8 @@ ApiResponse OperatorApi::deleteInstance(const std::string& name) {
     return errorResponse(
         409, "instance '" + name + "' is being launched: try again when its launch has finished");
   }
-  ctx_.dispatcher->cleanupInstance(*bound, "deleted through the operator API", true);
+  ctx_.dispatcher->cleanupInstance(*bound, "deleted through the operator API", true,
+                                   /*force=*/true);
   Object::Ptr o = newObject();
   o->set("instance", name);
   o->set("job_id", static_cast<Poco::UInt64>(bound->job_id));
