@@ -35,6 +35,27 @@ std::string seconds(int64_t ms) {
   return text;
 }
 
+// What each backend of the warm rows lists, by backend then name. A backend that could
+// not answer is absent (its instances are then neither adopted nor dropped on its word);
+// `failed` gets one line per such backend.
+std::map<std::string, std::map<std::string, InstanceInfo>> listBackends(
+    Executor& executor, const std::vector<WarmRecord>& rows, std::vector<std::string>* failed) {
+  std::set<std::string> backends;
+  for (const auto& w : rows) backends.insert(w.backend);
+  std::map<std::string, std::map<std::string, InstanceInfo>> listed;
+  for (const auto& backend : backends) {
+    std::vector<InstanceInfo> instances;
+    const StepResult r = executor.list(backend, instances, deadlineAfter(kQuickBudgetS * 2));
+    if (!r.ok()) {
+      if (failed != nullptr) failed->push_back(backend + " (" + r.error + ")");
+      continue;
+    }
+    auto& by_name = listed[backend];
+    for (auto& i : instances) by_name.emplace(i.name, std::move(i));
+  }
+  return listed;
+}
+
 }  // namespace
 
 std::string Dispatcher::entryHash(const config::RunnerEntry& entry) {
@@ -302,20 +323,13 @@ bool Dispatcher::evictIdleWarmFor(const std::string& entry) {
 void Dispatcher::recoverWarm() {
   const auto rows = store_.warmInstances();
   if (rows.empty()) return;
-  std::set<std::string> backends;
-  for (const auto& w : rows) backends.insert(w.backend);
-  std::map<std::string, std::map<std::string, InstanceInfo>> listed;
-  for (const auto& backend : backends) {
-    std::vector<InstanceInfo> instances;
-    const StepResult r = executor_.list(backend, instances, deadlineAfter(kQuickBudgetS * 2));
-    if (!r.ok()) {
-      logger().warning(
-          "recovery: could not list the instances of %s (%s); its warm instances "
-          "are checked at the next pool check",
-          backend, r.error);
-      continue;
-    }
-    for (auto& i : instances) listed[backend].emplace(i.name, std::move(i));
+  std::vector<std::string> failed;
+  const auto listed = listBackends(executor_, rows, &failed);
+  for (const auto& backend : failed) {
+    logger().warning(
+        "recovery: could not list the instances of %s; its warm instances are "
+        "checked at the next pool check",
+        backend);
   }
   size_t adopted = 0;
   size_t replaced = 0;
@@ -349,16 +363,7 @@ void Dispatcher::recycleWarm() {
   const int64_t now = clock_();
   const auto rows = store_.warmInstances();
   if (rows.empty()) return;
-  std::set<std::string> backends;
-  for (const auto& w : rows) backends.insert(w.backend);
-  std::map<std::string, std::map<std::string, InstanceInfo>> listed;
-  for (const auto& backend : backends) {
-    std::vector<InstanceInfo> instances;
-    if (executor_.list(backend, instances, deadlineAfter(kQuickBudgetS * 2)).ok()) {
-      auto& by_name = listed[backend];
-      for (auto& i : instances) by_name.emplace(i.name, std::move(i));
-    }
-  }
+  const auto listed = listBackends(executor_, rows, nullptr);
   std::map<std::string, std::string> images;  // entry -> fingerprint its alias points at now
   std::map<std::string, size_t> kept;         // entry -> instances that stay (any live state)
   for (const auto& w : rows) {
