@@ -10,18 +10,22 @@ json_flatten() {
 }
 
 # json_get FLAT PATH: the value at PATH in flattened JSON; non-zero when it is absent.
+# A here-string, not `printf | awk`: bash's printf writes line by line, so an awk that
+# stopped at its match made the next write die of SIGPIPE, and under pipefail (the
+# listener's) a present key read as absent, on a loaded machine only. awk also reads to
+# the end rather than exit at the match, so no writer can ever be cut off.
 json_get() {
-  printf '%s\n' "$1" | awk -F '\t' -v want="$2" '
-    $1 == want { sub(/^[^\t]*\t/, ""); print; found = 1; exit }
-    END { exit !found }'
+  awk -F '\t' -v want="$2" '
+    !found && $1 == want { sub(/^[^\t]*\t/, ""); print; found = 1 }
+    END { exit !found }' <<<"$1"
 }
 
 # json_list FLAT PATH: the elements of the array at PATH, one per line.
 json_list() {
-  printf '%s\n' "$1" | awk -F '\t' -v prefix="$2." '
+  awk -F '\t' -v prefix="$2." '
     index($1, prefix) == 1 && substr($1, length(prefix) + 1) ~ /^[0-9]+$/ {
       sub(/^[^\t]*\t/, ""); print
-    }'
+    }' <<<"$1"
 }
 
 # json_quote TEXT: TEXT as a JSON string literal.
