@@ -148,6 +148,7 @@ void Dispatcher::schedulerLoop() {
 }
 
 size_t Dispatcher::scheduleOnce() {
+  std::lock_guard<std::mutex> pass(schedule_mu_);
   const size_t global_max = static_cast<size_t>(config_.max_workers);
   const size_t concurrency = launchConcurrency();
   size_t started = 0;
@@ -256,8 +257,12 @@ size_t Dispatcher::scheduleOnce() {
 }
 
 void Dispatcher::drain(const std::string& entry) {
-  std::lock_guard<std::mutex> lock(mu_);
-  drained_.insert(entry);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    drained_.insert(entry);
+  }
+  // A pass that read the entry as not drained may still claim or launch: wait for it.
+  std::lock_guard<std::mutex> barrier(schedule_mu_);
 }
 
 void Dispatcher::resume(const std::string& entry) {

@@ -96,6 +96,8 @@ class Dispatcher {
 
   // A drained entry launches nothing new: its jobs stay queued (durably) until resume.
   // Instances already launched carry on. In memory: a restart resumes every entry.
+  // When drain returns, no scheduling pass that could have missed it is still running, so
+  // a job queued afterwards stays queued.
   void drain(const std::string& entry);
   void resume(const std::string& entry);
   bool isDrained(const std::string& entry) const;
@@ -181,6 +183,7 @@ class Dispatcher {
   DispatcherCounters counters_;
 
   mutable std::mutex mu_;
+  std::mutex schedule_mu_;  // held by a scheduling pass; drain() waits for the one running
   std::condition_variable cv_;
   bool wake_ = false;
   bool running_ = false;

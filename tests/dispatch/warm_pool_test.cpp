@@ -296,9 +296,12 @@ TEST_CASE("warm pool: max_lifetime_s counts from the claim, not from the launch"
   Harness h({pooled("linux", kLinux, 5, 1)});
   h.config.runnermap[0].warm_pool.max_idle_s = 100000;
   h.config.dispatcher.max_lifetime_s = 3600;
+  // The fake LXD stamps created_ms with the wall clock, the dispatcher reads the moved one:
+  // the instance is 50 minutes old when the job claims it. (Moving the clock after the pool
+  // filled raced a scheduling pass that had read the clock before the move.)
+  h.advanceSeconds(3000);
   h.dispatcher->start();
   REQUIRE(waitFor([&] { return idle(h, "linux") == 1; }));
-  h.advanceSeconds(3000);  // the instance is 50 minutes old when the job claims it
   h.dispatcher->handle(h.github.queue(1, kLinux));
   REQUIRE(waitFor([&] { return h.state(1) == JobState::Running; }));
   h.github.assign();       // the runner works on the job
