@@ -306,11 +306,14 @@ void Daemon::consume() {
               std::string(sdk::jobActionName(e.action)), e.repository, event->source);
     try {
       dispatcher_->handle(*event);
+      event->settle(true);
     } catch (const std::exception& ex) {
-      // The store could not be written (disk full, permissions): the event is lost to this run,
-      // but GitHub still has the job; the poll source or the next start-up poll finds it again.
+      // The store could not be written (disk full, permissions). The source waiting on it
+      // answers 503, so GitHub marks the delivery failed and redelivery or the poll source
+      // brings it back.
       log.error("job %s: could not record the %s event: %s", std::to_string(e.job_id),
                 std::string(sdk::jobActionName(e.action)), std::string(ex.what()));
+      event->settle(false, ex.what());
     }
   }
 }

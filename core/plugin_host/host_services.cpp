@@ -134,10 +134,21 @@ lxdr_status emitJobEvent(void* host_ctx, const lxdr_job_event* event) {
       }
       return fail(LXDR_ERR_NOT_FOUND, "no runnermap entry wants the job's labels");
     }
-    if (!c.services->inbox->push(std::move(e))) {
-      return fail(LXDR_ERR_TRANSIENT, "the job inbox is full or closed: retry later");
+    // OK only once the event is durable: a source answers GitHub 2xx on OK, and a job
+    // lost after that answer would never come back.
+    const auto r = c.services->inbox->deliver(std::move(e), c.services->durable_wait);
+    switch (r.outcome) {
+      case events::DeliveryOutcome::kRecorded:
+        return LXDR_OK;
+      case events::DeliveryOutcome::kRefused:
+        return fail(LXDR_ERR_TRANSIENT, r.error + ": retry later");
+      case events::DeliveryOutcome::kFailed:
+        return fail(LXDR_ERR_TRANSIENT, "the job store could not record the event (" + r.error +
+                                            "): retry later");
+      case events::DeliveryOutcome::kTimedOut:
+        break;
     }
-    return LXDR_OK;
+    return fail(LXDR_ERR_TRANSIENT, r.error + ": retry later");
   });
 }
 

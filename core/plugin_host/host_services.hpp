@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -26,6 +27,9 @@ class PluginInstance;
 // installs; while a hook is empty the service answers LXDR_ERR_UNSUPPORTED, naming it.
 struct HostServices {
   events::Inbox* inbox = nullptr;
+  // emit_job_event returns once the job store has the event, or fails after this long.
+  // Under GitHub's 10 s webhook timeout, so a slow store yields 503, never a lost delivery.
+  std::chrono::milliseconds durable_wait{std::chrono::seconds(5)};
   std::atomic<bool> shutting_down{false};
 
   std::function<lxdr_status(const std::string& plugin, const lxdr_http_route& route,

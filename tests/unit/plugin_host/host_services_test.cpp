@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <optional>
+#include <thread>
 
 #include <Poco/JSON/Parser.h>
 
@@ -85,15 +87,42 @@ TEST_CASE("an event source's events reach the inbox intact", "[host_services]") 
     CHECK(r.status == LXDR_ERR_UNSUPPORTED);
     CHECK(r.error.find("the job inbox is not running") != std::string::npos);
   }
-  SECTION("with an inbox") {
+  SECTION("with an inbox: emit returns once the consumer recorded the event") {
     l.host.services().inbox = &inbox;
-    REQUIRE(source->start().ok());
-    auto e = inbox.pop(std::chrono::milliseconds(100));
-    REQUIRE(e.has_value());
-    CHECK(e->source == "test-source");
-    CHECK(e->event.job_id == 9007199254740993ULL);
-    CHECK(e->event.labels == std::vector<std::string>{"self-hosted", "linux"});
-    CHECK(e->event.repository == "octo/repo");
+    std::optional<lxdrunner::events::InboxEvent> got;
+    std::thread consumer([&] {
+      auto item = inbox.pop(std::chrono::seconds(30));
+      if (!item) return;
+      got = *item;
+      item->settle(true);
+    });
+    const auto started = source->start();
+    consumer.join();
+    CHECK(started.ok());
+    REQUIRE(got.has_value());
+    CHECK(got->source == "test-source");
+    CHECK(got->event.job_id == 9007199254740993ULL);
+    CHECK(got->event.labels == std::vector<std::string>{"self-hosted", "linux"});
+    CHECK(got->event.repository == "octo/repo");
+    l.host.services().inbox = nullptr;
+  }
+  SECTION("the store could not record it: emit fails as transient, naming the cause") {
+    l.host.services().inbox = &inbox;
+    std::thread consumer([&] {
+      if (auto item = inbox.pop(std::chrono::seconds(30))) item->settle(false, "disk I/O error");
+    });
+    const auto started = source->start();
+    consumer.join();
+    CHECK(started.status == LXDR_ERR_TRANSIENT);
+    CHECK(started.error.find("could not record the event (disk I/O error)") != std::string::npos);
+    l.host.services().inbox = nullptr;
+  }
+  SECTION("nobody records it in time: transient, not OK") {
+    l.host.services().inbox = &inbox;
+    l.host.services().durable_wait = std::chrono::milliseconds(20);
+    const auto started = source->start();
+    CHECK(started.status == LXDR_ERR_TRANSIENT);
+    CHECK(started.error.find("did not record the event within 20 ms") != std::string::npos);
     l.host.services().inbox = nullptr;
   }
 }

@@ -56,3 +56,51 @@ TEST_CASE("events pushed from several threads all arrive once", "[inbox]") {
   for (auto& p : producers) p.join();
   CHECK(inbox.size() == 0);
 }
+
+TEST_CASE("deliver waits until the consumer settles the event", "[inbox]") {
+  using lxdrunner::events::DeliveryOutcome;
+  Inbox inbox;
+  SECTION("recorded") {
+    std::thread consumer([&] {
+      auto item = inbox.pop(std::chrono::seconds(30));
+      REQUIRE(item.has_value());
+      CHECK(item->event.job_id == 7);
+      item->settle(true);
+      item->settle(false, "too late");  // the first outcome stands
+    });
+    const auto r = inbox.deliver(job(7), std::chrono::seconds(30));
+    consumer.join();
+    CHECK(r.outcome == DeliveryOutcome::kRecorded);
+  }
+  SECTION("the store failed: the error comes back") {
+    std::thread consumer([&] {
+      auto item = inbox.pop(std::chrono::seconds(30));
+      REQUIRE(item.has_value());
+      item->settle(false, "database or disk is full");
+    });
+    const auto r = inbox.deliver(job(8), std::chrono::seconds(30));
+    consumer.join();
+    CHECK(r.outcome == DeliveryOutcome::kFailed);
+    CHECK(r.error == "database or disk is full");
+  }
+  SECTION("nobody consumes: timed out, and the event is still there to record") {
+    const auto r = inbox.deliver(job(9), std::chrono::milliseconds(10));
+    CHECK(r.outcome == DeliveryOutcome::kTimedOut);
+    CHECK(inbox.size() == 1);
+    inbox.pop(std::chrono::milliseconds(0))->settle(true);  // nobody waits any more: harmless
+  }
+  SECTION("closed: refused at once") {
+    inbox.close();
+    CHECK(inbox.deliver(job(10), std::chrono::seconds(30)).outcome == DeliveryOutcome::kRefused);
+  }
+}
+
+TEST_CASE("settling a pushed event (nobody waits) does nothing", "[inbox]") {
+  Inbox inbox;
+  REQUIRE(inbox.push(job(1)));
+  auto item = inbox.pop(std::chrono::milliseconds(0));
+  REQUIRE(item.has_value());
+  item->settle(true);
+  item->settle(false, "x");
+  CHECK(inbox.size() == 0);
+}
