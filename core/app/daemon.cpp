@@ -260,6 +260,10 @@ std::vector<std::string> Daemon::start() {
 }
 
 void Daemon::stop() {
+  // A reconcile pass behind slow GitHub calls ends after the call in progress, while the
+  // intake drains, instead of making every call left in the pass (up to 30 s each) first:
+  // together they could overrun the service's stop timeout.
+  if (reconciler_) reconciler_->requestStop();
   // Intake first, so nothing arrives after the consumer is gone.
   if (api_server_) api_server_->stop();
   if (http_) http_->stop();
