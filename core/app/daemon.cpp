@@ -404,6 +404,9 @@ std::optional<std::string> Daemon::startDispatch(
   }
   // Before the first launch can ask for a tarball.
   if (auto failure = startRunnerCache()) return failure;
+  // No instance operation a plugin asks for outlasts the longest provisioner call.
+  plugins_.services().instance_wait_limit_ms =
+      int64_t{1000} * config_.dispatcher.provision_timeout_s;
   executor_ = std::make_unique<PluginExecutor>(std::move(backends), std::move(provisioners));
   if (github_) runner_directory_ = std::make_unique<GithubRunnerDirectory>(*github_);
   dispatcher_ =
