@@ -369,9 +369,13 @@ configure) # runner user: DIR CRED ARGS...; the token goes to config.sh, then aw
     cd "$1" || exit 1
     cred=$2
     shift 2
-    token=$(cat "$cred") || exit 1
+    # In the environment, not as --token: a command line is world-readable (ps, on the
+    # host too for a container), an environment only by its owner and root. The runner
+    # reads ACTIONS_RUNNER_INPUT_<NAME> for every argument and removes it once read.
+    ACTIONS_RUNNER_INPUT_TOKEN=$(cat "$cred") || exit 1
+    export ACTIONS_RUNNER_INPUT_TOKEN
     rm -f "$cred"
-    exec ./config.sh "$@" --token "$token"
+    exec ./config.sh "$@"
     ;;
 run) # runner user: DIR CRED|-
     cd "$1" || exit 1

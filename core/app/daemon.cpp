@@ -260,6 +260,10 @@ std::vector<std::string> Daemon::start() {
 }
 
 void Daemon::stop() {
+  // A reconcile pass behind slow GitHub calls ends after the call in progress, while the
+  // intake drains, instead of making every call left in the pass (up to 30 s each) first:
+  // together they could overrun the service's stop timeout.
+  if (reconciler_) reconciler_->requestStop();
   // Intake first, so nothing arrives after the consumer is gone.
   if (api_server_) api_server_->stop();
   if (http_) http_->stop();
@@ -403,6 +407,9 @@ std::optional<std::string> Daemon::startDispatch(
   }
   // Before the first launch can ask for a tarball.
   if (auto failure = startRunnerCache()) return failure;
+  // No instance operation a plugin asks for outlasts the longest provisioner call.
+  plugins_.services().instance_wait_limit_ms =
+      int64_t{1000} * config_.dispatcher.provision_timeout_s;
   executor_ = std::make_unique<PluginExecutor>(std::move(backends), std::move(provisioners));
   if (github_) runner_directory_ = std::make_unique<GithubRunnerDirectory>(*github_);
   dispatcher_ =

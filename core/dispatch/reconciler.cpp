@@ -33,9 +33,11 @@ Reconciler::~Reconciler() {
   stop();
 }
 
-void Reconciler::countCall(ReconcileReport& report) {
+bool Reconciler::beginCall(ReconcileReport& report) {
+  if (stopping()) return false;
   ++report.github_calls;
   calls_.record(dispatcher_.now());
+  return true;
 }
 
 const std::vector<RunnerState>* Reconciler::runnersOf(const std::string& repository,
@@ -49,8 +51,9 @@ const std::vector<RunnerState>* Reconciler::runnersOf(const std::string& reposit
     // pass, as they do when GitHub cannot be asked.
     if (cache.budgeted && (!cache.allowed.count(repository) || calls_.inLastMinute(now) >= limit))
       return nullptr;
+    // Stopping: not asked, like a budget that is spent (and not remembered as asked).
+    if (!beginCall(report)) return nullptr;
     std::string error;
-    countCall(report);
     auto list = runners_->runners(repository, error);
     if (list) {
       scopes_.looked(repository, now);
@@ -71,13 +74,12 @@ void Reconciler::destroyNow(const jobs::JobRecord& job, ReconcileReport& report)
   ++report.destroyed;
   logger().information("instance %s removed (recovery, job %s was %s)", job.instance,
                        std::to_string(job.job_id), std::string(toString(job.state)));
-  if (runners_ != nullptr && !job.repository.empty()) {
+  if (runners_ != nullptr && !job.repository.empty() && beginCall(report)) {
     std::string error;
-    countCall(report);
     if (auto list = runners_->runners(job.repository, error)) {
       for (const auto& runner : *list) {
         if (runner.name != job.instance || runner.busy) continue;
-        countCall(report);
+        if (!beginCall(report)) break;
         if (runners_->deleteRunner(job.repository, runner.id, error)) ++report.runners_deleted;
       }
     }
@@ -101,9 +103,8 @@ void Reconciler::requeueOrFail(const jobs::JobRecord& job, const std::string& re
 }
 
 void Reconciler::completeFromGithub(const jobs::JobRecord& job, ReconcileReport& report) {
-  if (runners_ == nullptr || job.repository.empty()) return;
+  if (runners_ == nullptr || job.repository.empty() || !beginCall(report)) return;
   std::string error;
-  countCall(report);
   const auto status = runners_->job(job.repository, job.job_id, error);
   if (!status) {
     report.errors.push_back("job " + std::to_string(job.job_id) + ": " + error);
@@ -183,8 +184,8 @@ ReconcileReport Reconciler::recover() {
   if (runners_ != nullptr) {
     const int64_t since = dispatcher_.now() - config_.dispatcher.job_retention_days * kDayMs;
     for (const auto& repository : store_.repositoriesSince(since)) {
+      if (!beginCall(report)) break;
       std::string error;
-      countCall(report);
       auto queued = runners_->queuedJobs(repository, error);
       if (!queued) {
         report.errors.push_back("queued jobs of " + repository + ": " + error);
@@ -359,8 +360,8 @@ void Reconciler::sweepOfflineRegistrations(const std::set<std::string>& owned,
         lookAgainAt(it->second.since + grace_ms);
         continue;
       }
+      if (!beginCall(report)) return;  // stopping: what this pass learned is not kept
       std::string error;
-      countCall(report);
       if (runners_->deleteRunner(repository, r.id, error)) {
         ++report.runners_deleted;
         logger().information("runner %s deleted: offline with no instance", r.name);
@@ -409,7 +410,7 @@ ReconcileReport Reconciler::reconcileOnce() {
     owned.insert(rec.instance);
     auto backend = listed.find(rec.backend);
     if (backend == listed.end()) continue;  // not asked, or could not be
-    if (dispatcher_.isLaunching(rec.instance)) continue;
+    if (dispatcher_.isLaunching(rec.instance) || stopping()) continue;
     auto info = backend->second.find(rec.instance);
     checkLiveInstance(rec, info == backend->second.end() ? nullptr : &info->second, runner_lists,
                       report);
@@ -424,7 +425,7 @@ ReconcileReport Reconciler::reconcileOnce() {
       std::max<int64_t>(60000, int64_t{2000} * config_.dispatcher.reconcile_interval_s);
   for (const auto& [backend, instances] : listed) {
     for (const auto& [name, info] : instances) {
-      if (owned.count(name) || dispatcher_.isLaunching(name)) continue;
+      if (owned.count(name) || dispatcher_.isLaunching(name) || stopping()) continue;
       if (info.created_ms > 0 && now - info.created_ms < orphan_grace_ms) continue;
       if (!config_.cleanup) continue;
       jobs::JobRecord orphan;
@@ -463,18 +464,23 @@ Reconciler::Memory Reconciler::memory() {
 
 void Reconciler::start() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (running_) return;
+  if (running_ || thread_.joinable()) return;
   running_ = true;
+  stop_requested_ = false;
   thread_ = std::thread([this] { loop(); });
 }
 
-void Reconciler::stop() {
+void Reconciler::requestStop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!running_) return;
+    stop_requested_ = true;
     running_ = false;
   }
   cv_.notify_all();
+}
+
+void Reconciler::stop() {
+  requestStop();
   if (thread_.joinable()) thread_.join();
 }
 

@@ -59,8 +59,11 @@ class Reconciler {
 
   ReconcileReport recover();
   ReconcileReport reconcileOnce();
-  // The periodic pass on its own thread; stop() waits for a pass in progress.
+  // The periodic pass on its own thread. requestStop() returns at once: a pass in progress
+  // starts no further GitHub call or repair and ends, so a daemon stopping behind slow GitHub
+  // calls waits for one call at most, not for a whole pass of them. stop() also waits for it.
   void start();
+  void requestStop();
   void stop();
   // Runs a pass now (operator API, tests).
   void trigger();
@@ -85,7 +88,10 @@ class Reconciler {
                            ReconcileReport& report);
   void sweepOfflineRegistrations(const std::set<std::string>& owned, RunnerLists& runner_lists,
                                  ReconcileReport& report);
-  void countCall(ReconcileReport& report);
+  // Counts a GitHub call about to be made; false (and no call may be made) once a stop is
+  // requested.
+  bool beginCall(ReconcileReport& report);
+  bool stopping() const { return stop_requested_.load(); }
   const std::vector<RunnerState>* runnersOf(const std::string& repository, RunnerLists& cache,
                                             ReconcileReport& report);
   void requeueOrFail(const jobs::JobRecord& job, const std::string& reason,
@@ -116,6 +122,7 @@ class Reconciler {
   std::condition_variable cv_;
   bool running_ = false;
   bool triggered_ = false;
+  std::atomic<bool> stop_requested_{false};
   std::thread thread_;
 };
 

@@ -241,6 +241,12 @@ lxdr_status routed(const CallResult& r) {
   return r.ok() ? LXDR_OK : fail(r.status, r.error);
 }
 
+// A plugin's deadline for an instance operation, within HostServices::instance_wait_limit_ms.
+int64_t boundedDeadline(void* host_ctx, int64_t deadline_ms) {
+  const int64_t latest = nowMs(host_ctx) + contextOf(host_ctx).services->instance_wait_limit_ms;
+  return deadline_ms == 0 || deadline_ms > latest ? latest : deadline_ms;
+}
+
 lxdr_status instanceExec(void* host_ctx, const lxdr_instance_ref* instance,
                          const lxdr_exec_request* request, lxdr_exec_result* result) {
   return guarded("instance_exec", [&] {
@@ -249,7 +255,9 @@ lxdr_status instanceExec(void* host_ctx, const lxdr_instance_ref* instance,
     if (request == nullptr || result == nullptr) {
       return fail(LXDR_ERR_INVALID_ARGUMENT, "instance_exec: request or result is NULL");
     }
-    return routed(b->exec(*instance, *request, *result));
+    lxdr_exec_request bounded = sdk::readVersioned(request);
+    bounded.deadline_ms = boundedDeadline(host_ctx, bounded.deadline_ms);
+    return routed(b->exec(*instance, bounded, *result));
   });
 }
 
@@ -259,7 +267,9 @@ lxdr_status instancePushFile(void* host_ctx, const lxdr_instance_ref* instance,
     PluginInstance* b = owningBackend(host_ctx, instance);
     if (b == nullptr) return LXDR_ERR_NOT_FOUND;
     if (file == nullptr) return fail(LXDR_ERR_INVALID_ARGUMENT, "instance_push_file: file is NULL");
-    return routed(b->pushFile(*instance, *file));
+    lxdr_file_push bounded = sdk::readVersioned(file);
+    bounded.deadline_ms = boundedDeadline(host_ctx, bounded.deadline_ms);
+    return routed(b->pushFile(*instance, bounded));
   });
 }
 
@@ -269,7 +279,7 @@ lxdr_status instancePullFile(void* host_ctx, const lxdr_instance_ref* instance, 
     PluginInstance* b = owningBackend(host_ctx, instance);
     if (b == nullptr) return LXDR_ERR_NOT_FOUND;
     if (out == nullptr) return fail(LXDR_ERR_INVALID_ARGUMENT, "instance_pull_file: out is NULL");
-    return routed(b->pullFile(*instance, path, deadline_ms, *out));
+    return routed(b->pullFile(*instance, path, boundedDeadline(host_ctx, deadline_ms), *out));
   });
 }
 
@@ -278,7 +288,7 @@ lxdr_status instanceAttachDevice(void* host_ctx, const lxdr_instance_ref* instan
   return guarded("instance_attach_device", [&] {
     PluginInstance* b = owningBackend(host_ctx, instance);
     if (b == nullptr) return LXDR_ERR_NOT_FOUND;
-    return routed(b->attachDevice(*instance, name, json, deadline_ms));
+    return routed(b->attachDevice(*instance, name, json, boundedDeadline(host_ctx, deadline_ms)));
   });
 }
 

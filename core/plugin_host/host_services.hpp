@@ -31,6 +31,11 @@ struct HostServices {
   // Under GitHub's 10 s webhook timeout, so a slow store yields 503, never a lost delivery.
   std::chrono::milliseconds durable_wait{std::chrono::seconds(5)};
   std::atomic<bool> shutting_down{false};
+  // The longest a plugin's instance operation (instance_exec, _push_file, _pull_file,
+  // _attach_device) may wait: a deadline_ms of 0 ("none") or later than this from now is cut
+  // to it, so no plugin can make a launch thread wait on LXD for good. The daemon sets it to
+  // dispatcher.provision_timeout_s, the longest budget it gives any provisioner call.
+  std::atomic<int64_t> instance_wait_limit_ms{300000};
 
   std::function<lxdr_status(const std::string& plugin, const lxdr_http_route& route,
                             std::string& error)>

@@ -50,6 +50,9 @@ class FakeGithub final : public RunnerDirectory {
 
   Dispatcher* dispatcher = nullptr;
   bool reachable = true;
+  // Runs as a runner listing starts, outside the fake's lock: a test makes GitHub slow by
+  // blocking here. Set it before anything lists.
+  std::function<void(const std::string& repository)> on_listing;
 
   events::InboxEvent queue(uint64_t id, std::vector<std::string> labels,
                            const std::string& repository = "octo/repo") {
@@ -184,6 +187,7 @@ class FakeGithub final : public RunnerDirectory {
   // RunnerDirectory
   std::optional<std::vector<RunnerState>> runners(const std::string& repository,
                                                   std::string& error) override {
+    if (on_listing) on_listing(repository);
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     ++listings_[repository];

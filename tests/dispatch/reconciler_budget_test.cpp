@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The reconciler's GitHub calls: none when idle however many repositories it has served, at
 // most reconcile_github_calls_per_minute in any minute, and the safety nets still reach every
-// repository that needs them. Calls are counted at the fake GitHub over simulated minutes.
+// repository that needs them; a stop during a pass starts no further call. Calls are counted
+// at the fake GitHub over simulated minutes.
 #include <catch2/catch.hpp>
+
+#include <condition_variable>
+#include <mutex>
 
 #include "harness.hpp"
 
@@ -129,6 +133,38 @@ TEST_CASE("reconciler: what it remembers of idle runners goes with their instanc
   REQUIRE(h.store->markInstanceGone(name, wallMs()));
   h.reconciler->reconcileOnce();
   CHECK(h.reconciler->memory().idle_since == 0);
+}
+
+TEST_CASE("reconciler: a stop during a pass behind slow GitHub calls starts no further call") {
+  Harness h({makeEntry("linux", kLinux, 10)});
+  for (int i = 1; i <= 5; ++i) runningIn(h, static_cast<uint64_t>(i), repo(i));
+  // GitHub hangs in the pass's first runner listing until the test lets it answer; a pass
+  // over these 5 repositories would otherwise list each (5 calls of up to 30 s in the daemon).
+  std::mutex mu;
+  std::condition_variable cv;
+  bool in_call = false;
+  bool answer = false;
+  h.github.on_listing = [&](const std::string&) {
+    std::unique_lock<std::mutex> lock(mu);
+    in_call = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return answer; });
+  };
+  h.reconciler->start();
+  h.reconciler->trigger();
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    REQUIRE(cv.wait_for(lock, std::chrono::seconds(20), [&] { return in_call; }));
+  }
+  h.reconciler->requestStop();  // what the daemon does first when it stops
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    answer = true;
+  }
+  cv.notify_all();
+  h.reconciler->stop();
+  INFO("repositories listed: " << h.github.listings().size());
+  CHECK(h.github.calls() == 1);  // the call in progress; none after the stop
 }
 
 }  // namespace

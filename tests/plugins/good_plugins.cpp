@@ -2,6 +2,8 @@
 // Three well-behaved plugins in one library, exercising every host path the loader tests
 // need: a backend that keeps instances in memory, a provisioner that reaches the instance
 // only through host services (so the host must route to the backend), and an event source.
+// The backend keeps the deadline each instance operation got as the instance's file
+// /.deadline/<operation>, so tests can see what the host passed on.
 #include <map>
 #include <mutex>
 #include <string>
@@ -39,6 +41,7 @@ class MemoryBackend : public Backend {
   }
   ExecResult exec(const InstanceRef& i, const ExecRequest& r) override {
     known(i);
+    noteDeadline(i, "exec", r.deadline_ms);
     if (r.argv.empty()) throw Error(LXDR_ERR_INVALID_ARGUMENT, "empty command");
     if (r.argv[0] == "cat" && r.argv.size() == 2) return {0, file(i, r.argv[1]), ""};
     if (r.argv[0] == "echo") {
@@ -53,19 +56,28 @@ class MemoryBackend : public Backend {
     std::string content;
     char buffer[7];  // small on purpose: the stream must be read in pieces
     for (size_t n; (n = f.read(buffer, sizeof(buffer))) != 0;) content.append(buffer, n);
+    noteDeadline(i, "push_file", f.deadline_ms);
     std::lock_guard<std::mutex> lock(mu_);
     files_[i.name][f.path] = content;
   }
-  std::string pullFile(const InstanceRef& i, const std::string& path, int64_t) override {
+  std::string pullFile(const InstanceRef& i, const std::string& path,
+                       int64_t deadline_ms) override {
     known(i);
-    return file(i, path);
+    std::string content = file(i, path);
+    noteDeadline(i, "pull_file", deadline_ms);
+    return content;
   }
   void attachDevice(const InstanceRef& i, const std::string&, const std::string&,
-                    int64_t) override {
+                    int64_t deadline_ms) override {
     known(i);
+    noteDeadline(i, "attach_device", deadline_ms);
   }
 
  private:
+  void noteDeadline(const InstanceRef& i, const std::string& operation, int64_t deadline_ms) {
+    std::lock_guard<std::mutex> lock(mu_);
+    files_[i.name]["/.deadline/" + operation] = std::to_string(deadline_ms);
+  }
   void known(const InstanceRef& i) {
     std::lock_guard<std::mutex> lock(mu_);
     if (files_.count(i.name) == 0)

@@ -9,7 +9,8 @@
 #
 #   1. tarball + JIT: user created, credential 0600/runner then gone, runner detached,
 #      the instance powers off once the runner exits;
-#   2. tarball + registration token: config.sh gets --url/--token/--name/--labels/--ephemeral;
+#   2. tarball + registration token: config.sh gets --url/--name/--labels/--ephemeral and the
+#      token in ACTIONS_RUNNER_INPUT_TOKEN, never on a command line;
 #   3. read-only disk (disk-mount): the runner runs from a writable root built over the mount;
 #   4. a runner that fails at once: the script exits non-zero and says so.
 set -uo pipefail
@@ -75,8 +76,22 @@ exit $run_exit
 EOF
     cat >"$dir/config.sh" <<'EOF'
 #!/bin/sh
+# fake config.sh: records its arguments, user and token variable, and which process command
+# line (what `ps` shows anyone, on the host too) holds the token while it runs.
 printf '%s\n' "$@" >/tmp/fake-config.args
 id -un >/tmp/fake-config.user
+echo "env_token=${ACTIONS_RUNNER_INPUT_TOKEN:-none}" >/tmp/fake-config.env
+token=${ACTIONS_RUNNER_INPUT_TOKEN:-}
+while [ $# -gt 0 ]; do # --token wins, as with the real runner
+    [ "$1" = --token ] && [ $# -gt 1 ] && token=$2
+    shift
+done
+shown=none
+for f in /proc/[0-9]*/cmdline; do
+    line=$(tr '\0' ' ' <"$f" 2>/dev/null) || continue
+    [ -n "$token" ] && case $line in *"$token"*) shown="$f: $line" ;; esac
+done
+echo "token_on_a_command_line=$shown" >>/tmp/fake-config.env
 EOF
     printf '#!/bin/sh\necho listener-ok\n' >"$dir/bin/Runner.Listener"
     echo 'not really a library' >"$dir/bin/libcoreclr.so"
@@ -195,7 +210,14 @@ if prepare_tarball_instance "$n"; then
     check "output never shows the token" lacks "$OUT" "$TOKEN"
     args=$(guest "$n" 'cat /tmp/fake-config.args' | tr '\n' ' ')
     check "config.sh got the registration arguments" contains "$args" \
-        "--unattended --url http://127.0.0.1:1/octo/hello --name $n --labels self-hosted,gpu --runnergroup gpu-group --ephemeral --token $TOKEN"
+        "--unattended --url http://127.0.0.1:1/octo/hello --name $n --labels self-hosted,gpu --runnergroup gpu-group --ephemeral"
+    check "the token is not among config.sh's arguments" lacks "$args" "$TOKEN"
+    env_facts=$(guest "$n" 'cat /tmp/fake-config.env')
+    check "config.sh got the token in ACTIONS_RUNNER_INPUT_TOKEN" contains "$env_facts" \
+        "env_token=$TOKEN"
+    check "no process command line held the token while config.sh ran" contains "$env_facts" \
+        "token_on_a_command_line=none"
+    [[ $env_facts == *"token_on_a_command_line=none"* ]] || not_ok "what config.sh saw" "$env_facts"
     check "config.sh ran as the runner user" contains "$(guest "$n" 'cat /tmp/fake-config.user')" runner
     sleep 1
     check "run.sh got no JIT config" contains "$(guest "$n" 'cat /tmp/fake-runner.out')" "jit=none"

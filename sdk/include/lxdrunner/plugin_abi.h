@@ -60,6 +60,11 @@
  *  - Every potentially slow call carries `deadline_ms`, an absolute CLOCK_MONOTONIC time
  *    in milliseconds (0 = no deadline). Past it, return LXDR_ERR_TIMEOUT. Long work also
  *    polls host->shutting_down(); once it returns non-zero, return LXDR_ERR_CANCELLED.
+ *  - The host bounds the deadline a plugin gives an instance operation (instance_exec,
+ *    instance_push_file, instance_pull_file, instance_attach_device): 0 or a time later
+ *    than the host's limit from now becomes now + that limit. The limit is the daemon's
+ *    dispatcher.provision_timeout_s (300 s by default), the longest budget it gives any
+ *    provisioner call, so no plugin makes a backend wait without end.
  */
 #ifndef LXDRUNNER_PLUGIN_ABI_H
 #define LXDRUNNER_PLUGIN_ABI_H

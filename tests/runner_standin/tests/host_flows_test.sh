@@ -42,8 +42,9 @@ unpack() { # unpack DIR: a fresh runner from the downloaded tarball
 unpack "$WORK/jit"
 jit=$(new_jit_config "$repo" standin-jit '["self-hosted","linux"]')
 job=$(queue_job "$repo" '["self-hosted","linux"]')
-ACTIONS_RUNNER_INPUT_JITCONFIG=$jit STANDIN_MAX_IDLE_SECONDS=30 STANDIN_JOB_SECONDS=1 \
-  STANDIN_JOB_COMMAND='echo "$RUNNER_NAME" >marker; env >env.txt' \
+# An input the runner does not know must not reach the job either (the real one drops all).
+ACTIONS_RUNNER_INPUT_JITCONFIG=$jit ACTIONS_RUNNER_INPUT_NOT_AN_OPTION=x STANDIN_MAX_IDLE_SECONDS=30 \
+  STANDIN_JOB_SECONDS=1 STANDIN_JOB_COMMAND='echo "$RUNNER_NAME" >marker; env >env.txt' \
   "$WORK/jit/run.sh" >"$WORK/jit.log" 2>&1
 rc=$?
 [ $rc = 0 ] || fail "run.sh with a JIT config exited $rc"
@@ -116,7 +117,9 @@ if [ "$(id -u)" = 0 ]; then
   expect_in "$WORK/cfg-root.log" "Must not run with sudo"
 fi
 export RUNNER_ALLOW_RUNASROOT=1
-RUNNER_STATE_DIR=$WORK/cfg-state "$WORK/cfg/config.sh" --unattended --url "$SIM_URL/$repo" --token "$token" \
+# The argument wins over ACTIONS_RUNNER_INPUT_TOKEN, as with the real runner.
+ACTIONS_RUNNER_INPUT_TOKEN=not-this-one RUNNER_STATE_DIR=$WORK/cfg-state "$WORK/cfg/config.sh" \
+  --unattended --url "$SIM_URL/$repo" --token "$token" \
   --name standin-cfg --labels gpu,linux --ephemeral --work w --runnergroup Default --disableupdate \
   >"$WORK/cfg.log" 2>&1 || fail "config.sh failed"
 expect_in "$WORK/cfg.log" "√ Runner successfully added"
@@ -137,7 +140,8 @@ echo "ok: config.sh + run.sh ran job $job with state in RUNNER_STATE_DIR"
 
 # --- a persistent runner (inputs from ACTIONS_RUNNER_INPUT_*): run.sh --once, restart, remove
 unpack "$WORK/keep"
-ACTIONS_RUNNER_INPUT_URL=$SIM_URL/$repo ACTIONS_RUNNER_INPUT_TOKEN=$(runner_token "$repo" registration) \
+# Values are trimmed, as the real runner trims them.
+ACTIONS_RUNNER_INPUT_URL=$SIM_URL/$repo ACTIONS_RUNNER_INPUT_TOKEN=" $(runner_token "$repo" registration) " \
   ACTIONS_RUNNER_INPUT_NAME=standin-keep ACTIONS_RUNNER_INPUT_LABELS=keep ACTIONS_RUNNER_INPUT_UNATTENDED=true \
   "$WORK/keep/config.sh" >"$WORK/keep.log" 2>&1 || fail "config.sh from ACTIONS_RUNNER_INPUT_* failed"
 job=$(queue_job "$repo" '["keep"]')
