@@ -69,7 +69,8 @@ root=\$(cd "\$(dirname "\$0")" && pwd)
     echo "root_writable=\$(echo x 2>/dev/null >"\$root/.runner" && echo yes || echo no)"
     echo "listener=\$("\$root/bin/Runner.Listener")"
     echo "sid=\$(cut -d' ' -f6 /proc/\$\$/stat)"
-} >/tmp/fake-runner.out
+} >/tmp/fake-runner.out.tmp
+mv /tmp/fake-runner.out.tmp /tmp/fake-runner.out
 echo "fake runner: working"
 sleep $job_seconds
 exit $run_exit
@@ -135,6 +136,17 @@ run_script() { # NAME ENV...: runs the script like the bash provisioner; sets OU
 
 guest() { lxc exec "$1" -- sh -c "$2" 2>&1; }
 
+# guest_file NAME PATH [TEXT]: the file once it exists (and holds TEXT), waiting up to 30 s:
+# the runner is detached, so it writes after the setup script returned, when it gets the CPU.
+guest_file() {
+    local _
+    for _ in $(seq 1 150); do
+        if lxc exec "$1" -- sh -c "grep -qF -- \"\$1\" \"\$0\"" "$2" "${3:-}" 2>/dev/null; then break; fi
+        sleep 0.2
+    done
+    guest "$1" "cat '$2'"
+}
+
 wait_stopped() { # NAME SECONDS
     local _
     for _ in $(seq 1 $(($2 * 5))); do
@@ -182,7 +194,7 @@ if prepare_tarball_instance "$n"; then
         "credential file /run/lxdrunner-runner/credential: mode 600 owner runner"
     check "the runner is running after the exec returned (detached)" \
         contains "$(guest "$n" 'test -d /proc/$(cat /var/lib/lxdrunner/runner.pid) && echo alive')" alive
-    facts=$(guest "$n" 'cat /tmp/fake-runner.out')
+    facts=$(guest_file "$n" /tmp/fake-runner.out)
     check "run.sh ran as the runner user" contains "$facts" "user=runner"
     check "run.sh got the JIT config in ACTIONS_RUNNER_INPUT_JITCONFIG" contains "$facts" "jit=$JIT"
     check "the credential was gone when the runner ran" contains "$facts" "credential=gone"
@@ -193,7 +205,7 @@ if prepare_tarball_instance "$n"; then
         "$(guest "$n" "tr '\\0' ' ' </proc/$sid/cmdline")" "runner-helper.sh supervise"
     check "no credential left anywhere" [ "$(guest "$n" 'ls /run/lxdrunner-credential /run/lxdrunner-runner 2>&1 | grep -c "No such file"')" = 2 ]
     check "the runner log holds the runner's output" contains \
-        "$(guest "$n" 'cat /var/lib/lxdrunner/runner.log')" "fake runner: working"
+        "$(guest_file "$n" /var/lib/lxdrunner/runner.log "fake runner: working")" "fake runner: working"
     check "the instance powers off after the runner exits" wait_stopped "$n" 30
 fi
 
@@ -219,8 +231,7 @@ if prepare_tarball_instance "$n"; then
         "token_on_a_command_line=none"
     [[ $env_facts == *"token_on_a_command_line=none"* ]] || not_ok "what config.sh saw" "$env_facts"
     check "config.sh ran as the runner user" contains "$(guest "$n" 'cat /tmp/fake-config.user')" runner
-    sleep 1
-    check "run.sh got no JIT config" contains "$(guest "$n" 'cat /tmp/fake-runner.out')" "jit=none"
+    check "run.sh got no JIT config" contains "$(guest_file "$n" /tmp/fake-runner.out)" "jit=none"
     sleep 4
     check "with poweroff off, the instance keeps running" \
         [ "$(lxc list "^$n\$" -c s -f csv)" = RUNNING ]
@@ -249,8 +260,7 @@ if launch "$n"; then
     check "libraries are links into the mount" contains "$layout" \
         "libcoreclr.so -> /opt/lxdrunner/runner/bin/libcoreclr.so"
     check "bin/ executables are copies" grep -qE '^-rwx.* Runner\.Listener$' <<<"$layout"
-    sleep 0.5
-    facts=$(guest "$n" 'cat /tmp/fake-runner.out')
+    facts=$(guest_file "$n" /tmp/fake-runner.out)
     check "the runner ran from the writable root" contains "$facts" "root=/opt/actions-runner"
     check "the runner could write its root (.runner)" contains "$facts" "root_writable=yes"
     check "the copied executable runs" contains "$facts" "listener=listener-ok"
