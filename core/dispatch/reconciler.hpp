@@ -6,6 +6,9 @@
 //  - an instance that stopped (its runner exited) or vanished is removed; a job whose
 //    runner never took it is queued again;
 //  - an instance older than max_lifetime_s is removed and its job failed;
+//  - a job left in launching/provisioning by a launch that ended without moving it on (a
+//    store write threw, a step reported cancelled) is requeued and its instance removed,
+//    unless its runner started (then it is running);
 //  - a runner not online register_timeout_s after it was started is reaped, its job retried;
 //  - an idle runner whose job went to another runner is removed after idle_runner_grace_s;
 //  - an instance with our manager tag that no job owns is removed after a grace period;
@@ -88,12 +91,17 @@ class Reconciler {
   void countCall(ReconcileReport& report);
   const std::vector<RunnerState>* runnersOf(const std::string& repository, RunnerLists& cache,
                                             ReconcileReport& report);
-  void requeueOrFail(const jobs::JobRecord& job, const std::string& reason,
-                     ReconcileReport& report);
+  // With `while_bound`, the compare-and-set is on `job.instance`'s binding (a runner swap may
+  // have moved that instance to another job) instead of on the job id. True when it moved.
+  bool requeueOrFail(const jobs::JobRecord& job, const std::string& reason,
+                     ReconcileReport& report, bool while_bound = false);
   void completeFromGithub(const jobs::JobRecord& job, ReconcileReport& report);
   void destroyNow(const jobs::JobRecord& job, ReconcileReport& report);
   void checkLiveInstance(const jobs::JobRecord& rec, const InstanceInfo* info, RunnerLists& runners,
                          ReconcileReport& report);
+  // A job in launching/provisioning whose instance no launch works on any more.
+  void releaseStrandedLaunch(const jobs::JobRecord& rec, RunnerLists& runners,
+                             ReconcileReport& report);
   void loop();
 
   const config::Config& config_;
