@@ -141,6 +141,11 @@ class Dispatcher {
   // idle warm instance of another entry. True when one was removed.
   bool evictIdleWarmFor(const std::string& entry);
   void runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry, std::string instance);
+  // Something threw during runLaunch (a job store write, mostly): removes the instance and requeues (or fails)
+  // the job like a failed step, unless its runner started already.
+  void abandonLaunch(const config::RunnerEntry& entry, const std::string& instance,
+                     const std::string& remote, const char* phase, bool runner_started,
+                     const std::string& error);
   void runWarmStart(jobs::JobRecord job, const config::RunnerEntry* entry, jobs::WarmRecord warm);
   void runRefill(const config::RunnerEntry* entry, std::string instance);
   // Destroys a warm instance (state removing first, so it keeps its slot until gone).
