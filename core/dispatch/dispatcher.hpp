@@ -100,8 +100,15 @@ class Dispatcher {
   void resume(const std::string& entry);
   bool isDrained(const std::string& entry) const;
 
-  // Runner and instance names this daemon made: "<prefix>-...".
-  bool isOurs(const std::string& runner_name) const;
+  // Whether `name` has one of the name patterns of this daemon's instances and runners
+  // (instance_names.hpp). A pattern alone is not ownership: another daemon with the same
+  // prefix (another host) makes the same names.
+  bool hasOurNamePattern(const std::string& name) const;
+  // An instance or runner this daemon made: its exact name pattern, and its job store knows
+  // the name (any job's instance, live or gone, or a warm instance), or the name is of an
+  // earlier attempt of a job in the store, or a launch works on it now. Never a prefix
+  // match: a daemon with prefix "ci" does not own "ci-gpu-..." nor a person's "ci-foo".
+  bool isOurs(const std::string& name) const;
   // True while a launch works on `instance` (the reconciler leaves it alone).
   bool isLaunching(const std::string& instance) const;
 

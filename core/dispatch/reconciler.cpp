@@ -396,7 +396,10 @@ void Reconciler::sweepOfflineRegistrations(const std::set<std::string>& owned,
     int64_t due = 0;  // when a registration of ours here needs another look; 0 = none left
     auto lookAgainAt = [&due](int64_t at) { due = due == 0 ? at : std::min(due, at); };
     for (const auto& r : *list) {
-      if (!dispatcher_.isOurs(r.name) || owned.count(r.name) || dispatcher_.isLaunching(r.name)) {
+      // Ours by its exact name and our store, never by prefix: another daemon's pending
+      // registration (prefix "ci-gpu" beside "ci", or the same prefix on another host) and a
+      // person's runner are offline too.
+      if (owned.count(r.name) || dispatcher_.isLaunching(r.name) || !dispatcher_.isOurs(r.name)) {
         continue;
       }
       if (r.online) {  // its instance just went; GitHub has not noticed yet
@@ -471,14 +474,22 @@ ReconcileReport Reconciler::reconcileOnce() {
   for (auto it = idle_since_.begin(); it != idle_since_.end();) {
     it = owned.count(it->first) ? std::next(it) : idle_since_.erase(it);
   }
-  // Tagged with our manager but owned by no job: a lost store, or a launch the store never
-  // saw. The grace keeps a launch that is just being recorded safe.
+  // Tagged with our manager but owned by no live record: an earlier attempt whose removal
+  // failed, a lost store. The grace keeps a launch that is just being recorded safe. Only
+  // names of ours: a person's instance with our tag is never touched; and a name of our
+  // pattern that our store does not know may be another daemon's with the same prefix on
+  // the same LXD, so it goes only once older than max_lifetime_s, when no daemon with our
+  // settings would keep it (that is what cleans up after a lost store).
   const int64_t orphan_grace_ms = settleGraceMs(config_);
+  const int64_t lifetime_ms = int64_t{1000} * config_.dispatcher.max_lifetime_s;
   for (const auto& [backend, instances] : listed) {
     for (const auto& [name, info] : instances) {
       if (owned.count(name) || dispatcher_.isLaunching(name)) continue;
       if (info.created_ms > 0 && now - info.created_ms < orphan_grace_ms) continue;
       if (!config_.cleanup) continue;
+      const bool unclaimed_and_old = dispatcher_.hasOurNamePattern(name) &&
+                                     info.created_ms > 0 && now - info.created_ms > lifetime_ms;
+      if (!unclaimed_and_old && !dispatcher_.isOurs(name)) continue;
       jobs::JobRecord orphan;
       orphan.instance = name;
       orphan.backend = backend;

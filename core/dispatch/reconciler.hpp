@@ -11,9 +11,12 @@
 //    unless its runner started (then it is running);
 //  - a runner not online register_timeout_s after it was started is reaped, its job retried;
 //  - an idle runner whose job went to another runner is removed after idle_runner_grace_s;
-//  - an instance with our manager tag that no job owns is removed after a grace period;
-//  - offline registrations with our prefix and no instance are deleted after
-//    offline_runner_grace_s (never one whose instance is being launched);
+//  - an instance with our manager tag and our exact name pattern that no live record owns is
+//    removed after a grace period when our store knows the name, after max_lifetime_s when
+//    it does not (another daemon with our prefix may have made it);
+//  - offline registrations whose name is ours (exact pattern and our store, never a prefix:
+//    Dispatcher::isOurs) and that have no instance are deleted after offline_runner_grace_s
+//    (never one whose instance is being launched);
 //  - finished jobs older than job_retention_days are pruned.
 // Nothing is acted on when LXD or GitHub could not be asked: no answer is not "nothing there".
 // GitHub is asked only about repositories where the rules need it (runner_scopes.hpp) and at
