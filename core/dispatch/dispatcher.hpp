@@ -148,8 +148,8 @@ class Dispatcher {
   // idle warm instance of another entry. True when one was removed.
   bool evictIdleWarmFor(const std::string& entry);
   void runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry, std::string instance);
-  // Something threw during runLaunch (a job store write, mostly): removes the instance and requeues (or fails)
-  // the job like a failed step, unless its runner started already.
+  // Something threw during runLaunch (a job store write, mostly): removes the instance and requeues
+  // (or fails) the job like a failed step, unless its runner started already.
   void abandonLaunch(const config::RunnerEntry& entry, const std::string& instance,
                      const std::string& remote, const char* phase, bool runner_started,
                      const std::string& error);

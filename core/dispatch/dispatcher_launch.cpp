@@ -57,8 +57,8 @@ void Dispatcher::runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry
     }
     jobs::TransitionFields fields;
     fields.remote = launched.remote;
-    if (!store_.transitionInstance(instance, JobState::Launching, JobState::Provisioning,
-                                   clock_(), fields)) {
+    if (!store_.transitionInstance(instance, JobState::Launching, JobState::Provisioning, clock_(),
+                                   fields)) {
       releaseUnneeded(instance, entry->backend, launched.remote, job.repository);
       return;
     }
@@ -78,8 +78,7 @@ void Dispatcher::runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry
     ++counters_.launches_succeeded;
     log.information("instance %s on %s: runner started for job %s", instance, launched.remote,
                     std::to_string(for_job.job_id));
-    if (!store_.transitionInstance(instance, JobState::Provisioning, JobState::Running,
-                                   clock_())) {
+    if (!store_.transitionInstance(instance, JobState::Provisioning, JobState::Running, clock_())) {
       // Its job ended already: on this very runner (fast jobs do), or elsewhere.
       releaseUnneeded(instance, entry->backend, launched.remote, for_job.repository);
     }
@@ -91,14 +90,13 @@ void Dispatcher::runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry
 }
 
 void Dispatcher::abandonLaunch(const config::RunnerEntry& entry, const std::string& instance,
-                               const std::string& remote, const char* phase,
-                               bool runner_started, const std::string& error) {
+                               const std::string& remote, const char* phase, bool runner_started,
+                               const std::string& error) {
   auto& log = Poco::Logger::get("dispatcher");
   if (runner_started) {
     // Removing a started runner could strand a job GitHub is giving it. The reconciler
     // finds the job still provisioning and adopts the runner once GitHub sees it online.
-    log.error("instance %s: %s threw after its runner started (%s); the reconciler takes "
-              "it over",
+    log.error("instance %s: %s threw after its runner started (%s); the reconciler takes it over",
               instance, std::string(phase), error);
     return;
   }
@@ -111,11 +109,11 @@ void Dispatcher::abandonLaunch(const config::RunnerEntry& entry, const std::stri
   try {
     failLaunch(entry, instance, remote, failed, phase);
   } catch (const Poco::Exception& again) {
-    log.error("instance %s: could not clean up after that (%s); the reconciler retries",
-              instance, again.displayText());
+    log.error("instance %s: could not clean up after that (%s); the reconciler retries", instance,
+              again.displayText());
   } catch (const std::exception& again) {
-    log.error("instance %s: could not clean up after that (%s); the reconciler retries",
-              instance, std::string(again.what()));
+    log.error("instance %s: could not clean up after that (%s); the reconciler retries", instance,
+              std::string(again.what()));
   }
 }
 

@@ -37,8 +37,7 @@ std::string warmInstanceName(const std::string& prefix, const std::string& tail)
   return prefix + "-w-" + tail;
 }
 
-std::optional<GeneratedName> parseInstanceName(const std::string& prefix,
-                                               const std::string& name) {
+std::optional<GeneratedName> parseInstanceName(const std::string& prefix, const std::string& name) {
   const std::string head = prefix + "-";
   if (name.size() <= head.size() || name.compare(0, head.size(), head) != 0) return std::nullopt;
   const std::string rest = name.substr(head.size());

@@ -102,9 +102,8 @@ bool Reconciler::requeueOrFail(const jobs::JobRecord& job, const std::string& re
     fields.error = reason + " (gave up after " + std::to_string(job.attempts) + " attempts)";
   const int64_t now = dispatcher_.now();
   const bool moved =
-      while_bound
-          ? store_.transitionInstance(job.instance, job.state, to, now, fields).has_value()
-          : store_.transition(job.job_id, job.state, to, now, fields);
+      while_bound ? store_.transitionInstance(job.instance, job.state, to, now, fields).has_value()
+                  : store_.transition(job.job_id, job.state, to, now, fields);
   if (!moved) return false;
   ++(retry ? report.requeued : report.failed);
   logger().warning("job %s: %s; %s", std::to_string(job.job_id), reason,
@@ -332,12 +331,11 @@ void Reconciler::releaseStrandedLaunch(const jobs::JobRecord& rec, RunnerLists& 
     for (const auto& r : *runners) {
       if (r.name != rec.instance || !(r.online || r.busy)) continue;
       // As recovery does: it is running; the running rules (idle, stopped, lifetime) apply.
-      if (store_.transitionInstance(rec.instance, JobState::Provisioning, JobState::Running,
-                                    now)) {
+      if (store_.transitionInstance(rec.instance, JobState::Provisioning, JobState::Running, now)) {
         ++report.adopted;
-        logger().information("instance %s: its runner is up although its launch ended unfinished;"
-                             " job %s is running",
-                             rec.instance, std::to_string(rec.job_id));
+        logger().information(
+            "instance %s: its runner is up although its launch ended unfinished; job %s is running",
+            rec.instance, std::to_string(rec.job_id));
       }
       return;
     }
@@ -487,8 +485,8 @@ ReconcileReport Reconciler::reconcileOnce() {
       if (owned.count(name) || dispatcher_.isLaunching(name)) continue;
       if (info.created_ms > 0 && now - info.created_ms < orphan_grace_ms) continue;
       if (!config_.cleanup) continue;
-      const bool unclaimed_and_old = dispatcher_.hasOurNamePattern(name) &&
-                                     info.created_ms > 0 && now - info.created_ms > lifetime_ms;
+      const bool unclaimed_and_old = dispatcher_.hasOurNamePattern(name) && info.created_ms > 0 &&
+                                     now - info.created_ms > lifetime_ms;
       if (!unclaimed_and_old && !dispatcher_.isOurs(name)) continue;
       jobs::JobRecord orphan;
       orphan.instance = name;

@@ -96,8 +96,8 @@ class Reconciler {
                                             ReconcileReport& report);
   // With `while_bound`, the compare-and-set is on `job.instance`'s binding (a runner swap may
   // have moved that instance to another job) instead of on the job id. True when it moved.
-  bool requeueOrFail(const jobs::JobRecord& job, const std::string& reason,
-                     ReconcileReport& report, bool while_bound = false);
+  bool requeueOrFail(const jobs::JobRecord& job, const std::string& reason, ReconcileReport& report,
+                     bool while_bound = false);
   void completeFromGithub(const jobs::JobRecord& job, ReconcileReport& report);
   void destroyNow(const jobs::JobRecord& job, ReconcileReport& report);
   void checkLiveInstance(const jobs::JobRecord& rec, const InstanceInfo* info, RunnerLists& runners,

@@ -21,10 +21,10 @@ TEST_CASE("ownership: instance names are parsed exactly, never by prefix") {
   CHECK(warm->warm);
   CHECK(parseInstanceName("ci", coldInstanceName("ci", 18446744073709551615ULL, 3, "a1b2")));
 
-  for (const char* other : {"ci-gpu-12-1abcd", "ci-gpu-w-abcd1234", "ci-foo", "ci-", "ci",
-                            "ci-12-1abc", "ci-012-1abcd", "ci-12-0abcd", "ci-12-1ABCD",
-                            "ci-12-abcde", "ci-w-abcd12345", "ci-w-abc", "cix-12-1abcd",
-                            "lxdrunner-12-1abcd"}) {
+  for (const char* other :
+       {"ci-gpu-12-1abcd", "ci-gpu-w-abcd1234", "ci-foo", "ci-", "ci", "ci-12-1abc", "ci-012-1abcd",
+        "ci-12-0abcd", "ci-12-1ABCD", "ci-12-abcde", "ci-w-abcd12345", "ci-w-abc", "cix-12-1abcd",
+        "lxdrunner-12-1abcd"}) {
     INFO(other);
     CHECK_FALSE(parseInstanceName("ci", other).has_value());
   }
@@ -33,11 +33,11 @@ TEST_CASE("ownership: instance names are parsed exactly, never by prefix") {
 TEST_CASE("ownership: a name is ours when our store knows it or its job") {
   Harness h({makeEntry("linux", kLinux, 10)});
   h.config.prefix = "ci";
-  recordAttempts(h, 1, 2);  // last on ci-1-2zzzz
-  CHECK(h.dispatcher->isOurs("ci-1-2zzzz"));   // the record's instance
-  CHECK(h.dispatcher->isOurs("ci-1-1abcd"));   // an earlier attempt of job 1
-  CHECK_FALSE(h.dispatcher->isOurs("ci-1-2abcd"));  // attempt 2 was ci-1-2zzzz
-  CHECK_FALSE(h.dispatcher->isOurs("ci-1-3abcd"));  // no third attempt yet
+  recordAttempts(h, 1, 2);                           // last on ci-1-2zzzz
+  CHECK(h.dispatcher->isOurs("ci-1-2zzzz"));         // the record's instance
+  CHECK(h.dispatcher->isOurs("ci-1-1abcd"));         // an earlier attempt of job 1
+  CHECK_FALSE(h.dispatcher->isOurs("ci-1-2abcd"));   // attempt 2 was ci-1-2zzzz
+  CHECK_FALSE(h.dispatcher->isOurs("ci-1-3abcd"));   // no third attempt yet
   CHECK_FALSE(h.dispatcher->isOurs("ci-77-1abcd"));  // job 77 is not ours: another host's
   CHECK_FALSE(h.dispatcher->isOurs("ci-gpu-1-1abcd"));
 
@@ -60,11 +60,11 @@ void checkOfflineSweep(const std::string& prefix) {
   recordAttempts(h, 1, 2);
   const std::vector<std::string> ours{prefix + "-1-1abcd", prefix + "-1-2zzzz"};
   const std::vector<std::string> others{
-      prefix + "-gpu-1-1abcd",    // a daemon with prefix "<prefix>-gpu": its pending JIT one
+      prefix + "-gpu-1-1abcd",     // a daemon with prefix "<prefix>-gpu": its pending JIT one
       prefix + "-gpu-w-abcd1234",  // and its warm start's
-      prefix + "-foo",            // a person's
-      prefix + "-77-1abcd",       // a daemon with the same prefix on another host
-      prefix + "-w-abcd1234",     // the same, served from its warm pool
+      prefix + "-foo",             // a person's
+      prefix + "-77-1abcd",        // a daemon with the same prefix on another host
+      prefix + "-w-abcd1234",      // the same, served from its warm pool
   };
   for (const auto& names : {ours, others}) {
     for (const auto& name : names) {
