@@ -9,6 +9,8 @@
 #include <random>
 #include <vector>
 
+#include "dispatch/instance_names.hpp"
+
 namespace lxdrunner::dispatch {
 
 namespace {
@@ -61,8 +63,7 @@ std::string Dispatcher::instanceName(const jobs::JobRecord& job, int attempt) co
   // Written to the store before the instance exists, so a restart knows what to clean up.
   // The random tail keeps a launch from ever meeting an earlier one's name (a restart gives
   // the interrupted attempt back; a failed removal may leave the old instance behind).
-  return config_.prefix + "-" + std::to_string(job.job_id) + "-" + std::to_string(attempt) +
-         randomTail(4);
+  return coldInstanceName(config_.prefix, job.job_id, attempt, randomTail(kColdTailLength));
 }
 
 size_t Dispatcher::launchConcurrency() const {
@@ -283,9 +284,19 @@ bool Dispatcher::isLaunching(const std::string& instance) const {
   return launching_.count(instance) > 0;
 }
 
-bool Dispatcher::isOurs(const std::string& runner_name) const {
-  return runner_name.size() > config_.prefix.size() + 1 &&
-         runner_name.compare(0, config_.prefix.size() + 1, config_.prefix + "-") == 0;
+bool Dispatcher::hasOurNamePattern(const std::string& name) const {
+  return parseInstanceName(config_.prefix, name).has_value();
+}
+
+bool Dispatcher::isOurs(const std::string& name) const {
+  const auto generated = parseInstanceName(config_.prefix, name);
+  if (!generated) return false;
+  if (isLaunching(name) || store_.knowsInstance(name)) return true;
+  if (generated->warm) return false;
+  // A job's record names only its latest instance (known above); an earlier attempt's may
+  // be left behind (its removal failed). The job id in the name ties it to the record.
+  const auto job = store_.get(generated->job_id);
+  return job && generated->attempt < job->attempts;
 }
 
 }  // namespace lxdrunner::dispatch

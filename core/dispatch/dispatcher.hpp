@@ -102,8 +102,15 @@ class Dispatcher {
   void resume(const std::string& entry);
   bool isDrained(const std::string& entry) const;
 
-  // Runner and instance names this daemon made: "<prefix>-...".
-  bool isOurs(const std::string& runner_name) const;
+  // Whether `name` has one of the name patterns of this daemon's instances and runners
+  // (instance_names.hpp). A pattern alone is not ownership: another daemon with the same
+  // prefix (another host) makes the same names.
+  bool hasOurNamePattern(const std::string& name) const;
+  // An instance or runner this daemon made: its exact name pattern, and its job store knows
+  // the name (any job's instance, live or gone, or a warm instance), or the name is of an
+  // earlier attempt of a job in the store, or a launch works on it now. Never a prefix
+  // match: a daemon with prefix "ci" does not own "ci-gpu-..." nor a person's "ci-foo".
+  bool isOurs(const std::string& name) const;
   // True while a launch works on `instance` (the reconciler leaves it alone).
   bool isLaunching(const std::string& instance) const;
 
@@ -143,6 +150,11 @@ class Dispatcher {
   // idle warm instance of another entry. True when one was removed.
   bool evictIdleWarmFor(const std::string& entry);
   void runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry, std::string instance);
+  // Something threw during runLaunch (a job store write, mostly): removes the instance and requeues
+  // (or fails) the job like a failed step, unless its runner started already.
+  void abandonLaunch(const config::RunnerEntry& entry, const std::string& instance,
+                     const std::string& remote, const char* phase, bool runner_started,
+                     const std::string& error);
   void runWarmStart(jobs::JobRecord job, const config::RunnerEntry* entry, jobs::WarmRecord warm);
   void runRefill(const config::RunnerEntry* entry, std::string instance);
   // Destroys a warm instance (state removing first, so it keeps its slot until gone).

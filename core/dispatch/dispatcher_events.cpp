@@ -98,7 +98,8 @@ void Dispatcher::onCompleted(const sdk::JobEvent& e) {
     break;
   }
   // The runner that did the job is done (ephemeral): remove its instance now.
-  if (!e.runner_name.empty() && isOurs(e.runner_name)) {
+  // A live record naming the runner is what makes it ours (not the name alone).
+  if (!e.runner_name.empty()) {
     if (auto holder = store_.byInstance(e.runner_name)) {
       cleanupInstance(*holder, "its runner finished job " + std::to_string(e.job_id), false);
     }

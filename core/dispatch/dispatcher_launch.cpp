@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The launch pipeline of one instance (create+start, then provision) and what happens when a
 // step fails; and the clean-up of instances that are no longer needed.
+#include <Poco/Exception.h>
 #include <Poco/Logger.h>
 
 #include <algorithm>
@@ -42,37 +43,77 @@ void Dispatcher::runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry
                            std::string instance) {
   auto& log = Poco::Logger::get("dispatcher");
   const InstanceTask task(*this, instance, &in_flight_);
+  // Where the launch got to, for when something throws (a job store write, mostly).
+  const char* phase = "launch";
+  std::string remote;
+  bool runner_started = false;
+  try {
+    const StepResult launched =
+        executor_.launch(*entry, job, instance, deadlineAfter(kLaunchBudgetS));
+    remote = launched.remote;
+    if (!launched.ok()) {
+      failLaunch(*entry, instance, launched.remote, launched, "launch");
+      return;
+    }
+    jobs::TransitionFields fields;
+    fields.remote = launched.remote;
+    if (!store_.transitionInstance(instance, JobState::Launching, JobState::Provisioning, clock_(),
+                                   fields)) {
+      releaseUnneeded(instance, entry->backend, launched.remote, job.repository);
+      return;
+    }
+    phase = "provision";
+    // The provisioner registers the runner in the repository of the job it is bound to now.
+    const auto bound = store_.byInstance(instance);
+    const jobs::JobRecord& for_job = bound ? *bound : job;
+    const StepResult provisioned =
+        executor_.provision(*entry, for_job, instance, launched.remote,
+                            deadlineAfter(config_.dispatcher.provision_timeout_s));
+    runner_started = provisioned.ok();
+    if (!provisioned.log.empty()) store_.appendLog(for_job.job_id, provisioned.log);
+    if (!provisioned.ok()) {
+      failLaunch(*entry, instance, launched.remote, provisioned, "provision");
+      return;
+    }
+    ++counters_.launches_succeeded;
+    log.information("instance %s on %s: runner started for job %s", instance, launched.remote,
+                    std::to_string(for_job.job_id));
+    if (!store_.transitionInstance(instance, JobState::Provisioning, JobState::Running, clock_())) {
+      // Its job ended already: on this very runner (fast jobs do), or elsewhere.
+      releaseUnneeded(instance, entry->backend, launched.remote, for_job.repository);
+    }
+  } catch (const Poco::Exception& e) {  // the job store's: what() is only the class name
+    abandonLaunch(*entry, instance, remote, phase, runner_started, e.displayText());
+  } catch (const std::exception& e) {
+    abandonLaunch(*entry, instance, remote, phase, runner_started, e.what());
+  }
+}
 
-  const StepResult launched =
-      executor_.launch(*entry, job, instance, deadlineAfter(kLaunchBudgetS));
-  if (!launched.ok()) {
-    failLaunch(*entry, instance, launched.remote, launched, "launch");
+void Dispatcher::abandonLaunch(const config::RunnerEntry& entry, const std::string& instance,
+                               const std::string& remote, const char* phase, bool runner_started,
+                               const std::string& error) {
+  auto& log = Poco::Logger::get("dispatcher");
+  if (runner_started) {
+    // Removing a started runner could strand a job GitHub is giving it. The reconciler
+    // finds the job still provisioning and adopts the runner once GitHub sees it online.
+    log.error("instance %s: %s threw after its runner started (%s); the reconciler takes it over",
+              instance, std::string(phase), error);
     return;
   }
-  jobs::TransitionFields remote;
-  remote.remote = launched.remote;
-  if (!store_.transitionInstance(instance, JobState::Launching, JobState::Provisioning, clock_(),
-                                 remote)) {
-    releaseUnneeded(instance, entry->backend, launched.remote, job.repository);
-    return;
-  }
-  // The provisioner registers the runner in the repository of the job it is bound to now.
-  const auto bound = store_.byInstance(instance);
-  const jobs::JobRecord& for_job = bound ? *bound : job;
-  const StepResult provisioned =
-      executor_.provision(*entry, for_job, instance, launched.remote,
-                          deadlineAfter(config_.dispatcher.provision_timeout_s));
-  if (!provisioned.log.empty()) store_.appendLog(for_job.job_id, provisioned.log);
-  if (!provisioned.ok()) {
-    failLaunch(*entry, instance, launched.remote, provisioned, "provision");
-    return;
-  }
-  ++counters_.launches_succeeded;
-  log.information("instance %s on %s: runner started for job %s", instance, launched.remote,
-                  std::to_string(for_job.job_id));
-  if (!store_.transitionInstance(instance, JobState::Provisioning, JobState::Running, clock_())) {
-    // Its job ended already: on this very runner (fast jobs do), or elsewhere.
-    releaseUnneeded(instance, entry->backend, launched.remote, for_job.repository);
+  log.error("instance %s: %s threw (%s); removing it", instance, std::string(phase), error);
+  StepResult failed;
+  failed.status = LXDR_ERR_INTERNAL;  // transient: the job is retried under the usual rules
+  failed.error = error;
+  // Should the store still fail, the reconciler's rule for a launch that ended unfinished
+  // removes the instance and requeues the job once the store answers again.
+  try {
+    failLaunch(entry, instance, remote, failed, phase);
+  } catch (const Poco::Exception& again) {
+    log.error("instance %s: could not clean up after that (%s); the reconciler retries", instance,
+              again.displayText());
+  } catch (const std::exception& again) {
+    log.error("instance %s: could not clean up after that (%s); the reconciler retries", instance,
+              std::string(again.what()));
   }
 }
 

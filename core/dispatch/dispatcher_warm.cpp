@@ -11,6 +11,7 @@
 
 #include "config/render.hpp"
 #include "dispatch/dispatcher.hpp"
+#include "dispatch/instance_names.hpp"
 
 namespace lxdrunner::dispatch {
 
@@ -130,7 +131,7 @@ void Dispatcher::scheduleRefills(bool job_waits_for_room) {
       if (store_.countSlots(e.name) >= static_cast<size_t>(e.max_workers)) break;
       if (store_.countSlotsAll() >= global_max) return;
       WarmRecord w;
-      w.name = config_.prefix + "-w-" + randomTail(8);
+      w.name = warmInstanceName(config_.prefix, randomTail(kWarmTailLength));
       w.entry = e.name;
       w.backend = e.backend;
       w.state = WarmState::Launching;

@@ -19,6 +19,13 @@ Poco::Logger& logger() {
   return Poco::Logger::get("reconciler");
 }
 
+// How long a record may look unattended before the reconciler acts on it: the store write
+// that records a launch comes a moment before the launch is marked in flight (and an
+// instance is created a moment before the store hears of it).
+int64_t settleGraceMs(const config::Config& config) {
+  return std::max<int64_t>(60000, int64_t{2000} * config.dispatcher.reconcile_interval_s);
+}
+
 }  // namespace
 
 Reconciler::Reconciler(const config::Config& config, jobs::JobStore& store, Executor& executor,
@@ -87,19 +94,23 @@ void Reconciler::destroyNow(const jobs::JobRecord& job, ReconcileReport& report)
   store_.markInstanceGone(job.instance, dispatcher_.now());
 }
 
-void Reconciler::requeueOrFail(const jobs::JobRecord& job, const std::string& reason,
-                               ReconcileReport& report) {
+bool Reconciler::requeueOrFail(const jobs::JobRecord& job, const std::string& reason,
+                               ReconcileReport& report, bool while_bound) {
   jobs::TransitionFields fields;
   fields.error = reason;
   const bool retry = job.attempts < config_.dispatcher.launch_attempts;
   const JobState to = retry ? JobState::Queued : JobState::Failed;
   if (!retry)
     fields.error = reason + " (gave up after " + std::to_string(job.attempts) + " attempts)";
-  if (store_.transition(job.job_id, job.state, to, dispatcher_.now(), fields)) {
-    ++(retry ? report.requeued : report.failed);
-    logger().warning("job %s: %s; %s", std::to_string(job.job_id), reason,
-                     std::string(retry ? "queued again" : "failed"));
-  }
+  const int64_t now = dispatcher_.now();
+  const bool moved =
+      while_bound ? store_.transitionInstance(job.instance, job.state, to, now, fields).has_value()
+                  : store_.transition(job.job_id, job.state, to, now, fields);
+  if (!moved) return false;
+  ++(retry ? report.requeued : report.failed);
+  logger().warning("job %s: %s; %s", std::to_string(job.job_id), reason,
+                   std::string(retry ? "queued again" : "failed"));
+  return true;
 }
 
 void Reconciler::completeFromGithub(const jobs::JobRecord& job, ReconcileReport& report) {
@@ -252,6 +263,10 @@ void Reconciler::checkLiveInstance(const jobs::JobRecord& rec, const InstanceInf
     ++report.destroyed;
     return;
   }
+  if (rec.state == JobState::Launching || rec.state == JobState::Provisioning) {
+    releaseStrandedLaunch(rec, runner_lists, report);  // no launch works on it (see the pass)
+    return;
+  }
   const auto* runners = runnersOf(rec.repository, runner_lists, report);
   if (runners == nullptr) return;
   const RunnerState* runner = nullptr;
@@ -301,6 +316,40 @@ void Reconciler::checkLiveInstance(const jobs::JobRecord& rec, const InstanceInf
   }
 }
 
+void Reconciler::releaseStrandedLaunch(const jobs::JobRecord& rec, RunnerLists& runner_lists,
+                                       ReconcileReport& report) {
+  // The launch ended without moving the job on: a store write threw, or a step reported
+  // cancelled while the daemon was not shutting down. Left alone, the slot would be held
+  // until max_lifetime_s.
+  const int64_t now = dispatcher_.now();
+  const int64_t since =
+      rec.state == JobState::Provisioning ? rec.provisioning_at : rec.launching_at;
+  if (now - since < settleGraceMs(config_)) return;
+  if (rec.state == JobState::Provisioning && runners_ != nullptr && !rec.repository.empty()) {
+    // Its runner may have started (the provisioner finished; only the store did not hear).
+    const auto* runners = runnersOf(rec.repository, runner_lists, report);
+    if (runners == nullptr) return;  // GitHub could not be asked: not "no runner"
+    for (const auto& r : *runners) {
+      if (r.name != rec.instance || !(r.online || r.busy)) continue;
+      // As recovery does: it is running; the running rules (idle, stopped, lifetime) apply.
+      if (store_.transitionInstance(rec.instance, JobState::Provisioning, JobState::Running, now)) {
+        ++report.adopted;
+        logger().information(
+            "instance %s: its runner is up although its launch ended unfinished; job %s is running",
+            rec.instance, std::to_string(rec.job_id));
+      }
+      return;
+    }
+  }
+  // The compare-and-set decides: a launch that finished after this pass read the store has
+  // moved the job on, and then nothing is removed.
+  const std::string reason = "its launch ended with the job still " +
+                             std::string(toString(rec.state)) + " on instance " + rec.instance;
+  if (!requeueOrFail(rec, reason, report, /*while_bound=*/true)) return;
+  dispatcher_.cleanupInstance(rec, "its launch ended unfinished", true);
+  ++report.destroyed;
+}
+
 Reconciler::RunnerLists Reconciler::planListings(const std::vector<jobs::JobRecord>& live,
                                                  int64_t now, ReconcileReport& report) {
   RunnerLists lists;
@@ -346,7 +395,10 @@ void Reconciler::sweepOfflineRegistrations(const std::set<std::string>& owned,
     int64_t due = 0;  // when a registration of ours here needs another look; 0 = none left
     auto lookAgainAt = [&due](int64_t at) { due = due == 0 ? at : std::min(due, at); };
     for (const auto& r : *list) {
-      if (!dispatcher_.isOurs(r.name) || owned.count(r.name) || dispatcher_.isLaunching(r.name)) {
+      // Ours by its exact name and our store, never by prefix: another daemon's pending
+      // registration (prefix "ci-gpu" beside "ci", or the same prefix on another host) and a
+      // person's runner are offline too.
+      if (owned.count(r.name) || dispatcher_.isLaunching(r.name) || !dispatcher_.isOurs(r.name)) {
         continue;
       }
       if (r.online) {  // its instance just went; GitHub has not noticed yet
@@ -410,6 +462,9 @@ ReconcileReport Reconciler::reconcileOnce() {
     owned.insert(rec.instance);
     auto backend = listed.find(rec.backend);
     if (backend == listed.end()) continue;  // not asked, or could not be
+    // A launch, start or refill works on it and moves it on; once that ends, the rules below
+    // apply (a launch that ended unfinished included: releaseStrandedLaunch). Stopping: the
+    // rest of the pass is skipped.
     if (dispatcher_.isLaunching(rec.instance) || stopping()) continue;
     auto info = backend->second.find(rec.instance);
     checkLiveInstance(rec, info == backend->second.end() ? nullptr : &info->second, runner_lists,
@@ -419,15 +474,22 @@ ReconcileReport Reconciler::reconcileOnce() {
   for (auto it = idle_since_.begin(); it != idle_since_.end();) {
     it = owned.count(it->first) ? std::next(it) : idle_since_.erase(it);
   }
-  // Tagged with our manager but owned by no job: a lost store, or a launch the store never
-  // saw. The grace keeps a launch that is just being recorded safe.
-  const int64_t orphan_grace_ms =
-      std::max<int64_t>(60000, int64_t{2000} * config_.dispatcher.reconcile_interval_s);
+  // Tagged with our manager but owned by no live record: an earlier attempt whose removal
+  // failed, a lost store. The grace keeps a launch that is just being recorded safe. Only
+  // names of ours: a person's instance with our tag is never touched; and a name of our
+  // pattern that our store does not know may be another daemon's with the same prefix on
+  // the same LXD, so it goes only once older than max_lifetime_s, when no daemon with our
+  // settings would keep it (that is what cleans up after a lost store).
+  const int64_t orphan_grace_ms = settleGraceMs(config_);
+  const int64_t lifetime_ms = int64_t{1000} * config_.dispatcher.max_lifetime_s;
   for (const auto& [backend, instances] : listed) {
     for (const auto& [name, info] : instances) {
       if (owned.count(name) || dispatcher_.isLaunching(name) || stopping()) continue;
       if (info.created_ms > 0 && now - info.created_ms < orphan_grace_ms) continue;
       if (!config_.cleanup) continue;
+      const bool unclaimed_and_old = dispatcher_.hasOurNamePattern(name) && info.created_ms > 0 &&
+                                     now - info.created_ms > lifetime_ms;
+      if (!unclaimed_and_old && !dispatcher_.isOurs(name)) continue;
       jobs::JobRecord orphan;
       orphan.instance = name;
       orphan.backend = backend;

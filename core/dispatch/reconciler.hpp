@@ -6,11 +6,17 @@
 //  - an instance that stopped (its runner exited) or vanished is removed; a job whose
 //    runner never took it is queued again;
 //  - an instance older than max_lifetime_s is removed and its job failed;
+//  - a job left in launching/provisioning by a launch that ended without moving it on (a
+//    store write threw, a step reported cancelled) is requeued and its instance removed,
+//    unless its runner started (then it is running);
 //  - a runner not online register_timeout_s after it was started is reaped, its job retried;
 //  - an idle runner whose job went to another runner is removed after idle_runner_grace_s;
-//  - an instance with our manager tag that no job owns is removed after a grace period;
-//  - offline registrations with our prefix and no instance are deleted after
-//    offline_runner_grace_s (never one whose instance is being launched);
+//  - an instance with our manager tag and our exact name pattern that no live record owns is
+//    removed after a grace period when our store knows the name, after max_lifetime_s when
+//    it does not (another daemon with our prefix may have made it);
+//  - offline registrations whose name is ours (exact pattern and our store, never a prefix:
+//    Dispatcher::isOurs) and that have no instance are deleted after offline_runner_grace_s
+//    (never one whose instance is being launched);
 //  - finished jobs older than job_retention_days are pruned.
 // Nothing is acted on when LXD or GitHub could not be asked: no answer is not "nothing there".
 // GitHub is asked only about repositories where the rules need it (runner_scopes.hpp) and at
@@ -94,12 +100,17 @@ class Reconciler {
   bool stopping() const { return stop_requested_.load(); }
   const std::vector<RunnerState>* runnersOf(const std::string& repository, RunnerLists& cache,
                                             ReconcileReport& report);
-  void requeueOrFail(const jobs::JobRecord& job, const std::string& reason,
-                     ReconcileReport& report);
+  // With `while_bound`, the compare-and-set is on `job.instance`'s binding (a runner swap may
+  // have moved that instance to another job) instead of on the job id. True when it moved.
+  bool requeueOrFail(const jobs::JobRecord& job, const std::string& reason, ReconcileReport& report,
+                     bool while_bound = false);
   void completeFromGithub(const jobs::JobRecord& job, ReconcileReport& report);
   void destroyNow(const jobs::JobRecord& job, ReconcileReport& report);
   void checkLiveInstance(const jobs::JobRecord& rec, const InstanceInfo* info, RunnerLists& runners,
                          ReconcileReport& report);
+  // A job in launching/provisioning whose instance no launch works on any more.
+  void releaseStrandedLaunch(const jobs::JobRecord& rec, RunnerLists& runners,
+                             ReconcileReport& report);
   void loop();
 
   const config::Config& config_;

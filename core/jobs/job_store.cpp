@@ -401,6 +401,16 @@ std::optional<JobRecord> JobStore::byInstance(const std::string& instance) const
   return liveRecord(impl_->session, instance);
 }
 
+bool JobStore::knowsInstance(const std::string& name) const {
+  if (name.empty()) return false;
+  std::lock_guard<std::mutex> lock(mutex_);
+  Int64 n = 0;
+  impl_->session << "SELECT (SELECT COUNT(*) FROM jobs WHERE instance = ?) +"
+                    " (SELECT COUNT(*) FROM warm_instances WHERE name = ?)",
+      bind(name), bind(name), into(n), now;
+  return n > 0;
+}
+
 std::optional<uint64_t> JobStore::transitionInstance(const std::string& instance, JobState from,
                                                      JobState to, int64_t now_ms,
                                                      const TransitionFields& fields) {

@@ -125,6 +125,8 @@ class JobStore {
   std::vector<JobRecord> liveInstances() const;
   // The record the live instance `instance` is bound to.
   std::optional<JobRecord> byInstance(const std::string& instance) const;
+  // Whether `name` is the instance of any job record, live or gone, or a warm instance.
+  bool knowsInstance(const std::string& name) const;
 
   // Compare-and-set on whichever job the live instance is bound to now (a runner swap may
   // have moved the instance to another job since the launch began). The job id moved, or

@@ -321,7 +321,8 @@ ApiResponse OperatorApi::instances() {
     takeListed(o, warm.backend, warm.name);
     list->add(o);
   }
-  // Instances with our manager tag that no job owns: the reconciler removes them after a grace.
+  // Instances with our manager tag that no job owns: the reconciler removes those with our
+  // name pattern (reconciler.hpp); a person's stays until someone removes it.
   for (const auto& [backend, by_name] : listed) {
     for (const auto& [name, info] : by_name) {
       Object::Ptr o = newObject();

@@ -110,11 +110,12 @@ TEST_CASE("reconciler: a registration left in an idle repository is deleted with
   h.config.dispatcher.offline_runner_grace_s = 600;
   serveJobsInRepositories(h, 1);
   // A registration of ours its instance left behind (a failed delete, say).
-  h.github.registerRunner("lxdrunner-1-2abcd", kLinux, repo(1));
-  h.github.runnerOffline("lxdrunner-1-2abcd");
+  const std::string left = h.store->get(1)->instance;
+  h.github.registerRunner(left, kLinux, repo(1));
+  h.github.runnerOffline(left);
   const auto calls = idleMinutes(h, 12);
   INFO("calls per minute: " << Catch::Detail::stringify(calls));
-  CHECK_FALSE(h.github.hasRunner("lxdrunner-1-2abcd"));
+  CHECK_FALSE(h.github.hasRunner(left));
   size_t total = 0;
   for (size_t c : calls) total += c;
   CHECK(total <= 3);  // seen once, listed again when due, deleted

@@ -181,26 +181,31 @@ TEST_CASE("reconciler: an idle runner whose job went elsewhere goes after the gr
 
 TEST_CASE("reconciler: instances no job owns are removed after a grace period") {
   Harness h({makeEntry("linux", kLinux, 10)});
-  h.executor.addForeign("lxdrunner-old", wallMs() - 3600 * 1000);
-  h.executor.addForeign("lxdrunner-new", wallMs());
+  // Earlier attempts of job 1 whose removal failed: its record names only its latest.
+  recordAttempts(h, 1, 3);
+  const auto old_one = coldInstanceName("lxdrunner", 1, 1, "abcd");
+  const auto new_one = coldInstanceName("lxdrunner", 1, 2, "abcd");
+  h.executor.addForeign(old_one, wallMs() - 3600 * 1000);
+  h.executor.addForeign(new_one, wallMs());
   h.reconciler->reconcileOnce();
-  REQUIRE(waitFor([&] { return !h.executor.isLive("lxdrunner-old"); }));
-  CHECK(h.executor.isLive("lxdrunner-new"));
+  REQUIRE(waitFor([&] { return !h.executor.isLive(old_one); }));
+  CHECK(h.executor.isLive(new_one));
 }
 
-TEST_CASE("reconciler: offline registrations with our prefix are deleted after the grace") {
+TEST_CASE("reconciler: offline registrations of ours are deleted after the grace") {
   Harness h({makeEntry("linux", kLinux, 10)});
   h.config.dispatcher.offline_runner_grace_s = 600;
-  h.dispatcher->handle(h.github.queue(1, kLinux));  // makes octo/repo a known repository
-  h.github.registerRunner("lxdrunner-99-1", kLinux, "octo/repo");
-  h.github.runnerOffline("lxdrunner-99-1");
+  recordAttempts(h, 1, 2);  // makes octo/repo a known repository
+  const auto left = coldInstanceName("lxdrunner", 1, 1, "abcd");  // its first attempt's
+  h.github.registerRunner(left, kLinux, "octo/repo");
+  h.github.runnerOffline(left);
   h.github.registerRunner("someone-else", kLinux, "octo/repo");
   h.github.runnerOffline("someone-else");
   h.reconciler->reconcileOnce();
-  CHECK(h.github.hasRunner("lxdrunner-99-1"));  // first seen offline now
+  CHECK(h.github.hasRunner(left));  // first seen offline now
   h.advanceSeconds(601);
   CHECK(h.reconciler->reconcileOnce().runners_deleted == 1);
-  CHECK_FALSE(h.github.hasRunner("lxdrunner-99-1"));
+  CHECK_FALSE(h.github.hasRunner(left));
   CHECK(h.github.hasRunner("someone-else"));  // not ours: never touched
 }
 
