@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "harness.hpp"
+#include "recorded_attempts.hpp"
 
 namespace lxdrunner::dispatch::test {
 namespace {

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "harness.hpp"
+#include "recorded_attempts.hpp"
 
 namespace lxdrunner::dispatch::test {
 namespace {
