@@ -40,7 +40,9 @@ bool Inbox::enqueue(InboxEvent event, std::shared_ptr<detail::Receipt> receipt) 
   return true;
 }
 
-bool Inbox::push(InboxEvent event) { return enqueue(std::move(event), nullptr); }
+bool Inbox::push(InboxEvent event) {
+  return enqueue(std::move(event), nullptr);
+}
 
 DeliveryResult Inbox::deliver(InboxEvent event, std::chrono::milliseconds timeout) {
   auto receipt = std::make_shared<detail::Receipt>();
@@ -49,9 +51,8 @@ DeliveryResult Inbox::deliver(InboxEvent event, std::chrono::milliseconds timeou
   }
   std::unique_lock<std::mutex> lock(receipt->mu);
   if (!receipt->cv.wait_for(lock, timeout, [&] { return receipt->settled; })) {
-    return {DeliveryOutcome::kTimedOut,
-            "the job store did not record the event within " +
-                std::to_string(timeout.count()) + " ms"};
+    return {DeliveryOutcome::kTimedOut, "the job store did not record the event within " +
+                                            std::to_string(timeout.count()) + " ms"};
   }
   if (receipt->recorded) return {DeliveryOutcome::kRecorded, std::string()};
   return {DeliveryOutcome::kFailed, receipt->error};

@@ -143,8 +143,8 @@ lxdr_status emitJobEvent(void* host_ctx, const lxdr_job_event* event) {
       case events::DeliveryOutcome::kRefused:
         return fail(LXDR_ERR_TRANSIENT, r.error + ": retry later");
       case events::DeliveryOutcome::kFailed:
-        return fail(LXDR_ERR_TRANSIENT, "the job store could not record the event (" + r.error +
-                                            "): retry later");
+        return fail(LXDR_ERR_TRANSIENT,
+                    "the job store could not record the event (" + r.error + "): retry later");
       case events::DeliveryOutcome::kTimedOut:
         break;
     }
