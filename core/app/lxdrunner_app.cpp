@@ -12,16 +12,31 @@
 #include <iostream>
 #include <sstream>
 
-#include "app/cli_client.hpp"
-#include "app/cli_client_render.hpp"
-#include "app/daemon.hpp"
-#include "app/doctor_command.hpp"
 #include "app/plugin_host_subsystem.hpp"
-#include "app/ports_file.hpp"
-#include "app/sd_notify.hpp"
+#include "cli/cli_client.hpp"
+#include "cli/cli_client_render.hpp"
+#include "cli/doctor_command.hpp"
+#include "cli/ports_file.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/sd_notify.hpp"
 #include "logging/logging.hpp"
 
 namespace lxdrunner::app {
+
+using cli::isOperatorCommand;
+using cli::ListenPorts;
+using cli::operatorCommandsHelp;
+using cli::portsFilePath;
+using cli::printAlignedTable;
+using cli::removePortsFile;
+using cli::runDoctorCommand;
+using cli::runOperatorCommandFromApp;
+using cli::writePortsFile;
+using daemon::Daemon;
+using daemon::notifyReady;
+using daemon::notifyStatus;
+using daemon::notifyStopping;
+
 namespace {
 
 constexpr int kExitOk = 0;

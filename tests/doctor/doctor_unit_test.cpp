@@ -8,13 +8,13 @@
 #include <sstream>
 #include <string>
 
-#include "app/doctor_report.hpp"
-#include "app/webhook_install_record.hpp"
+#include "cli/doctor_report.hpp"
+#include "cli/webhook_install_record.hpp"
 
-using lxdrunner::app::CheckLevel;
-using lxdrunner::app::DoctorReport;
-using lxdrunner::app::hmacSha256Hex;
-using lxdrunner::app::WebhookSecretRecord;
+using lxdrunner::cli::CheckLevel;
+using lxdrunner::cli::DoctorReport;
+using lxdrunner::cli::hmacSha256Hex;
+using lxdrunner::cli::WebhookSecretRecord;
 
 TEST_CASE("doctor report: one line per check, the fix after an arrow, exit 1 on FAIL") {
   DoctorReport report;

@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "app/cli_client.hpp"
-#include "app/cli_client_render.hpp"
-#include "app/ports_file.hpp"
+#include "cli/cli_client.hpp"
+#include "cli/cli_client_render.hpp"
+#include "cli/ports_file.hpp"
 #include "harness.hpp"
 #include "operator_api/api_server.hpp"
 #include "operator_api/operator_api.hpp"
 
-namespace lxdrunner::app {
+namespace lxdrunner::cli {
 namespace {
 
 using dispatch::test::Harness;
@@ -188,4 +188,4 @@ TEST_CASE("durations read like people write them") {
 }
 
 }  // namespace
-}  // namespace lxdrunner::app
+}  // namespace lxdrunner::cli

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // sd_notify without libsystemd: a real AF_UNIX datagram socket plays systemd's part.
-#include "app/sd_notify.hpp"
+#include "daemon/sd_notify.hpp"
 
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -16,7 +16,7 @@
 
 namespace {
 
-using lxdrunner::app::kNotifySocketEnv;
+using lxdrunner::daemon::kNotifySocketEnv;
 
 // Sets or unsets $NOTIFY_SOCKET for one test and restores the previous value afterwards.
 class NotifySocketEnv {
@@ -111,7 +111,7 @@ TEST_CASE("sd_notify: READY=1 reaches a filesystem socket named by NOTIFY_SOCKET
   Receiver systemd(dir.path() + "/notify");
   NotifySocketEnv env(systemd.address());
 
-  REQUIRE(lxdrunner::app::notifyReady());
+  REQUIRE(lxdrunner::daemon::notifyReady());
   CHECK(systemd.take() == std::optional<std::string>("READY=1"));
   CHECK_FALSE(systemd.take().has_value());  // exactly one datagram
 }
@@ -120,7 +120,7 @@ TEST_CASE("sd_notify: READY=1 reaches an abstract socket written '@name'", "[sd_
   Receiver systemd(abstractName("ready"));
   NotifySocketEnv env(systemd.address());
 
-  REQUIRE(lxdrunner::app::notifyReady());
+  REQUIRE(lxdrunner::daemon::notifyReady());
   CHECK(systemd.take() == std::optional<std::string>("READY=1"));
 }
 
@@ -128,11 +128,11 @@ TEST_CASE("sd_notify: stopping and status messages", "[sd_notify]") {
   Receiver systemd(abstractName("status"));
   NotifySocketEnv env(systemd.address());
 
-  REQUIRE(lxdrunner::app::notifyStatus("3 runners alive\nlistening on :5000"));
+  REQUIRE(lxdrunner::daemon::notifyStatus("3 runners alive\nlistening on :5000"));
   CHECK(systemd.take() == std::optional<std::string>("STATUS=3 runners alive listening on :5000"));
-  REQUIRE(lxdrunner::app::notifyStopping());
+  REQUIRE(lxdrunner::daemon::notifyStopping());
   CHECK(systemd.take() == std::optional<std::string>("STOPPING=1"));
-  REQUIRE(lxdrunner::app::sdNotify("STATUS=draining\nSTOPPING=1"));
+  REQUIRE(lxdrunner::daemon::sdNotify("STATUS=draining\nSTOPPING=1"));
   CHECK(systemd.take() == std::optional<std::string>("STATUS=draining\nSTOPPING=1"));
 }
 
@@ -140,18 +140,18 @@ TEST_CASE("sd_notify: sdNotifyTo sends to the address it is given", "[sd_notify]
   Receiver systemd(abstractName("explicit"));
   NotifySocketEnv env(std::nullopt);
 
-  REQUIRE(lxdrunner::app::sdNotifyTo(systemd.address(), "READY=1"));
+  REQUIRE(lxdrunner::daemon::sdNotifyTo(systemd.address(), "READY=1"));
   CHECK(systemd.take() == std::optional<std::string>("READY=1"));
 }
 
 TEST_CASE("sd_notify: does nothing without NOTIFY_SOCKET", "[sd_notify]") {
   {
     NotifySocketEnv env(std::nullopt);
-    CHECK_FALSE(lxdrunner::app::notifyReady());
+    CHECK_FALSE(lxdrunner::daemon::notifyReady());
   }
   {
     NotifySocketEnv env{std::string()};
-    CHECK_FALSE(lxdrunner::app::notifyReady());
+    CHECK_FALSE(lxdrunner::daemon::notifyReady());
   }
 }
 
@@ -162,12 +162,12 @@ TEST_CASE("sd_notify: unusable addresses fail without throwing", "[sd_notify]") 
         dir.path() + "/nobody-listens", "/" + std::string(200, 'x'), "@" + std::string(200, 'x')}) {
     INFO("NOTIFY_SOCKET=" << address);
     NotifySocketEnv env(address);
-    CHECK_FALSE(lxdrunner::app::notifyReady());
+    CHECK_FALSE(lxdrunner::daemon::notifyReady());
   }
 }
 
 TEST_CASE("sd_notify: the status line keeps the protocol to one line", "[sd_notify]") {
-  CHECK(lxdrunner::app::statusLine("ok") == "STATUS=ok");
-  CHECK(lxdrunner::app::statusLine("a\r\nb") == "STATUS=a  b");
-  CHECK(lxdrunner::app::statusLine("") == "STATUS=");
+  CHECK(lxdrunner::daemon::statusLine("ok") == "STATUS=ok");
+  CHECK(lxdrunner::daemon::statusLine("a\r\nb") == "STATUS=a  b");
+  CHECK(lxdrunner::daemon::statusLine("") == "STATUS=");
 }

@@ -1,0 +1,516 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "daemon/daemon.hpp"
+
+#include "github/config_settings.hpp"
+
+#include <Poco/File.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Logger.h>
+
+#include <chrono>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "logging/logging.hpp"
+#include "lxdrunner/sdk/strings.hpp"
+
+namespace lxdrunner::daemon {
+namespace {
+
+// Where people and config.sh see repositories: https://api.github.com -> https://github.com,
+// https://ghe.example/api/v3 -> https://ghe.example; anything else (the simulator) as is.
+std::string githubWebUrl(const std::string& api_url) {
+  if (api_url == "https://api.github.com") return "https://github.com";
+  const std::string suffix = "/api/v3";
+  if (api_url.size() > suffix.size() &&
+      api_url.compare(api_url.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    return api_url.substr(0, api_url.size() - suffix.size());
+  }
+  return api_url;
+}
+
+}  // namespace
+
+Daemon::Daemon(const config::Config& config, plugin_host::PluginHost& plugins)
+    : config_(config), plugins_(plugins), matcher_(config.runnermap) {}
+
+namespace {
+
+// How long launches in flight may take to finish at shutdown.
+constexpr std::chrono::seconds kShutdownGrace{20};
+
+std::chrono::steady_clock::time_point fromMonotonicMs(int64_t deadline_ms) {
+  // The ABI's deadlines are CLOCK_MONOTONIC milliseconds, which is steady_clock on Linux.
+  if (deadline_ms <= 0) return {};
+  return std::chrono::steady_clock::time_point(std::chrono::milliseconds(deadline_ms));
+}
+
+}  // namespace
+
+std::optional<std::string> Daemon::startGithub() {
+  github::ClientSettings gs = github::settingsFromConfig(config_);
+  gs.shutting_down = [this] { return plugins_.services().shutting_down.load(); };
+  try {
+    github_ = std::make_unique<github::GithubClient>(gs);
+  } catch (const std::exception& e) {
+    return std::string("GitHub client: ") + e.what();
+  }
+  auto& services = plugins_.services();
+  services.github_request = [this](const lxdr_github_request& r, sdk::GithubResponse& out,
+                                   std::string& error) {
+    try {
+      github::RequestOptions options;
+      options.deadline = fromMonotonicMs(r.deadline_ms);
+      options.installation_id = r.installation_id;
+      auto resp =
+          github_->request(sdk::copy(r.method), sdk::copy(r.path), sdk::copy(r.body), options);
+      out.status = resp.status;
+      out.body = std::move(resp.body);
+      out.next_path = std::move(resp.next_path);
+      out.rate_limit_limit = resp.rate.limit.value_or(-1);
+      out.rate_limit_remaining = resp.rate.remaining.value_or(-1);
+      out.rate_limit_reset = resp.rate.reset_unix_s.value_or(-1);
+      return LXDR_OK;
+    } catch (const github::GithubError& e) {
+      error = e.what();
+      return e.status();
+    }
+  };
+  services.runner_credentials = [this](const lxdr_runner_request& r, bool jit, std::string& out,
+                                       std::string& error) {
+    try {
+      github::RequestOptions options;
+      options.deadline = fromMonotonicMs(r.deadline_ms);
+      const std::string scope = sdk::copy(r.scope);
+      if (jit) {
+        out = github_
+                  ->generateJitConfig(scope, sdk::copy(r.runner_name),
+                                      sdk::copyAll(r.labels, r.label_count), 0, "", options)
+                  .encoded_jit_config;
+      } else {
+        out = github_->registrationToken(scope, options);
+      }
+      return LXDR_OK;
+    } catch (const github::GithubError& e) {
+      error = e.what();
+      return e.status();
+    }
+  };
+  return std::nullopt;
+}
+
+void Daemon::wireHostServices() {
+  auto& services = plugins_.services();
+  services.inbox = &inbox_;
+  services.wants_labels = [this](const std::vector<std::string>& labels) {
+    return matcher_.wants(labels);
+  };
+  services.register_http_route = [this](const std::string& plugin, const lxdr_http_route& route,
+                                        std::string& error) {
+    http::Route r;
+    r.plugin = plugin;
+    r.path = sdk::copy(route.path);
+    r.max_body = route.max_body;
+    r.handler = route.handler;
+    r.handler_ctx = route.handler_ctx;
+    if (r.path.empty() || r.path[0] != '/' || r.handler == nullptr) {
+      error = "route '" + r.path + "' from plugin '" + plugin +
+              "': a route needs an absolute path and a handler";
+      return LXDR_ERR_INVALID_ARGUMENT;
+    }
+    if (!routes_.add(r)) {
+      error = "route " + r.path + " is already registered: give plugin '" + plugin +
+              "' another path in its settings";
+      return LXDR_ERR_ALREADY_EXISTS;
+    }
+    Poco::Logger::get("http").information("route %s served by plugin '%s'", r.path, plugin);
+    return LXDR_OK;
+  };
+}
+
+Daemon::~Daemon() {
+  stop();
+}
+
+std::string Daemon::pluginConfig(const std::string& name, lxdr_plugin_kind kind,
+                                 const std::string& settings_json) const {
+  Poco::JSON::Parser parser;
+  auto settings =
+      parser.parse(settings_json.empty() ? "{}" : settings_json).extract<Poco::JSON::Object::Ptr>();
+  // What every plugin of a kind needs from the daemon-wide configuration, unless the
+  // plugin's own settings say otherwise.
+  if (kind == LXDR_KIND_EVENT_SOURCE && !settings->has("hooksecret") &&
+      !config_.hooksecretFor(name).empty()) {
+    settings->set("hooksecret", config_.hooksecretFor(name).reveal());
+  }
+  if (kind == LXDR_KIND_PROVISIONER && !settings->has("github_url")) {
+    settings->set("github_url", githubWebUrl(config_.github_api_url));
+  }
+  if (kind == LXDR_KIND_BACKEND) {
+    if (!settings->has("manager")) settings->set("manager", config_.prefix);
+    if (!settings->has("remotes")) {
+      Poco::JSON::Object::Ptr remotes = new Poco::JSON::Object();
+      for (const auto& r : config_.remotes) {
+        Poco::JSON::Object::Ptr remote = new Poco::JSON::Object();
+        remote->set("addr", r.addr);
+        remote->set("protocol", std::string(r.protocol == config::RemoteProtocol::SimpleStreams
+                                                ? "simplestreams"
+                                                : "lxd"));
+        remotes->set(r.name, remote);
+      }
+      settings->set("remotes", remotes);
+    }
+  }
+  std::ostringstream out;
+  settings->stringify(out);
+  return out.str();
+}
+
+std::string Daemon::pluginSettings(const std::string& name) const {
+  auto it = config_.plugins.find(name);
+  return it == config_.plugins.end() ? "{}" : it->second;
+}
+
+std::vector<std::string> Daemon::start() {
+  std::vector<std::string> errors;
+  started_at_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  wireHostServices();
+  if (auto error = startGithub()) return {*error};
+
+  std::set<std::string> backends;
+  std::set<std::string> provisioners;
+  for (const auto& entry : config_.runnermap) {
+    backends.insert(entry.backend);
+    provisioners.insert(entry.provisioner);
+  }
+  std::string error;
+  std::map<std::string, plugin_host::PluginInstance*> backend_instances;
+  std::map<std::string, plugin_host::PluginInstance*> provisioner_instances;
+  for (const auto& name : backends) {
+    auto* instance =
+        plugins_.instantiate(name, LXDR_KIND_BACKEND,
+                             pluginConfig(name, LXDR_KIND_BACKEND, pluginSettings(name)), error);
+    if (instance == nullptr) {
+      errors.push_back(error);
+    } else {
+      backend_instances[name] = instance;
+    }
+  }
+  for (const auto& name : provisioners) {
+    auto* instance = plugins_.instantiate(
+        name, LXDR_KIND_PROVISIONER,
+        pluginConfig(name, LXDR_KIND_PROVISIONER, pluginSettings(name)), error);
+    if (instance == nullptr) {
+      errors.push_back(error);
+    } else {
+      provisioner_instances[name] = instance;
+    }
+  }
+  for (const auto& source : config_.event_sources) {
+    if (!source.enabled) continue;
+    auto* instance = plugins_.instantiate(
+        source.name, LXDR_KIND_EVENT_SOURCE,
+        pluginConfig(source.name, LXDR_KIND_EVENT_SOURCE, source.settings_json), error);
+    if (instance == nullptr) {
+      errors.push_back(error);
+    } else {
+      sources_.push_back(instance);
+    }
+  }
+  if (!errors.empty()) return errors;
+  if (auto failure =
+          startDispatch(std::move(backend_instances), std::move(provisioner_instances))) {
+    return {*failure};
+  }
+
+  running_ = true;
+  consumer_ = std::thread([this] { consume(); });
+  for (auto* source : sources_) {
+    auto r = source->start();
+    if (!r.ok()) errors.push_back(r.error);
+  }
+  if (!errors.empty()) return errors;
+
+  // Routes are registered by the sources' start(); the server opens once they are in place.
+  http::HttpServerSettings settings;
+  settings.host = config_.web_host;
+  settings.port = static_cast<uint16_t>(config_.web_port);
+  settings.tls = config_.web_tls;
+  settings.tls_cert = config_.web_tls_cert;
+  settings.tls_key = config_.web_tls_key;
+  http_ = std::make_unique<http::HttpServer>(settings, routes_);
+  http_->addBuiltin("/healthz", [] { return http::BuiltinAnswer{200, "text/plain", "ok\n"}; });
+  addObservabilityRoutes();
+  try {
+    http_->start();
+    Poco::Logger::get("http").information("listening on %s://%s:%s",
+                                          std::string(settings.tls ? "https" : "http"),
+                                          settings.host, std::to_string(http_->port()));
+  } catch (const std::exception& e) {
+    errors.push_back(std::string("HTTP server: ") + e.what());
+  }
+  if (errors.empty()) {
+    if (auto failure = startOperatorApi()) errors.push_back(*failure);
+  }
+  return errors;
+}
+
+void Daemon::stop() {
+  // A reconcile pass behind slow GitHub calls ends after the call in progress, while the
+  // intake drains, instead of making every call left in the pass (up to 30 s each) first:
+  // together they could overrun the service's stop timeout.
+  if (reconciler_) reconciler_->requestStop();
+  // Intake first, so nothing arrives after the consumer is gone.
+  if (api_server_) api_server_->stop();
+  if (http_) http_->stop();
+  for (auto it = sources_.rbegin(); it != sources_.rend(); ++it) {
+    auto r = (*it)->stop();
+    if (!r.ok()) Poco::Logger::get("daemon").error(r.error);
+  }
+  sources_.clear();
+  running_ = false;
+  inbox_.close();
+  // The consumer drains what the sources accepted, so no accepted event is lost.
+  if (consumer_.joinable()) consumer_.join();
+  if (reconciler_) reconciler_->stop();
+  if (dispatcher_) {
+    // Launches in flight get a grace period to finish; then plugins are told to give up
+    // (they return LXDR_ERR_CANCELLED) and the next start resumes those jobs from the store.
+    dispatcher_->stopScheduling();
+    const auto grace_end = std::chrono::steady_clock::now() + kShutdownGrace;
+    while (dispatcher_->launchesInFlight() > 0 && std::chrono::steady_clock::now() < grace_end) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    plugins_.services().shutting_down = true;
+    dispatcher_->stop();
+  }
+  if (runner_cache_) runner_cache_->stop();
+  plugins_.services().runner_tarball = nullptr;
+  plugins_.services().inbox = nullptr;
+  plugins_.services().register_http_route = nullptr;
+  plugins_.services().wants_labels = nullptr;
+  plugins_.services().github_request = nullptr;
+  plugins_.services().runner_credentials = nullptr;
+}
+
+void Daemon::consume() {
+  auto& log = Poco::Logger::get("daemon");
+  for (;;) {
+    auto event = inbox_.pop(std::chrono::milliseconds(200));
+    if (!event) {
+      if (!running_) return;  // closed and drained
+      continue;
+    }
+    const auto& e = event->event;
+    log.debug("job %s %s in %s (from %s)", std::to_string(e.job_id),
+              std::string(sdk::jobActionName(e.action)), e.repository, event->source);
+    try {
+      dispatcher_->handle(*event);
+      event->settle(true);
+    } catch (const std::exception& ex) {
+      // The store could not be written (disk full, permissions). The source waiting on it
+      // answers 503, so GitHub marks the delivery failed and redelivery or the poll source
+      // brings it back.
+      log.error("job %s: could not record the %s event: %s", std::to_string(e.job_id),
+                std::string(sdk::jobActionName(e.action)), std::string(ex.what()));
+      event->settle(false, ex.what());
+    }
+  }
+}
+
+namespace {
+
+std::optional<std::string> firstPolledRepository(const config::Config& config) {
+  for (const auto& source : config.event_sources) {
+    if (source.name != "poll" || !source.enabled) continue;
+    try {
+      Poco::JSON::Parser parser;
+      auto settings = parser.parse(source.settings_json).extract<Poco::JSON::Object::Ptr>();
+      auto repositories = settings ? settings->getArray("repositories") : nullptr;
+      if (repositories && repositories->size() > 0) {
+        const std::string first = repositories->getElement<std::string>(0);
+        if (first.find('/') != std::string::npos) return first;
+      }
+    } catch (const std::exception&) {
+      // The poll plugin reports its own settings' problems; here it is only a hint.
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string Daemon::runnerDownloadsScope() const {
+  const std::string& configured = config_.dispatcher.runner_downloads_scope;
+  if (!configured.empty()) {
+    return (configured.find('/') == std::string::npos ? "orgs/" : "repos/") + configured;
+  }
+  std::lock_guard<std::mutex> lock(repository_mu_);
+  return latest_repository_.empty() ? std::string() : "repos/" + latest_repository_;
+}
+
+std::optional<std::string> Daemon::startRunnerCache() {
+  runner_cache::RunnerCacheSettings settings;
+  settings.dir = config_.runner_cache_dir;
+  for (const auto& entry : config_.runnermap) {
+    settings.platforms.push_back({std::string(config::toString(entry.runner_os)),
+                                  std::string(config::toString(entry.runner_arch))});
+  }
+  settings.scope = [this] { return runnerDownloadsScope(); };
+  try {
+    runner_cache_ = std::make_unique<runner_cache::RunnerCache>(settings, *github_);
+  } catch (const std::exception& e) {
+    return "runner cache " + config_.runner_cache_dir + ": " + e.what() +
+           " (check runner_cache_dir and its permissions)";
+  }
+  const int budget_s = config_.dispatcher.provision_timeout_s;
+  plugins_.services().runner_tarball = [this, budget_s](const std::string& os,
+                                                        const std::string& arch, bool unpacked,
+                                                        std::string& out, std::string& error) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(budget_s);
+    auto path = runner_cache_->path(os, arch, unpacked, deadline, error);
+    if (!path)
+      return runner_cache_->keeps(os, arch) ? LXDR_ERR_TRANSIENT : LXDR_ERR_INVALID_ARGUMENT;
+    out = *path;
+    return LXDR_OK;
+  };
+  runner_cache_->start();
+  return std::nullopt;
+}
+
+std::optional<std::string> Daemon::startDispatch(
+    std::map<std::string, plugin_host::PluginInstance*> backends,
+    std::map<std::string, plugin_host::PluginInstance*> provisioners) {
+  const std::string path = config_.state_dir + "/jobs.sqlite";
+  try {
+    Poco::File(config_.state_dir).createDirectories();
+    store_ = std::make_unique<jobs::JobStore>(path);
+  } catch (const std::exception& e) {
+    return "job store " + path + ": " + e.what() +
+           " (check that state_dir exists and is writable by this user)";
+  }
+  for (const auto& repository : store_->repositoriesSince(0)) {
+    std::lock_guard<std::mutex> lock(repository_mu_);
+    if (latest_repository_.empty()) latest_repository_ = repository;
+  }
+  // A fresh install has served no job yet, but a warm pool needs the runner package before
+  // any job: the first repository the poll source watches will do.
+  if (latest_repository_.empty()) {
+    if (auto polled = firstPolledRepository(config_)) {
+      std::lock_guard<std::mutex> lock(repository_mu_);
+      latest_repository_ = *polled;
+    }
+  }
+  // Before the first launch can ask for a tarball.
+  if (auto failure = startRunnerCache()) return failure;
+  // No instance operation a plugin asks for outlasts the longest provisioner call.
+  plugins_.services().instance_wait_limit_ms =
+      int64_t{1000} * config_.dispatcher.provision_timeout_s;
+  executor_ = std::make_unique<PluginExecutor>(std::move(backends), std::move(provisioners));
+  if (github_) runner_directory_ = std::make_unique<GithubRunnerDirectory>(*github_);
+  dispatcher_ =
+      std::make_unique<dispatch::Dispatcher>(config_, *store_, *executor_, runner_directory_.get());
+  dispatcher_->on_repository = [this](const std::string& repository) {
+    std::lock_guard<std::mutex> lock(repository_mu_);
+    latest_repository_ = repository;
+  };
+  reconciler_ = std::make_unique<dispatch::Reconciler>(config_, *store_, *executor_,
+                                                       runner_directory_.get(), *dispatcher_);
+  reconciler_->recover();
+  dispatcher_->start();
+  reconciler_->start();
+  reconciler_->trigger();
+  return std::nullopt;
+}
+
+void Daemon::addObservabilityRoutes() {
+  observability::DaemonMetricSources sources;
+  sources.config = &config_;
+  sources.store = store_.get();
+  sources.dispatcher = dispatcher_.get();
+  sources.github = github_ ? &github_->stats() : nullptr;
+  sources.unwanted_events = &plugins_.services().unwanted_events;
+  sources.http = http_.get();
+  sources.version = LXDRUNNER_VERSION;
+  sources.started_at_ms = started_at_ms_;
+  metrics_ = std::make_unique<observability::DaemonMetrics>(sources);
+  http_->addBuiltin("/metrics", [this] {
+    return http::BuiltinAnswer{200, "text/plain; version=0.0.4; charset=utf-8", metrics_->render()};
+  });
+
+  // Probes may come every second; what they ask a backend or GitHub is remembered a while.
+  using std::chrono::milliseconds;
+  using std::chrono::seconds;
+  readiness_ = std::make_unique<observability::Readiness>();
+  readiness_->add(
+      "job_store",
+      [this]() -> std::optional<std::string> {
+        store_->probeWritable(dispatcher_->now());
+        return std::nullopt;
+      },
+      seconds(2));
+  std::set<std::string> backends;
+  for (const auto& entry : config_.runnermap) backends.insert(entry.backend);
+  for (const auto& backend : backends) {
+    readiness_->add(
+        "backend " + backend,
+        [this, backend]() -> std::optional<std::string> {
+          std::vector<dispatch::InstanceInfo> found;
+          const auto r =
+              executor_->list(backend, found, std::chrono::steady_clock::now() + seconds(5));
+          if (r.ok()) return std::nullopt;
+          return r.error;
+        },
+        seconds(10));
+  }
+  readiness_->add(
+      "github",
+      [this]() -> std::optional<std::string> {
+        github::RequestOptions options;
+        options.deadline = std::chrono::steady_clock::now() + seconds(5);
+        // GET /rate_limit is authenticated but does not count against the rate limit.
+        const auto resp = github_->request("GET", "/rate_limit", {}, options);
+        if (resp.status == 200) return std::nullopt;
+        return "GET /rate_limit answered HTTP " + std::to_string(resp.status) +
+               (resp.status == 401 ? " (check pat or github_app)" : "");
+      },
+      seconds(30));
+  http_->addBuiltin("/readyz", [this] {
+    const auto report = readiness_->evaluate();
+    return http::BuiltinAnswer{report.ready ? 200 : 503, "text/plain; charset=utf-8", report.body};
+  });
+}
+
+std::optional<std::string> Daemon::startOperatorApi() {
+  const auto& settings = config_.operator_api;
+  if (!settings.enabled) return std::nullopt;
+  logging::addSecret(settings.token.reveal());
+  operator_api::OperatorApiContext context;
+  context.config = &config_;
+  context.store = store_.get();
+  context.dispatcher = dispatcher_.get();
+  context.reconciler = reconciler_.get();
+  context.executor = executor_.get();
+  context.runners = runner_directory_.get();
+  context.token = settings.token.reveal();
+  context.version = LXDRUNNER_VERSION;
+  context.started_at_ms = started_at_ms_;
+  operator_api_ = std::make_unique<operator_api::OperatorApi>(std::move(context));
+  api_server_ = std::make_unique<operator_api::ApiServer>(
+      settings.host, static_cast<uint16_t>(settings.port), *operator_api_);
+  try {
+    api_server_->start();
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
+  Poco::Logger::get("operator_api")
+      .information("operator API listening on http://%s:%s/api/v1", settings.host,
+                   std::to_string(api_server_->port()));
+  return std::nullopt;
+}
+
+}  // namespace lxdrunner::daemon

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: Apache-2.0
+// The dispatcher's RunnerDirectory over the GitHub client (repository-level runners).
+#pragma once
+
+#include "dispatch/runner_directory.hpp"
+#include "github/github_client.hpp"
+
+namespace lxdrunner::daemon {
+
+class GithubRunnerDirectory final : public dispatch::RunnerDirectory {
+ public:
+  explicit GithubRunnerDirectory(github::GithubClient& client) : client_(client) {}
+
+  std::optional<std::vector<dispatch::RunnerState>> runners(const std::string& repository,
+                                                            std::string& error) override;
+  bool deleteRunner(const std::string& repository, uint64_t runner_id, std::string& error) override;
+  std::optional<dispatch::JobStatus> job(const std::string& repository, uint64_t job_id,
+                                         std::string& error) override;
+  std::optional<std::vector<sdk::JobEvent>> queuedJobs(const std::string& repository,
+                                                       std::string& error) override;
+
+ private:
+  github::GithubClient& client_;
+};
+
+}  // namespace lxdrunner::daemon

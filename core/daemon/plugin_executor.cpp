@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "daemon/plugin_executor.hpp"
+
+#include <Poco/DateTimeParser.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+#include "config/render.hpp"
+#include "lxdrunner/sdk/strings.hpp"
+
+namespace lxdrunner::daemon {
+
+namespace {
+
+using dispatch::StepResult;
+
+// ABI deadlines are CLOCK_MONOTONIC milliseconds: steady_clock on Linux.
+int64_t toMonotonicMs(dispatch::Deadline deadline) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(deadline.time_since_epoch()).count();
+}
+
+StepResult fromCall(const plugin_host::CallResult& r) {
+  StepResult out;
+  out.status = r.status;
+  out.error = r.error;
+  return out;
+}
+
+StepResult missing(const std::string& kind, const std::string& name) {
+  StepResult out;
+  out.status = LXDR_ERR_INVALID_ARGUMENT;
+  out.error = kind + " plugin '" + name + "' is not loaded: check the runnermap and plugin_dirs";
+  return out;
+}
+
+// Borrows the three strings: they must outlive the call it is passed to.
+lxdr_instance_ref instanceRef(const std::string& backend, const std::string& instance,
+                              const std::string& remote) {
+  lxdr_instance_ref ref{};
+  ref.name = sdk::slice(instance);
+  ref.remote = sdk::slice(remote);
+  ref.backend = sdk::slice(backend);
+  return ref;
+}
+
+int64_t parseCreated(const std::string& text) {
+  if (text.empty()) return 0;
+  Poco::DateTime parsed;
+  int tz = 0;
+  if (!Poco::DateTimeParser::tryParse(text, parsed, tz)) return 0;
+  return parsed.timestamp().epochMicroseconds() / 1000 - int64_t{tz} * 1000;
+}
+
+}  // namespace
+
+PluginExecutor::PluginExecutor(std::map<std::string, plugin_host::PluginInstance*> backends,
+                               std::map<std::string, plugin_host::PluginInstance*> provisioners)
+    : backends_(std::move(backends)), provisioners_(std::move(provisioners)) {}
+
+StepResult PluginExecutor::launch(const config::RunnerEntry& entry, const jobs::JobRecord& job,
+                                  const std::string& instance, dispatch::Deadline deadline) {
+  auto it = backends_.find(entry.backend);
+  if (it == backends_.end()) return missing("backend", entry.backend);
+  const std::string entry_json = config::entryToJson(entry);
+  lxdr_launch_request request{};
+  request.struct_size = sizeof request;
+  request.instance_name = sdk::slice(instance);
+  request.entry_name = sdk::slice(entry.name);
+  request.job_id = job.job_id;
+  request.entry_json = sdk::slice(entry_json);
+  request.deadline_ms = toMonotonicMs(deadline);
+  std::string remote;
+  StepResult out = fromCall(it->second->launch(request, remote));
+  out.remote = remote;
+  return out;
+}
+
+namespace {
+
+// A provision request and the strings it points into. A prepare() request has no job: job id
+// 0 and no scope (the runner registers only at start()).
+class ProvisionCall {
+ public:
+  ProvisionCall(const config::RunnerEntry& entry, const jobs::JobRecord* job,
+                const std::string& instance, const std::string& remote, dispatch::Deadline deadline)
+      : entry_json_(config::entryToJson(entry)),
+        scope_(job != nullptr ? "repos/" + job->repository : std::string()),
+        os_(config::toString(entry.runner_os)),
+        arch_(config::toString(entry.runner_arch)),
+        labels_(sdk::slices(entry.labels)) {
+    request_.struct_size = sizeof request_;
+    request_.label_count = static_cast<uint32_t>(labels_.size());
+    request_.instance.name = sdk::slice(instance);
+    request_.instance.remote = sdk::slice(remote);
+    request_.instance.backend = sdk::slice(entry.backend);
+    request_.job_id = job != nullptr ? job->job_id : 0;
+    request_.labels = labels_.data();
+    request_.scope = sdk::slice(scope_);
+    request_.entry_json = sdk::slice(entry_json_);
+    request_.runner_os = sdk::slice(os_);
+    request_.runner_arch = sdk::slice(arch_);
+    request_.deadline_ms = toMonotonicMs(deadline);
+  }
+  ProvisionCall(const ProvisionCall&) = delete;
+  ProvisionCall& operator=(const ProvisionCall&) = delete;
+  const lxdr_provision_request& request() const noexcept { return request_; }
+
+ private:
+  std::string entry_json_;
+  std::string scope_;
+  std::string os_;
+  std::string arch_;
+  std::vector<lxdr_str> labels_;
+  lxdr_provision_request request_{};
+};
+
+}  // namespace
+
+StepResult PluginExecutor::provision(const config::RunnerEntry& entry, const jobs::JobRecord& job,
+                                     const std::string& instance, const std::string& remote,
+                                     dispatch::Deadline deadline) {
+  auto it = provisioners_.find(entry.provisioner);
+  if (it == provisioners_.end()) return missing("provisioner", entry.provisioner);
+  const ProvisionCall call(entry, &job, instance, remote, deadline);
+  std::string log;
+  StepResult out = fromCall(it->second->provision(call.request(), log));
+  out.log = std::move(log);
+  return out;
+}
+
+bool PluginExecutor::canPrepare(const config::RunnerEntry& entry) const {
+  auto it = provisioners_.find(entry.provisioner);
+  return it != provisioners_.end() && it->second->hasPhases();
+}
+
+StepResult PluginExecutor::prepare(const config::RunnerEntry& entry, const std::string& instance,
+                                   const std::string& remote, dispatch::Deadline deadline) {
+  auto it = provisioners_.find(entry.provisioner);
+  if (it == provisioners_.end()) return missing("provisioner", entry.provisioner);
+  const ProvisionCall call(entry, nullptr, instance, remote, deadline);
+  std::string log;
+  StepResult out = fromCall(it->second->prepare(call.request(), log));
+  out.log = std::move(log);
+  return out;
+}
+
+StepResult PluginExecutor::start(const config::RunnerEntry& entry, const jobs::JobRecord& job,
+                                 const std::string& instance, const std::string& remote,
+                                 dispatch::Deadline deadline) {
+  auto it = provisioners_.find(entry.provisioner);
+  if (it == provisioners_.end()) return missing("provisioner", entry.provisioner);
+  const ProvisionCall call(entry, &job, instance, remote, deadline);
+  std::string log;
+  StepResult out = fromCall(it->second->startRunner(call.request(), log));
+  out.log = std::move(log);
+  return out;
+}
+
+StepResult PluginExecutor::setFrozen(const std::string& backend, const std::string& instance,
+                                     const std::string& remote, bool frozen,
+                                     dispatch::Deadline deadline) {
+  auto it = backends_.find(backend);
+  if (it == backends_.end()) return missing("backend", backend);
+  return fromCall(it->second->setFrozen(instanceRef(backend, instance, remote), frozen,
+                                        toMonotonicMs(deadline)));
+}
+
+StepResult PluginExecutor::imageFingerprint(const config::RunnerEntry& entry,
+                                            dispatch::Deadline deadline) {
+  auto it = backends_.find(entry.backend);
+  if (it == backends_.end()) return missing("backend", entry.backend);
+  const std::string entry_json = config::entryToJson(entry);
+  std::string fingerprint;
+  StepResult out = fromCall(
+      it->second->imageFingerprint(sdk::slice(entry_json), toMonotonicMs(deadline), fingerprint));
+  out.image = fingerprint;
+  return out;
+}
+
+StepResult PluginExecutor::destroy(const std::string& backend, const std::string& instance,
+                                   const std::string& remote, dispatch::Deadline deadline) {
+  auto it = backends_.find(backend);
+  if (it == backends_.end()) return missing("backend", backend);
+  return fromCall(
+      it->second->destroyInstance(instanceRef(backend, instance, remote), toMonotonicMs(deadline)));
+}
+
+StepResult PluginExecutor::list(const std::string& backend,
+                                std::vector<dispatch::InstanceInfo>& out,
+                                dispatch::Deadline deadline) {
+  auto it = backends_.find(backend);
+  if (it == backends_.end()) return missing("backend", backend);
+  std::string json;
+  StepResult r = fromCall(it->second->listInstances(toMonotonicMs(deadline), json));
+  if (!r.ok()) return r;
+  try {
+    out = parseInstanceList(json);
+  } catch (const std::exception& e) {
+    r.status = LXDR_ERR_INTERNAL;
+    r.error = "backend '" + backend + "' listed instances as unreadable JSON: " + e.what();
+  }
+  return r;
+}
+
+std::vector<dispatch::InstanceInfo> parseInstanceList(const std::string& json) {
+  Poco::JSON::Parser parser;
+  auto array = parser.parse(json).extract<Poco::JSON::Array::Ptr>();
+  if (!array) throw std::runtime_error("not a JSON array");
+  std::vector<dispatch::InstanceInfo> out;
+  for (size_t i = 0; i < array->size(); ++i) {
+    auto item = array->getObject(static_cast<unsigned>(i));
+    if (!item) throw std::runtime_error("element " + std::to_string(i) + " is not an object");
+    dispatch::InstanceInfo info;
+    info.name = item->optValue<std::string>("name", "");
+    info.remote = item->optValue<std::string>("remote", "");
+    info.entry = item->optValue<std::string>("entry", "");
+    info.status = item->optValue<std::string>("status", "");
+    std::transform(info.status.begin(), info.status.end(), info.status.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    info.job_id = item->optValue<Poco::UInt64>("job_id", 0);
+    info.created_ms = parseCreated(item->optValue<std::string>("created", ""));
+    if (!info.name.empty()) out.push_back(std::move(info));
+  }
+  return out;
+}
+
+}  // namespace lxdrunner::daemon

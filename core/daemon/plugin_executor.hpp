@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+// The dispatcher's Executor over plugin instances: backends by name for launch/destroy/list,
+// provisioners by name for provision. Every call goes through the guarded PluginInstance.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "dispatch/executor.hpp"
+#include "plugin_host/plugin_instance.hpp"
+
+namespace lxdrunner::daemon {
+
+class PluginExecutor final : public dispatch::Executor {
+ public:
+  PluginExecutor(std::map<std::string, plugin_host::PluginInstance*> backends,
+                 std::map<std::string, plugin_host::PluginInstance*> provisioners);
+
+  dispatch::StepResult launch(const config::RunnerEntry& entry, const jobs::JobRecord& job,
+                              const std::string& instance, dispatch::Deadline deadline) override;
+  dispatch::StepResult provision(const config::RunnerEntry& entry, const jobs::JobRecord& job,
+                                 const std::string& instance, const std::string& remote,
+                                 dispatch::Deadline deadline) override;
+  dispatch::StepResult destroy(const std::string& backend, const std::string& instance,
+                               const std::string& remote, dispatch::Deadline deadline) override;
+  dispatch::StepResult list(const std::string& backend, std::vector<dispatch::InstanceInfo>& out,
+                            dispatch::Deadline deadline) override;
+  bool canPrepare(const config::RunnerEntry& entry) const override;
+  dispatch::StepResult prepare(const config::RunnerEntry& entry, const std::string& instance,
+                               const std::string& remote, dispatch::Deadline deadline) override;
+  dispatch::StepResult start(const config::RunnerEntry& entry, const jobs::JobRecord& job,
+                             const std::string& instance, const std::string& remote,
+                             dispatch::Deadline deadline) override;
+  dispatch::StepResult setFrozen(const std::string& backend, const std::string& instance,
+                                 const std::string& remote, bool frozen,
+                                 dispatch::Deadline deadline) override;
+  dispatch::StepResult imageFingerprint(const config::RunnerEntry& entry,
+                                        dispatch::Deadline deadline) override;
+
+ private:
+  std::map<std::string, plugin_host::PluginInstance*> backends_;
+  std::map<std::string, plugin_host::PluginInstance*> provisioners_;
+};
+
+// Parses a backend's list_instances JSON; throws std::runtime_error on malformed input.
+std::vector<dispatch::InstanceInfo> parseInstanceList(const std::string& json);
+
+}  // namespace lxdrunner::daemon
