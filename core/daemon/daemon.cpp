@@ -256,6 +256,10 @@ std::vector<std::string> Daemon::start() {
   if (errors.empty()) {
     if (auto failure = startOperatorApi()) errors.push_back(*failure);
   }
+  // Listening (and, for systemd, READY=1 once start() returns) comes before recovery: one
+  // GitHub call per unfinished job and repository could otherwise outlast TimeoutStartSec,
+  // and the restart that follows would repeat it.
+  if (errors.empty()) startup_ = std::thread([this] { recoverThenDispatch(); });
   return errors;
 }
 
@@ -263,6 +267,7 @@ void Daemon::stop() {
   // A reconcile pass behind slow GitHub calls ends after the call in progress, while the
   // intake drains, instead of making every call left in the pass (up to 30 s each) first:
   // together they could overrun the service's stop timeout.
+  stopping_ = true;
   if (reconciler_) reconciler_->requestStop();
   // Intake first, so nothing arrives after the consumer is gone.
   if (api_server_) api_server_->stop();
@@ -276,6 +281,8 @@ void Daemon::stop() {
   inbox_.close();
   // The consumer drains what the sources accepted, so no accepted event is lost.
   if (consumer_.joinable()) consumer_.join();
+  // Recovery ends after its GitHub call in progress (requestStop) and starts nothing.
+  if (startup_.joinable()) startup_.join();
   if (reconciler_) reconciler_->stop();
   if (dispatcher_) {
     // Launches in flight get a grace period to finish; then plugins are told to give up
@@ -420,11 +427,24 @@ std::optional<std::string> Daemon::startDispatch(
   };
   reconciler_ = std::make_unique<dispatch::Reconciler>(config_, *store_, *executor_,
                                                        runner_directory_.get(), *dispatcher_);
-  reconciler_->recover();
+  return std::nullopt;
+}
+
+void Daemon::recoverThenDispatch() {
+  auto& log = Poco::Logger::get("daemon");
+  try {
+    reconciler_->recover();
+  } catch (const std::exception& e) {
+    // What recovery left undone, the reconciler's passes and the scheduler take up.
+    log.error("start-up recovery failed: %s (the reconciler's passes repair what it left)",
+              std::string(e.what()));
+  }
+  if (stopping_) return;
   dispatcher_->start();
   reconciler_->start();
   reconciler_->trigger();
-  return std::nullopt;
+  recovered_ = true;
+  log.information("recovery done: dispatching");
 }
 
 void Daemon::addObservabilityRoutes() {
@@ -446,6 +466,13 @@ void Daemon::addObservabilityRoutes() {
   using std::chrono::milliseconds;
   using std::chrono::seconds;
   readiness_ = std::make_unique<observability::Readiness>();
+  readiness_->add(
+      "recovery",
+      [this]() -> std::optional<std::string> {
+        if (recovered_) return std::nullopt;
+        return std::string("start-up recovery is still running (webhooks are stored and wait)");
+      },
+      std::chrono::milliseconds(0));
   readiness_->add(
       "job_store",
       [this]() -> std::optional<std::string> {

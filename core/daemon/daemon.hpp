@@ -64,6 +64,9 @@ class Daemon {
   std::optional<std::string> startRunnerCache();
   // Where runner downloads are asked for: the configured scope, else the latest job's repository.
   std::string runnerDownloadsScope() const;
+  // On its own thread once the daemon listens: recovery (which may wait on GitHub for long),
+  // then the dispatcher and the reconciler's passes. Webhooks meanwhile are stored and wait.
+  void recoverThenDispatch();
   // Opens the job store and creates the dispatcher and reconciler; one line on failure.
   std::optional<std::string> startDispatch(
       std::map<std::string, plugin_host::PluginInstance*> backends,
@@ -102,6 +105,9 @@ class Daemon {
   std::unique_ptr<operator_api::ApiServer> api_server_;
   std::atomic<bool> running_{false};
   std::thread consumer_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> recovered_{false};  // recovery done, the dispatcher started
+  std::thread startup_;
 };
 
 }  // namespace lxdrunner::daemon
