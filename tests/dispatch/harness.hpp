@@ -55,13 +55,15 @@ struct Harness {
   }
   void advanceSeconds(int s) { clock_offset_ms += int64_t{1000} * s; }
 
-  // Plays GitHub until every job is completed and every instance is gone.
+  // Plays GitHub until every job is completed and every instance is gone, in LXD and in the
+  // store.
   bool serveAll() {
     return waitFor([&] {
       github.assign();
       github.completeRunning();
+      // The store hears of a removal after LXD (the clean-up marks it gone last).
       return github.allCompleted() && executor.liveCount() == 0 &&
-             dispatcher->launchesInFlight() == 0;
+             dispatcher->launchesInFlight() == 0 && store->liveInstances().empty();
     });
   }
   jobs::JobState state(uint64_t id) const { return store->get(id)->state; }
