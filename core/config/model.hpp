@@ -106,6 +106,9 @@ struct DispatcherConfig {
   // The reconciler's GitHub calls in any minute: well below the poll source's share of the
   // rate limit, which launches (generate-jitconfig) share too.
   int reconcile_github_calls_per_minute = 20;
+  // A cold launch asks GitHub for the runner's JIT config while the instance starts, not
+  // after (daemon/credential_prefetch.hpp).
+  bool prefetch_jit_config = true;
 };
 
 // The operator API (/api/v1 on its own listener) and the CLI commands that use it.

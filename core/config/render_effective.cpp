@@ -109,6 +109,8 @@ void emitDispatcher(YAML::Emitter& out, const DispatcherConfig& d) {
     emitKey(out, key);
     out << value;
   }
+  emitKey(out, "prefetch_jit_config");
+  out << d.prefetch_jit_config;
   emitStringValue(out, "runner_downloads_scope", d.runner_downloads_scope);
   out << YAML::EndMap;
 }

@@ -84,6 +84,17 @@ std::optional<std::string> Daemon::startGithub() {
       github::RequestOptions options;
       options.deadline = fromMonotonicMs(r.deadline_ms);
       const std::string scope = sdk::copy(r.scope);
+      if (prefetch_) {
+        const CredentialPrefetch::Ask ask{scope, sdk::copy(r.runner_name),
+                                          sdk::copyAll(r.labels, r.label_count)};
+        const auto deadline = options.deadline == std::chrono::steady_clock::time_point{}
+                                  ? std::chrono::steady_clock::now() + std::chrono::seconds(60)
+                                  : options.deadline;
+        if (auto ready = prefetch_->take(ask, jit, deadline)) {
+          out = std::move(*ready);
+          return LXDR_OK;
+        }
+      }
       if (jit) {
         out = github_
                   ->generateJitConfig(scope, sdk::copy(r.runner_name),
@@ -295,6 +306,7 @@ void Daemon::stop() {
     plugins_.services().shutting_down = true;
     dispatcher_->stop();
   }
+  if (prefetch_) prefetch_->stop();
   if (runner_cache_) runner_cache_->stop();
   plugins_.services().runner_tarball = nullptr;
   plugins_.services().inbox = nullptr;
@@ -418,6 +430,7 @@ std::optional<std::string> Daemon::startDispatch(
   plugins_.services().instance_wait_limit_ms =
       int64_t{1000} * config_.dispatcher.provision_timeout_s;
   executor_ = std::make_unique<PluginExecutor>(std::move(backends), std::move(provisioners));
+  if (github_ && config_.dispatcher.prefetch_jit_config) startCredentialPrefetch();
   if (github_) runner_directory_ = std::make_unique<GithubRunnerDirectory>(*github_);
   dispatcher_ =
       std::make_unique<dispatch::Dispatcher>(config_, *store_, *executor_, runner_directory_.get());
@@ -430,10 +443,46 @@ std::optional<std::string> Daemon::startDispatch(
   return std::nullopt;
 }
 
+void Daemon::startCredentialPrefetch() {
+  auto generate = [this](const CredentialPrefetch::Ask& ask) {
+    CredentialPrefetch::Answer answer;
+    try {
+      github::RequestOptions options;
+      options.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      auto jit = github_->generateJitConfig(ask.scope, ask.runner_name, ask.labels, 0, "", options);
+      answer.value = std::move(jit.encoded_jit_config);
+      answer.runner_id = jit.runner_id;
+    } catch (const github::GithubError& e) {
+      answer.status = e.status();
+      answer.error = e.what();
+    }
+    return answer;
+  };
+  auto remove = [this](const std::string& scope, uint64_t runner_id) {
+    try {
+      github::RequestOptions options;
+      options.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      github_->deleteRunner(scope, runner_id, options);
+    } catch (const github::GithubError& e) {
+      // Offline and of ours: the reconciler's offline sweep deletes it later.
+      Poco::Logger::get("daemon").warning(
+          "could not delete unused prefetched runner registration %s in %s: %s",
+          std::to_string(runner_id), scope, std::string(e.what()));
+    }
+  };
+  prefetch_ = std::make_unique<CredentialPrefetch>(std::move(generate), std::move(remove));
+  executor_->on_cold_launch = [this](const config::RunnerEntry& entry, const jobs::JobRecord& job,
+                                     const std::string& instance) {
+    prefetch_->launching(entry.name, {"repos/" + job.repository, instance, entry.labels});
+  };
+  executor_->on_destroy = [this](const std::string& instance) { prefetch_->discard(instance); };
+}
+
 void Daemon::recoverThenDispatch() {
   auto& log = Poco::Logger::get("daemon");
+  dispatch::ReconcileReport report;
   try {
-    reconciler_->recover();
+    report = reconciler_->recoverStates(started_at_ms_);
   } catch (const std::exception& e) {
     // What recovery left undone, the reconciler's passes and the scheduler take up.
     log.error("start-up recovery failed: %s (the reconciler's passes repair what it left)",
@@ -442,9 +491,19 @@ void Daemon::recoverThenDispatch() {
   if (stopping_) return;
   dispatcher_->start();
   reconciler_->start();
-  reconciler_->trigger();
   recovered_ = true;
   log.information("recovery done: dispatching");
+  // Jobs queued on GitHub while the daemon was down: one call per recent repository, and
+  // GitHub may be slow or away; the scheduler serves what arrives meanwhile.
+  try {
+    reconciler_->discoverQueued(report);
+  } catch (const std::exception& e) {
+    log.error(
+        "start-up poll for queued jobs failed: %s (the poll source and redeliveries "
+        "bring them)",
+        std::string(e.what()));
+  }
+  reconciler_->trigger();
 }
 
 void Daemon::addObservabilityRoutes() {

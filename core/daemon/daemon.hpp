@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "daemon/credential_prefetch.hpp"
 #include "daemon/github_runner_directory.hpp"
 #include "daemon/plugin_executor.hpp"
 #include "dispatch/dispatcher.hpp"
@@ -67,6 +68,8 @@ class Daemon {
   // On its own thread once the daemon listens: recovery (which may wait on GitHub for long),
   // then the dispatcher and the reconciler's passes. Webhooks meanwhile are stored and wait.
   void recoverThenDispatch();
+  // JIT configs fetched while instances launch (credential_prefetch.hpp).
+  void startCredentialPrefetch();
   // Opens the job store and creates the dispatcher and reconciler; one line on failure.
   std::optional<std::string> startDispatch(
       std::map<std::string, plugin_host::PluginInstance*> backends,
@@ -94,6 +97,7 @@ class Daemon {
   // the store they use).
   std::unique_ptr<jobs::JobStore> store_;
   std::unique_ptr<PluginExecutor> executor_;
+  std::unique_ptr<CredentialPrefetch> prefetch_;  // uses github_ and executor_
   std::unique_ptr<GithubRunnerDirectory> runner_directory_;
   std::unique_ptr<dispatch::Dispatcher> dispatcher_;
   std::unique_ptr<dispatch::Reconciler> reconciler_;

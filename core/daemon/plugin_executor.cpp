@@ -66,6 +66,9 @@ StepResult PluginExecutor::launch(const config::RunnerEntry& entry, const jobs::
                                   const std::string& instance, dispatch::Deadline deadline) {
   auto it = backends_.find(entry.backend);
   if (it == backends_.end()) return missing("backend", entry.backend);
+  if (on_cold_launch && job.job_id != 0 && !job.repository.empty()) {
+    on_cold_launch(entry, job, instance);
+  }
   const std::string entry_json = config::entryToJson(entry);
   lxdr_launch_request request{};
   request.struct_size = sizeof request;
@@ -186,6 +189,7 @@ StepResult PluginExecutor::destroy(const std::string& backend, const std::string
                                    const std::string& remote, dispatch::Deadline deadline) {
   auto it = backends_.find(backend);
   if (it == backends_.end()) return missing("backend", backend);
+  if (on_destroy) on_destroy(instance);
   return fromCall(
       it->second->destroyInstance(instanceRef(backend, instance, remote), toMonotonicMs(deadline)));
 }

@@ -3,6 +3,7 @@
 // provisioners by name for provision. Every call goes through the guarded PluginInstance.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -36,6 +37,12 @@ class PluginExecutor final : public dispatch::Executor {
                                  dispatch::Deadline deadline) override;
   dispatch::StepResult imageFingerprint(const config::RunnerEntry& entry,
                                         dispatch::Deadline deadline) override;
+
+  // Optional observers, for the JIT prefetch (credential_prefetch.hpp): a launch for a job
+  // begins (not a warm refill), an instance is being removed.
+  std::function<void(const config::RunnerEntry&, const jobs::JobRecord&, const std::string&)>
+      on_cold_launch;
+  std::function<void(const std::string& instance)> on_destroy;
 
  private:
   std::map<std::string, plugin_host::PluginInstance*> backends_;

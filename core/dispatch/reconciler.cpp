@@ -4,6 +4,7 @@
 #include <Poco/Logger.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 
 namespace lxdrunner::dispatch {
@@ -133,12 +134,25 @@ void Reconciler::completeFromGithub(const jobs::JobRecord& job, ReconcileReport&
 }
 
 ReconcileReport Reconciler::recover() {
+  ReconcileReport report = recoverStates();
+  discoverQueued(report);
+  return report;
+}
+
+ReconcileReport Reconciler::recoverStates(int64_t recorded_before_ms) {
   std::lock_guard<std::mutex> pass(pass_mu_);
   ReconcileReport report;
   RunnerLists runner_lists;
+  // Jobs this run recorded already (webhooks arrive while recovery runs) need no recovery.
+  auto unfinished = store_.unfinished();
+  unfinished.erase(std::remove_if(unfinished.begin(), unfinished.end(),
+                                  [&](const jobs::JobRecord& job) {
+                                    return job.queued_at >= recorded_before_ms;
+                                  }),
+                   unfinished.end());
   // Jobs that ended on GitHub while we were down (their completed webhook went nowhere) are
   // finished first, whatever their state, so none of them is launched again.
-  for (const auto& job : store_.unfinished()) completeFromGithub(job, report);
+  for (const auto& job : unfinished) completeFromGithub(job, report);
   // Their half-made instances: no launch is in flight to release them.
   for (const auto& rec : store_.liveInstances()) {
     if (!jobs::isFinished(rec.state) || rec.runner_name == rec.instance) continue;
@@ -148,7 +162,10 @@ ReconcileReport Reconciler::recover() {
     }
     if (!busy) destroyNow(rec, report);
   }
-  for (const auto& job : store_.unfinished()) {
+  for (const auto& before : unfinished) {
+    const auto fresh = store_.get(before.job_id);  // completeFromGithub may have ended it
+    if (!fresh || jobs::isFinished(fresh->state)) continue;
+    const jobs::JobRecord& job = *fresh;
     switch (job.state) {
       case JobState::Queued:
         break;
@@ -191,6 +208,11 @@ ReconcileReport Reconciler::recover() {
         break;
     }
   }
+  return report;
+}
+
+void Reconciler::discoverQueued(ReconcileReport& report) {
+  std::lock_guard<std::mutex> pass(pass_mu_);
   // Jobs queued while the daemon was down, in repositories it has served recently.
   if (runners_ != nullptr) {
     const int64_t since = dispatcher_.now() - config_.dispatcher.job_retention_days * kDayMs;
@@ -217,7 +239,6 @@ ReconcileReport Reconciler::recover() {
       "recovery: %s adopted, %s queued again, %s destroyed, %s found queued on GitHub",
       std::to_string(report.adopted), std::to_string(report.requeued),
       std::to_string(report.destroyed), std::to_string(report.discovered));
-  return report;
 }
 
 void Reconciler::checkLiveInstance(const jobs::JobRecord& rec, const InstanceInfo* info,

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The reconciler compares the job store with what LXD and GitHub say, and repairs the
-// difference. recover() runs once at start-up, before the dispatcher: it resumes or cleans
-// up every job a previous run left unfinished (kill -9 included) and asks GitHub for jobs
-// queued while the daemon was down. reconcileOnce() runs every reconcile_interval_s:
+// difference. recover() runs once at start-up: it resumes or cleans up every job a previous
+// run left unfinished (kill -9 included), before the dispatcher starts, and asks GitHub for
+// jobs queued while the daemon was down (the daemon does that with the dispatcher running).
+// reconcileOnce() runs every reconcile_interval_s:
 //  - an instance that stopped (its runner exited) or vanished is removed; a job whose
 //    runner never took it is queued again;
 //  - an instance older than max_lifetime_s is removed and its job failed;
@@ -26,6 +27,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <set>
@@ -63,7 +65,14 @@ class Reconciler {
   Reconciler(const Reconciler&) = delete;
   Reconciler& operator=(const Reconciler&) = delete;
 
+  // Start-up: recoverStates() then discoverQueued(), which logs the summary line.
   ReconcileReport recover();
+  // Settles what the store says about jobs recorded before `recorded_before_ms` (launching,
+  // provisioning, ended on GitHub meanwhile). The scheduler may start after it.
+  ReconcileReport recoverStates(int64_t recorded_before_ms = INT64_MAX);
+  // Asks GitHub for jobs queued while the daemon was down, in recently served repositories;
+  // they are recorded as queued. May wait on GitHub for long: run it with the scheduler on.
+  void discoverQueued(ReconcileReport& report);
   ReconcileReport reconcileOnce();
   // The periodic pass on its own thread. requestStop() returns at once: a pass in progress
   // starts no further GitHub call or repair and ends, so a daemon stopping behind slow GitHub

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Job start latency with and without warm pools, real LXD + the simulator + the stand-in
 # runner:   warm_bench.sh BIN SIM PLUGINS TARBALL SRC [PROVISIONER] [--serial N] [--bursts N]
+#                         [--github-latency MS] [--cold-only]
 # Measures "webhook accepted -> the runner took the job" (the daemon's "queued" line to the
 # in_progress webhook the simulator sends when the runner acquires the job), p50/p99, for:
 #   warm, one at a time   pool of 10; each job waits until the pool is whole again
@@ -9,14 +10,19 @@
 #   the same two with freeze: true
 #   cold, ten at once     no pool, max_workers 10 (what every job paid before warm pools)
 # and the daemon's CPU while 10 warm instances idle for 30 s (target < 1 % of a core).
+# --github-latency MS: the simulator answers every REST call MS later, as GitHub does from
+# afar (generate-jitconfig from here: a few hundred ms). --cold-only: the cold rows only, with
+# dispatcher.prefetch_jit_config on and off.
 set -uo pipefail
 E2E_BIN=$1 E2E_SIM=$2 E2E_PLUGINS=$3 E2E_TARBALL=$4 E2E_SRC=$5
 shift 5
-provisioner=bash serial=20 bursts=3
+provisioner=bash serial=20 bursts=3 latency=0 cold_only=
 while [ $# -gt 0 ]; do
   case $1 in
     --serial) serial=$2; shift 2 ;;
     --bursts) bursts=$2; shift 2 ;;
+    --github-latency) latency=$2; shift 2 ;;
+    --cold-only) cold_only=1; shift ;;
     *) provisioner=$1; shift ;;
   esac
 done
@@ -47,12 +53,13 @@ metric() {
 pool_whole() { [ "$(metric lxdrunner_warm_pool_idle)" = "$size" ]; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
-run() {  # run TITLE POOL_YAML MODE(serial|burst)
-  local title=$1 pool=$2 mode=$3 ids=() id b
+run() {  # run TITLE POOL_YAML MODE(serial|burst) [PREFETCH(true|false)]
+  local title=$1 pool=$2 mode=$3 prefetch=${4:-true} ids=() id b
   : >"$E2E_WORK/daemon.log"
   rm -rf "$E2E_WORK/state"
   e2e_write_config "$provisioner" "$size" "$pool"
   sed -i 's/^  interval: 10/  interval: 3600/' "$E2E_WORK/config.yml"
+  sed -i "s/^dispatcher:\$/dispatcher:\n  prefetch_jit_config: $prefetch/" "$E2E_WORK/config.yml"
   e2e_start_daemon
   if [ -n "$pool" ]; then e2e_wait 300 pool_whole || e2e_fail "the pool did not fill"; fi
   if [ "$mode" = serial ]; then
@@ -97,9 +104,20 @@ run() {  # run TITLE POOL_YAML MODE(serial|burst)
 }
 
 e2e_start_sim
+if [ "$latency" != 0 ]; then
+  curl -sf -o /dev/null -X POST "$E2E_SIM_URL/_sim/faults" -H 'Content-Type: application/json' \
+    -d "{\"latency_ms\":$latency}" || e2e_fail "cannot set the simulator's latency"
+fi
 [ "$provisioner" = image ] && { e2e_ensure_runner_image; E2E_IMAGE=$E2E_RUNNER_IMAGE; }
 echo "lxdrunner warm pool benchmark ($provisioner provisioner): $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "webhook accepted -> runner took the job:"
+echo "webhook accepted -> runner took the job (GitHub latency $latency ms):"
+if [ -n "$cold_only" ]; then
+  run "cold, one at a time" "" serial true
+  run "cold, one at a time, no JIT prefetch" "" serial false
+  run "cold, ten at once" "" burst true
+  run "cold, ten at once, no JIT prefetch" "" burst false
+  exit 0
+fi
 run "warm, one at a time" "    warm_pool: {size: $size}" serial
 run "warm, ten at once" "    warm_pool: {size: $size}" burst
 run "warm + freeze, one at a time" "    warm_pool: {size: $size, freeze: true}" serial

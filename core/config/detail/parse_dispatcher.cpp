@@ -35,6 +35,9 @@ void parseDispatcher(const MappingView& top, Config& config, DiagnosticSink& sin
   readSeconds(section, "reconcile_github_calls_per_minute", 1, d.reconcile_github_calls_per_minute,
               sink);
   readSeconds(section, "job_retention_days", 1, d.job_retention_days, sink);
+  if (const Field* const prefetch = section.find("prefetch_jit_config")) {
+    d.prefetch_jit_config = readBool(*prefetch, sink).value_or(d.prefetch_jit_config);
+  }
   if (const Field* const scope = section.find("runner_downloads_scope")) {
     d.runner_downloads_scope = readString(*scope, sink).value_or("");
   }

@@ -47,6 +47,7 @@ const std::vector<std::string_view>& dispatcherKeys() {
       "provision_timeout_s", "reconcile_interval_s",   "max_lifetime_s",
       "idle_runner_grace_s", "register_timeout_s",     "offline_runner_grace_s",
       "job_retention_days",  "runner_downloads_scope", "reconcile_github_calls_per_minute",
+      "prefetch_jit_config",
   };
   return keys;
 }
