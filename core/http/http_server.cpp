@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "http/http_server.hpp"
+#include "http/unread_body.hpp"
 
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -31,7 +32,7 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
 void sendText(HTTPServerResponse& resp, HTTPResponse::HTTPStatus status, const std::string& body) {
-  resp.setStatus(status);
+  resp.setStatusAndReason(status);
   resp.setContentType("text/plain; charset=utf-8");
   resp.setContentLength(static_cast<std::streamsize>(body.size()));
   resp.send() << body;
@@ -138,7 +139,7 @@ class PluginRouteHandler : public Poco::Net::HTTPRequestHandler {
       out = ResponseBuffer{500, {}, "internal error\n"};
     }
     if (out.status < 100 || out.status > 599) out.status = 500;
-    resp.setStatus(static_cast<HTTPResponse::HTTPStatus>(out.status));
+    resp.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(out.status));
     for (const auto& [name, value] : out.headers) resp.set(name, value);
     resp.setContentLength(static_cast<std::streamsize>(out.body.size()));
     resp.send().write(out.body.data(), static_cast<std::streamsize>(out.body.size()));
@@ -172,13 +173,14 @@ class BuiltinHandler : public Poco::Net::HTTPRequestHandler {
  public:
   explicit BuiltinHandler(std::function<BuiltinAnswer()> answer) : answer_(std::move(answer)) {}
   void handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) override {
+    closeIfBodyUnread(req, resp);
     if (req.getMethod() != "GET" && req.getMethod() != "HEAD") {
       resp.set("Allow", "GET, HEAD");
       sendText(resp, HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
       return;
     }
     BuiltinAnswer a = answer_();
-    resp.setStatus(static_cast<HTTPResponse::HTTPStatus>(a.status));
+    resp.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(a.status));
     resp.setContentType(a.content_type);
     resp.setContentLength(static_cast<std::streamsize>(a.body.size()));
     if (req.getMethod() == "HEAD") {
@@ -194,7 +196,8 @@ class BuiltinHandler : public Poco::Net::HTTPRequestHandler {
 
 class NotFoundHandler : public Poco::Net::HTTPRequestHandler {
  public:
-  void handleRequest(HTTPServerRequest&, HTTPServerResponse& resp) override {
+  void handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) override {
+    closeIfBodyUnread(req, resp);
     sendText(resp, HTTPResponse::HTTP_NOT_FOUND, "not found\n");
   }
 };

@@ -12,6 +12,8 @@
 
 #include <stdexcept>
 
+#include "http/unread_body.hpp"
+
 namespace lxdrunner::operator_api {
 namespace {
 
@@ -30,7 +32,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     const ApiResponse out = api_.handle(r);
     // The token is in a header that is never logged; the path and status are enough.
     Poco::Logger::get("operator_api").debug("%s %s -> %d", r.method, r.path, out.status);
-    resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
+    http::closeIfBodyUnread(req, resp);  // no endpoint reads a body
+    resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
     resp.setContentType("application/json");
     for (const auto& [name, value] : out.headers) resp.set(name, value);
     resp.setContentLength(static_cast<std::streamsize>(out.body.size()));

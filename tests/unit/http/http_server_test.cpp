@@ -14,7 +14,10 @@
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/TemporaryFile.h>
+#include <Poco/Timespan.h>
 
 #include <cstdlib>
 
@@ -230,4 +233,51 @@ TEST_CASE("TLS from a configured certificate and key, verified by a client that 
     Poco::Net::HTTPResponse ignored;
     plain.receiveResponse(ignored);
   }()));
+}
+
+namespace {
+// Sends `raw` on a fresh connection and returns every byte the server sends until it closes
+// the connection or stays silent for a second.
+std::string rawExchange(uint16_t port, const std::string& raw) {
+  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
+  socket.setReceiveTimeout(Poco::Timespan(1, 0));
+  socket.sendBytes(raw.data(), static_cast<int>(raw.size()));
+  std::string got;
+  char buffer[4096];
+  try {
+    for (int n; (n = socket.receiveBytes(buffer, sizeof buffer)) > 0;) {
+      got.append(buffer, static_cast<size_t>(n));
+    }
+  } catch (const Poco::TimeoutException&) {
+  }
+  return got;
+}
+size_t answers(const std::string& bytes) {
+  size_t n = 0;
+  for (size_t at = bytes.find("HTTP/1.1 "); at != std::string::npos;
+       at = bytes.find("HTTP/1.1 ", at + 1)) {
+    ++n;
+  }
+  return n;
+}
+}  // namespace
+
+TEST_CASE("a body nobody reads is never taken for the next request (no HTTP desync)", "[http]") {
+  Fixture f;
+  const std::string inner = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (const std::string path : {"/nowhere", "/healthz"}) {
+    INFO(path);
+    const std::string got =
+        rawExchange(f.server.port(), "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                                         std::to_string(inner.size()) + "\r\n\r\n" + inner);
+    CHECK(answers(got) == 1);
+    CHECK_THAT(got, Catch::Contains("Connection: Close"));
+    CHECK_THAT(got, !Catch::Contains("ok\n"));
+  }
+  // A bodyless request keeps its connection, and the reason phrase fits the status.
+  const std::string two = rawExchange(
+      f.server.port(),
+      "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(answers(two) == 2);
+  CHECK_THAT(two, Catch::StartsWith("HTTP/1.1 404 Not Found\r\n"));
 }
