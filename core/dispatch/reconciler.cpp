@@ -488,6 +488,9 @@ ReconcileReport Reconciler::reconcileOnce() {
     // rest of the pass is skipped.
     if (dispatcher_.isLaunching(rec.instance) || stopping()) continue;
     auto info = backend->second.find(rec.instance);
+    // Launched after the listing began (`now` was read before it): absent from an answer
+    // that predates it, not gone. The next pass judges it.
+    if (info == backend->second.end() && rec.launching_at >= now) continue;
     checkLiveInstance(rec, info == backend->second.end() ? nullptr : &info->second, runner_lists,
                       report);
   }

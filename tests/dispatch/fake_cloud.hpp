@@ -394,10 +394,17 @@ class FakeExecutor final : public Executor {
     return events_;
   }
   StepResult list(const std::string&, std::vector<InstanceInfo>& out, Deadline) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& [name, info] : live_) out.push_back(info);
+    std::vector<InstanceInfo> snapshot;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const auto& [name, info] : live_) snapshot.push_back(info);
+    }
+    // A slow listing: what happens meanwhile is not in the answer.
+    if (on_list) on_list();
+    out.insert(out.end(), snapshot.begin(), snapshot.end());
     return {};
   }
+  std::function<void()> on_list;  // runs after the listing's snapshot is taken
 
   void hold(const std::string& entry) {
     std::lock_guard<std::mutex> lock(mu_);

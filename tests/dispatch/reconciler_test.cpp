@@ -226,3 +226,31 @@ TEST_CASE("reconciler: nothing is removed on what GitHub could not tell") {
 
 }  // namespace
 }  // namespace lxdrunner::dispatch::test
+
+namespace lxdrunner::dispatch::test {
+namespace {
+
+TEST_CASE("reconciler: an instance launched while LXD was being listed is not taken for gone") {
+  Harness h({makeEntry("linux", kLinux, 5)});
+  h.dispatcher->start();
+  bool once = false;
+  // The whole launch happens while the listing is under way: the answer predates it.
+  h.executor.on_list = [&] {
+    if (once) return;
+    once = true;
+    h.dispatcher->handle(h.github.queue(1, kLinux));
+    REQUIRE(waitFor([&] { return h.state(1) == JobState::Running; }));
+  };
+  h.reconciler->reconcileOnce();
+  const auto job = h.store->get(1);
+  CHECK(job->state == JobState::Running);
+  CHECK(job->hasLiveInstance());
+  CHECK(h.executor.liveCount() == 1);
+  // The next pass sees it listed, and everything is in order.
+  h.reconciler->reconcileOnce();
+  CHECK(h.state(1) == JobState::Running);
+  CHECK(h.executor.liveCount() == 1);
+}
+
+}  // namespace
+}  // namespace lxdrunner::dispatch::test
