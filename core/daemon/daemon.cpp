@@ -514,6 +514,12 @@ void Daemon::addObservabilityRoutes() {
   sources.github = github_ ? &github_->stats() : nullptr;
   sources.unwanted_events = &plugins_.services().unwanted_events;
   sources.http = http_.get();
+  if (prefetch_) {
+    sources.jit_prefetch = [this] {
+      const auto s = prefetch_->stats();
+      return observability::JitPrefetchCounts{s.hits, s.misses, s.wasted};
+    };
+  }
   sources.version = LXDRUNNER_VERSION;
   sources.started_at_ms = started_at_ms_;
   metrics_ = std::make_unique<observability::DaemonMetrics>(sources);

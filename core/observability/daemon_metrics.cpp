@@ -159,6 +159,15 @@ void DaemonMetrics::collectDispatcher(MetricsRegistry& r) {
 }
 
 void DaemonMetrics::collectGithub(MetricsRegistry& r) {
+  if (sources_.jit_prefetch) {
+    const JitPrefetchCounts c = sources_.jit_prefetch();
+    const char* const help =
+        "JIT configs a cold launch's provisioner asked for: fetched while the instance launched "
+        "(hit) or asked for then (miss); prefetched ones deleted unused (wasted)";
+    r.counter("lxdrunner_jit_prefetch_total", help, {{"result", "hit"}}).set(asDouble(c.hits));
+    r.counter("lxdrunner_jit_prefetch_total", help, {{"result", "miss"}}).set(asDouble(c.misses));
+    r.counter("lxdrunner_jit_prefetch_total", help, {{"result", "wasted"}}).set(asDouble(c.wasted));
+  }
   if (sources_.github == nullptr) return;
   const auto& s = *sources_.github;
   r.counter("lxdrunner_github_api_calls_total", "GitHub REST requests sent (retries included)")

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -19,7 +20,14 @@
 
 namespace lxdrunner::observability {
 
-// Null pointers leave their series out (tests, a daemon without GitHub).
+// The JIT prefetch's counts (daemon/credential_prefetch.hpp).
+struct JitPrefetchCounts {
+  uint64_t hits = 0;
+  uint64_t misses = 0;
+  uint64_t wasted = 0;
+};
+
+// Null pointers (and empty functions) leave their series out (tests, a daemon without GitHub).
 struct DaemonMetricSources {
   const config::Config* config = nullptr;
   const jobs::JobStore* store = nullptr;
@@ -27,6 +35,7 @@ struct DaemonMetricSources {
   const github::GithubClient::Stats* github = nullptr;
   const std::atomic<uint64_t>* unwanted_events = nullptr;  // HostServices::unwanted_events
   const http::HttpServer* http = nullptr;
+  std::function<JitPrefetchCounts()> jit_prefetch;
   std::string version;
   int64_t started_at_ms = 0;  // Unix ms; also where the phase histograms start counting
 };

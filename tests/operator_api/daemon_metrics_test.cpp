@@ -20,6 +20,7 @@ TEST_CASE("daemon metrics: jobs, queues, instances, phases and dispatcher counte
   sources.store = h.store.get();
   sources.dispatcher = h.dispatcher.get();
   sources.unwanted_events = &unwanted;
+  sources.jit_prefetch = [] { return JitPrefetchCounts{7, 2, 1}; };
   sources.version = "1.2.3";
   sources.started_at_ms = dispatch::test::wallMs() - 1000;
   DaemonMetrics metrics(sources);
@@ -48,6 +49,9 @@ TEST_CASE("daemon metrics: jobs, queues, instances, phases and dispatcher counte
            "lxdrunner_dispatcher_launches_in_flight 0\n",
            "lxdrunner_job_events_total{result=\"unwanted\"} 4\n",
            "lxdrunner_errors_total{kind=\"launch_failure\"} 0\n",
+           "lxdrunner_jit_prefetch_total{result=\"hit\"} 7\n",
+           "lxdrunner_jit_prefetch_total{result=\"miss\"} 2\n",
+           "lxdrunner_jit_prefetch_total{result=\"wasted\"} 1\n",
        }) {
     CHECK_THAT(text, Catch::Contains(line));
   }
