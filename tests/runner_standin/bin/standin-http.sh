@@ -29,6 +29,15 @@ http_pick_wget() {
   fi
 }
 
+# For a request the caller marks HTTP_INTERRUPTIBLE=1 (the 50 s long poll): a signal that
+# came after the caller's last look at STOP_REQUESTED but before HTTP_CHILD was set found no
+# child to kill, and the request would outlive the stop. (Not for the requests a stop itself
+# sends, like the disconnect.)
+http_stop_if_asked() {
+  [ "${HTTP_INTERRUPTIBLE:-0}" = 1 ] && [ "${STOP_REQUESTED:-0}" != 0 ] && kill "$HTTP_CHILD" 2>/dev/null
+  return 0
+}
+
 # http_post URL BODY_FILE OUT_FILE MAX_SECONDS: POSTs the JSON in BODY_FILE, writes the
 # answer's body to OUT_FILE and sets HTTP_STATUS; sets it to 000 (and HTTP_ERROR) and returns
 # 1 when no answer came. Call it directly, not in $(...): the client runs in the background
@@ -42,6 +51,7 @@ http_post() {
       -H 'Content-Type: application/json' -H 'Accept: application/json' \
       --data-binary @"$body" "$url" >"$out.status" 2>"$err" &
     HTTP_CHILD=$!
+    http_stop_if_asked
     wait "$HTTP_CHILD"
     HTTP_CHILD=
     status=$(cat "$out.status" 2>/dev/null)
@@ -51,6 +61,7 @@ http_post() {
     "${HTTP_CLIENT[@]}" -S -O "$out" --header 'Content-Type: application/json' \
       --header 'Accept: application/json' --post-file "$body" "$url" 2>"$err" &
     HTTP_CHILD=$!
+    http_stop_if_asked
     wait "$HTTP_CHILD"
     HTTP_CHILD=
     status=$(sed -n 's/^ *HTTP\/[0-9.]* \([0-9][0-9][0-9]\).*/\1/p' "$err" | tail -n 1)
