@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <thread>
 #include <tuple>
 
@@ -211,6 +212,14 @@ TEST_CASE("warm pool: recycle rules replace stale idle instances") {
       return true;
     });
   };
+  // The daemon reads its configuration once: a change takes effect across a restart (and a
+  // test that changed it under running threads would race them).
+  auto restartWith = [&](const std::function<void(config::RunnerEntry&)>& change) {
+    h.dispatcher->stop();
+    change(h.config.runnermap[0]);
+    h.open();
+    h.dispatcher->start();
+  };
 
   SECTION("idle longer than max_idle_s") {
     auto old = names();
@@ -229,20 +238,22 @@ TEST_CASE("warm pool: recycle rules replace stale idle instances") {
   }
   SECTION("the entry's configuration changed") {
     auto old = names();
-    h.config.runnermap[0].profiles = {"default", "gpu"};
+    restartWith([](config::RunnerEntry& e) { e.profiles = {"default", "gpu"}; });
     h.dispatcher->recycleWarm();
     CHECK(replacedAll(old));
   }
   SECTION("a change of max_workers or of the pool size alone keeps them") {
     auto old = names();
-    h.config.runnermap[0].max_workers = 6;
-    h.config.runnermap[0].warm_pool.max_idle_s = 700;
+    restartWith([](config::RunnerEntry& e) {
+      e.max_workers = 6;
+      e.warm_pool.max_idle_s = 700;
+    });
     h.dispatcher->recycleWarm();
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     CHECK(names() == old);
   }
   SECTION("the pool was made smaller") {
-    h.config.runnermap[0].warm_pool.size = 1;
+    restartWith([](config::RunnerEntry& e) { e.warm_pool.size = 1; });
     h.dispatcher->recycleWarm();
     CHECK(waitFor([&] { return h.store->warmInstances().size() == 1; }));
     CHECK(waitFor([&] { return h.executor.liveCount() == 1; }));

@@ -26,6 +26,12 @@ TEST_CASE("daemon metrics: jobs, queues, instances, phases and dispatcher counte
   DaemonMetrics metrics(sources);
   h.dispatcher->start();
   for (uint64_t id = 1; id <= 3; ++id) h.dispatcher->handle(h.github.queue(id, kLinux));
+  // Every job running before GitHub hands any out: a job that ends while still provisioning
+  // (fast jobs may) has no provisioning_to_running phase, and the counts below expect three.
+  REQUIRE(dispatch::test::waitFor([&] {
+    return h.state(1) == jobs::JobState::Running && h.state(2) == jobs::JobState::Running &&
+           h.state(3) == jobs::JobState::Running;
+  }));
   REQUIRE(h.serveAll());
   h.dispatcher->drain("linux");
   h.dispatcher->handle(h.github.queue(4, kLinux));
