@@ -2,33 +2,17 @@
 // The operator API's listener over a real loopback socket: what the handlers never read.
 #include <catch2/catch.hpp>
 
-#include <Poco/Net/SocketAddress.h>
-#include <Poco/Net/StreamSocket.h>
-#include <Poco/Timespan.h>
-
 #include <string>
 
 #include "harness.hpp"
 #include "operator_api/api_server.hpp"
 #include "operator_api/operator_api.hpp"
+#include "raw_exchange.hpp"
 
 namespace lxdrunner::operator_api {
 namespace {
 
-std::string rawExchange(uint16_t port, const std::string& raw) {
-  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
-  socket.setReceiveTimeout(Poco::Timespan(1, 0));
-  socket.sendBytes(raw.data(), static_cast<int>(raw.size()));
-  std::string got;
-  char buffer[4096];
-  try {
-    for (int n; (n = socket.receiveBytes(buffer, sizeof buffer)) > 0;) {
-      got.append(buffer, static_cast<size_t>(n));
-    }
-  } catch (const Poco::TimeoutException&) {
-  }
-  return got;
-}
+using http::test::rawExchange;
 
 TEST_CASE("operator API: a request body is never read as the next request (no HTTP desync)") {
   dispatch::test::Harness h({dispatch::test::makeEntry("linux", {"self-hosted"}, 1)});

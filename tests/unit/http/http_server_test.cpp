@@ -24,6 +24,7 @@
 #include "http/http_server.hpp"
 #include "lxdrunner/sdk/strings.hpp"
 #include "lxdrunner/sdk/types.hpp"
+#include "raw_exchange.hpp"
 
 using lxdrunner::http::HttpServer;
 using lxdrunner::http::HttpServerSettings;
@@ -236,22 +237,7 @@ TEST_CASE("TLS from a configured certificate and key, verified by a client that 
 }
 
 namespace {
-// Sends `raw` on a fresh connection and returns every byte the server sends until it closes
-// the connection or stays silent for a second.
-std::string rawExchange(uint16_t port, const std::string& raw) {
-  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
-  socket.setReceiveTimeout(Poco::Timespan(1, 0));
-  socket.sendBytes(raw.data(), static_cast<int>(raw.size()));
-  std::string got;
-  char buffer[4096];
-  try {
-    for (int n; (n = socket.receiveBytes(buffer, sizeof buffer)) > 0;) {
-      got.append(buffer, static_cast<size_t>(n));
-    }
-  } catch (const Poco::TimeoutException&) {
-  }
-  return got;
-}
+using lxdrunner::http::test::rawExchange;
 size_t answers(const std::string& bytes) {
   size_t n = 0;
   for (size_t at = bytes.find("HTTP/1.1 "); at != std::string::npos;
