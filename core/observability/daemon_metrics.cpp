@@ -200,6 +200,24 @@ void DaemonMetrics::collectHttp(MetricsRegistry& r) {
       .set(asDouble(c.too_large.load()));
   r.counter("lxdrunner_errors_total", kErrorsHelp, {{"kind", "http_handler_error"}})
       .set(asDouble(c.handler_errors.load()));
+  r.gauge("lxdrunner_http_connections",
+          "Connections open to the daemon's HTTP server, waiting for a request head or served")
+      .set(asDouble(sources_.http->openConnections()));
+  if (const auto* gate = sources_.http->gateCounters()) {
+    constexpr const char* kRefusedHelp =
+        "Connections the HTTP server closed before serving a request, by reason: over_limit "
+        "(too many connections, from one address or in all), head_timeout (the request head "
+        "took longer than web_header_timeout_s), head_too_large (over 64 KiB), busy (every "
+        "worker thread busy and the queue full)";
+    r.counter("lxdrunner_http_refused_total", kRefusedHelp, {{"reason", "over_limit"}})
+        .set(asDouble(gate->refused_over_limit.load()));
+    r.counter("lxdrunner_http_refused_total", kRefusedHelp, {{"reason", "head_timeout"}})
+        .set(asDouble(gate->header_timeouts.load()));
+    r.counter("lxdrunner_http_refused_total", kRefusedHelp, {{"reason", "head_too_large"}})
+        .set(asDouble(gate->heads_too_large.load()));
+    r.counter("lxdrunner_http_refused_total", kRefusedHelp, {{"reason", "busy"}})
+        .set(asDouble(gate->refused_busy.load()));
+  }
 }
 
 }  // namespace lxdrunner::observability

@@ -207,6 +207,48 @@ void MetricsRegistry::addCollector(std::function<void(MetricsRegistry&)> collect
 }
 
 std::string MetricsRegistry::render() {
+  std::unique_lock<std::mutex> flight(flight_mu_);
+  if (rendering_) {
+    // Scrapes that come while one renders take its result: many scrapers (or a scraper
+    // retrying against a busy job store) cost one render, and hold no thread for long.
+    const uint64_t joined = renders_;
+    ++waiting_;
+    rendered_.wait(flight, [&] { return renders_ != joined; });
+    --waiting_;
+    if (last_ok_) return last_;
+    flight.unlock();
+    return renderNow();
+  }
+  rendering_ = true;
+  flight.unlock();
+  std::string out;
+  bool ok = false;
+  try {
+    out = renderNow();
+    ok = true;
+  } catch (...) {
+    flight.lock();
+    rendering_ = false;
+    last_ok_ = false;
+    ++renders_;
+    rendered_.notify_all();
+    throw;
+  }
+  flight.lock();
+  rendering_ = false;
+  last_ok_ = ok;
+  last_ = out;
+  ++renders_;
+  rendered_.notify_all();
+  return out;
+}
+
+std::size_t MetricsRegistry::scrapesWaiting() {
+  std::lock_guard<std::mutex> lock(flight_mu_);
+  return waiting_;
+}
+
+std::string MetricsRegistry::renderNow() {
   std::lock_guard<std::mutex> collect_lock(collect_mu_);
   for (auto& collect : collectors_) collect(*this);
   std::lock_guard<std::mutex> lock(mu_);

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -85,6 +87,8 @@ class MetricsRegistry {
   // Runs the collectors, then writes every family in registration order, series sorted by
   // their labels.
   std::string render();
+  // Renders waiting for the one in flight to share its result (for tests).
+  std::size_t scrapesWaiting();
 
  private:
   enum class Type { Counter, Gauge, Histogram };
@@ -99,8 +103,16 @@ class MetricsRegistry {
   };
   Family& family(const std::string& name, const std::string& help, Type type);
   void write(std::string& out, const Family& f) const;
+  std::string renderNow();
 
   std::mutex collect_mu_;  // one render at a time; collectors are not re-entrant
+  std::mutex flight_mu_;   // the render in flight, which concurrent scrapes share
+  std::condition_variable rendered_;
+  bool rendering_ = false;
+  bool last_ok_ = false;
+  uint64_t renders_ = 0;
+  std::size_t waiting_ = 0;
+  std::string last_;
   std::vector<std::function<void(MetricsRegistry&)>> collectors_;
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<Family>> families_;

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <future>
 #include <limits>
+#include <thread>
 
 #include "observability/metrics_registry.hpp"
 
@@ -91,6 +95,29 @@ TEST_CASE("bad names, reserved labels and type clashes are refused") {
 TEST_CASE("renderLabels writes nothing for no labels") {
   CHECK(renderLabels({}).empty());
   CHECK(renderLabels({{"a", "1"}, {"b", "2"}}) == "{a=\"1\",b=\"2\"}");
+}
+
+TEST_CASE("scrapes during a render share it: the collectors run once for all of them") {
+  MetricsRegistry r;
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::atomic<int> collected{0};
+  r.addCollector([&](MetricsRegistry& reg) {
+    ++collected;
+    released.wait();  // a job store busy with the dispatcher
+    reg.gauge("lxdrunner_x", "x").set(collected.load());
+  });
+  auto first = std::async(std::launch::async, [&] { return r.render(); });
+  while (collected == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::vector<std::future<std::string>> joined;
+  for (int i = 0; i < 8; ++i)
+    joined.push_back(std::async(std::launch::async, [&] { return r.render(); }));
+  while (r.scrapesWaiting() < 8) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  release.set_value();
+  const std::string text = first.get();
+  for (auto& j : joined) CHECK(j.get().find("lxdrunner_x 1") != std::string::npos);
+  CHECK(text.find("lxdrunner_x 1") != std::string::npos);
+  CHECK(collected == 1);
 }
 
 }  // namespace
