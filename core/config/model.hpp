@@ -145,6 +145,10 @@ struct Config {
   bool web_tls = true;
   std::string web_tls_cert;
   std::string web_tls_key;
+  // What slow or many clients may cost the server (see core/http/connection_gate.hpp).
+  int web_header_timeout_s = 10;
+  int web_max_connections = 1024;             // 0 = no limit
+  int web_max_connections_per_address = 128;  // 0 = no limit (behind a reverse proxy)
   OperatorApiConfig operator_api;
 
   // Files

@@ -84,6 +84,12 @@ void emitServerAndPaths(YAML::Emitter& out, const Config& config) {
   out << config.web_tls;
   emitStringValue(out, "web_tls_cert", config.web_tls_cert);
   emitStringValue(out, "web_tls_key", config.web_tls_key);
+  emitKey(out, "web_header_timeout_s");
+  out << config.web_header_timeout_s;
+  emitKey(out, "web_max_connections");
+  out << config.web_max_connections;
+  emitKey(out, "web_max_connections_per_address");
+  out << config.web_max_connections_per_address;
   emitStringValue(out, "state_dir", config.state_dir);
   emitStringValue(out, "runner_cache_dir", config.runner_cache_dir);
   emitStringList(out, "plugin_dirs", config.plugin_dirs);

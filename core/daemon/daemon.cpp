@@ -253,6 +253,10 @@ std::vector<std::string> Daemon::start() {
   settings.tls = config_.web_tls;
   settings.tls_cert = config_.web_tls_cert;
   settings.tls_key = config_.web_tls_key;
+  settings.header_timeout_ms = config_.web_header_timeout_s * 1000;
+  settings.max_connections = static_cast<std::size_t>(config_.web_max_connections);
+  settings.max_connections_per_address =
+      static_cast<std::size_t>(config_.web_max_connections_per_address);
   http_ = std::make_unique<http::HttpServer>(settings, routes_);
   http_->addBuiltin("/healthz", [] { return http::BuiltinAnswer{200, "text/plain", "ok\n"}; });
   addObservabilityRoutes();

@@ -27,6 +27,18 @@ void parseWebServer(const MappingView& top, Config& config, DiagnosticSink& sink
     config.web_tls = readBool(*field, sink).value_or(config.web_tls);
   }
   readPath(top, "web_tls_cert", config.web_tls_cert, sink);
+  if (const Field* const field = top.find("web_header_timeout_s")) {
+    config.web_header_timeout_s =
+        readInt(*field, sink, 1, 300).value_or(config.web_header_timeout_s);
+  }
+  if (const Field* const field = top.find("web_max_connections")) {
+    config.web_max_connections =
+        readInt(*field, sink, 0, 1000000).value_or(config.web_max_connections);
+  }
+  if (const Field* const field = top.find("web_max_connections_per_address")) {
+    config.web_max_connections_per_address =
+        readInt(*field, sink, 0, 1000000).value_or(config.web_max_connections_per_address);
+  }
   readPath(top, "web_tls_key", config.web_tls_key, sink);
 }
 

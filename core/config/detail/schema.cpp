@@ -14,11 +14,31 @@ const std::vector<std::string_view>& legacyKeys() {
 const std::vector<std::string_view>& topLevelKeys() {
   static const std::vector<std::string_view> keys = [] {
     std::vector<std::string_view> all{
-        "pat",          "hooksecret",    "github_api_url", "github_app",       "prefix",
-        "max_workers",  "cleanup",       "web_host",       "web_port",         "web_tls",
-        "web_tls_cert", "web_tls_key",   "state_dir",      "runner_cache_dir", "plugin_dirs",
-        "logging",      "event_sources", "plugins",        "remotes",          "runnermap",
-        "dispatcher",   "operator_api",
+        "pat",
+        "hooksecret",
+        "github_api_url",
+        "github_app",
+        "prefix",
+        "max_workers",
+        "cleanup",
+        "web_host",
+        "web_port",
+        "web_tls",
+        "web_tls_cert",
+        "web_tls_key",
+        "state_dir",
+        "runner_cache_dir",
+        "plugin_dirs",
+        "logging",
+        "event_sources",
+        "plugins",
+        "remotes",
+        "runnermap",
+        "dispatcher",
+        "operator_api",
+        "web_header_timeout_s",
+        "web_max_connections",
+        "web_max_connections_per_address",
     };
     all.insert(all.end(), legacyKeys().begin(), legacyKeys().end());
     return all;
