@@ -80,7 +80,7 @@ void ConnectionGate::stop() {
   }
 }
 
-void ConnectionGate::handBack(Poco::Net::StreamSocket socket, const std::string& address) {
+void ConnectionGate::handBack(Poco::Net::StreamSocket& socket, const std::string& address) {
   if (stopping_) {
     socket.close();
     limits_.release(address);
@@ -88,7 +88,8 @@ void ConnectionGate::handBack(Poco::Net::StreamSocket socket, const std::string&
   }
   {
     std::lock_guard<std::mutex> lock(handed_back_mu_);
-    handed_back_.emplace_back(std::move(socket), address);
+    handed_back_.emplace_back(socket, address);
+    socket = Poco::Net::StreamSocket();  // the caller's reference ends under the lock
   }
   const uint64_t one = 1;
   [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);

@@ -46,8 +46,9 @@ struct GateCounters {
 
 class ConnectionGate {
  public:
-  // Takes a connection whose head is here. Returns false when it cannot (workers busy);
-  // the gate then answers 503 and closes. The callee calls handBack() or closed() later.
+  // Takes a connection whose head is here, and with it the gate's reference (`socket` may be
+  // left empty). Returns false when it cannot (workers busy), `socket` then as it was; the
+  // gate answers 503 and closes. The callee calls handBack() or closed() later.
   using HandOff = std::function<bool(Poco::Net::StreamSocket& socket, const std::string& address)>;
 
   ConnectionGate(Poco::Net::ServerSocket listener, GateSettings settings, HandOff hand_off);
@@ -59,8 +60,9 @@ class ConnectionGate {
   // Stops accepting and closes every connection the gate holds. Idempotent.
   void stop();
 
-  // A worker is done with a request and the connection stays open (keep-alive).
-  void handBack(Poco::Net::StreamSocket socket, const std::string& address);
+  // A worker is done with a request and the connection stays open (keep-alive). Takes the
+  // caller's reference: `socket` is left empty.
+  void handBack(Poco::Net::StreamSocket& socket, const std::string& address);
   // A worker closed a connection the gate handed it.
   void closed(const std::string& address);
 
