@@ -12,21 +12,8 @@ work=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 port=$((20000 + RANDOM % 20000))
-sed -e "s|@PORT@|$port|" -e "s|@PLUGINS@|$plugins|" -e "s|@TEST_PLUGINS@|$test_plugins|" \
-  -e "s|@STATE@|$work/state|" "$src/tests/webhook/original-plus.yml.in" >"$work/config.yml"
-echo "logging: { level: warning }" >>"$work/config.yml"
-
-# A real queued delivery is ~11 KB (the repository object); pad the fixture's repository
-# description to that size. Labels no entry wants: the daemon answers 200 and drops it.
-python3 - "$src/tests/unit/webhook_payload/fixtures/workflow_job.queued.payload.json" "$work/body.json" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["workflow_job"]["labels"] = ["bench-nobody-wants-this"]
-text = json.dumps(d, indent=2)
-d["repository"]["description"] = "x" * max(0, 11 * 1024 - len(text))
-open(sys.argv[2], "w").write(json.dumps(d, indent=2))
-PY
-signature="sha256=$(openssl dgst -sha256 -hmac fake_webhook_secret -r "$work/body.json" | cut -d' ' -f1)"
+. "$src/tests/bench/webhook_bench_setup.sh"
+webhook_bench_setup "$src" "$plugins" "$test_plugins" "$work" "$port"
 
 cd "$work"
 "$bin" --config "$work/config.yml" >"$work/log" 2>&1 &
