@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# A setup script written for the original lxdrunner serves a job unchanged
+# (provisioner_options.setup_contract: original), end to end: real LXD, the GitHub simulator,
+# the daemon with its real plugins, the stand-in runner registered with config.sh --token.
+#   original_contract_e2e.sh BIN SIM PLUGINS TARBALL SRC
+set -uo pipefail
+E2E_BIN=$1 E2E_SIM=$2 E2E_PLUGINS=$3 E2E_TARBALL=$4 E2E_SRC=$5
+E2E_WORK=$(mktemp -d)
+E2E_PREFIX=lxdrt-orig-$$
+source "$E2E_SRC/tests/e2e/e2e_lib.sh"
+trap 'e2e_cleanup; [ -n "${E2E_KEEP:-}" ] || rm -rf "$E2E_WORK"' EXIT
+
+script=$E2E_SRC/tests/e2e/data/original-style-setup.sh
+e2e_start_sim
+e2e_write_config bash 2 "    setup_script: $script
+    provisioner_options: { setup_contract: original }"
+e2e_start_daemon
+job=$(e2e_queue_job)
+[ -n "$job" ] || e2e_fail "no job id"
+
+e2e_wait "${E2E_JOB_WAIT:-90}" e2e_job_completed "$job" ||
+  e2e_fail "job $job was not completed: $(e2e_job_json "$job")"
+runner=$(e2e_job_field "$job" runner_name)
+case "$runner" in "$E2E_PREFIX"-"$job"-*) ;; *) e2e_fail "job $job ran on '$runner', not on our runner" ;; esac
+e2e_wait 30 e2e_no_instances || e2e_fail "instances left: $(e2e_instances)"
+e2e_wait 30 e2e_no_runners || e2e_fail "runners still registered: $(e2e_runner_count)"
+grep -q "job $job completed (success)" "$E2E_WORK/daemon.log" || e2e_fail "the daemon did not record the completion"
+
+# The provisioning log: what lxdrunner gave the script, and what the script saw.
+"$E2E_BIN" job "$job" --config "$E2E_WORK/config.yml" >"$E2E_WORK/job.txt" 2>&1 ||
+  e2e_fail "lxdrunner job $job: $(cat "$E2E_WORK/job.txt")"
+expect_log() {
+  grep -qE -- "$1" "$E2E_WORK/job.txt" || e2e_fail "not in the provisioning log: '$1'
+$(cat "$E2E_WORK/job.txt")"
+}
+expect_log "setup script $script pushed to /opt/runner/original-style-setup.sh \(setup_contract: original\)"
+expect_log "pushed to /opt/runner/actions-runner.tgz"
+expect_log "registration token obtained and written to /opt/runner/setupvars.conf \(mode 0600\)"
+expect_log "setupvars.conf mode 600, GHA_TOKEN of [1-9][0-9]* characters"
+expect_log "GHA_URL=$E2E_SIM_URL/$E2E_REPO GHA_NAME=$runner GHA_EXTRA_LABELS=self-hosted,linux,e2e$"
+# The test image has no sudo; an image with sudo gets the rule.
+expect_log "passwordless sudo for runner|warning: sudo is not installed in this image: runner gets no sudo"
+expect_log "user runner \(uid [0-9]+\)"
+expect_log "Runner registered. Starting up."
+expect_log "run.sh started"
+if grep -q "JIT runner configuration" "$E2E_WORK/job.txt"; then
+  e2e_fail "a JIT configuration was asked for: the original's scripts take a registration token"
+fi
+echo "ok [original-contract]: job $job ran on $runner; $(e2e_phase_times "$job")"
+e2e_stop_daemon
+e2e_check_no_secrets
