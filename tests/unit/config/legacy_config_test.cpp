@@ -53,6 +53,9 @@ TEST_CASE("older-style keys still take effect, each with a warning saying so",
   REQUIRE(setupscript != nullptr);
   CHECK(setupscript->line == 7);
   CHECK_THAT(setupscript->message, Catch::Contains("used as the setup_script"));
+  CHECK_THAT(setupscript->message,
+             Catch::EndsWith("with provisioner_options.setup_contract: original for a script "
+                             "written for the original lxdrunner"));
   REQUIRE(config.runnermap.size() == 2);
   CHECK(config.runnermap[0].setup_script == "setuprunner.sh");
   CHECK(config.runnermap[1].setup_script == "/opt/vm-setup.sh");  // its own wins
