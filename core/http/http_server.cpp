@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/web_tls.hpp"
 #include "lxdrunner/sdk/strings.hpp"
 
 namespace lxdrunner::http {
@@ -285,9 +286,7 @@ void HttpServer::start() {
   try {
     if (settings_.tls) {
       if (settings_.tls_cert.empty() || settings_.tls_key.empty()) {
-        throw std::runtime_error(
-            "web_tls is true but web_tls_cert/web_tls_key are not set: set them, or set "
-            "web_tls: false behind a TLS-terminating reverse proxy");
+        throw std::runtime_error(std::string(config::kWebTlsWithoutCertificate));
       }
       requireReadable(settings_.tls_cert, "TLS certificate");
       requireReadable(settings_.tls_key, "TLS key");

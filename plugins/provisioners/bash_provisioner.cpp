@@ -51,6 +51,13 @@ void BashProvisioner::pushRunner(const sdk::ProvisionRequest& request, const Ent
 
 void BashProvisioner::provision(const sdk::ProvisionRequest& request, std::string& log) {
   const EntrySettings entry = parseEntrySettings(request.entry_json);
+  if (entry.setup_contract == SetupContract::kOriginal) {
+    // The URL first: a missing github_url or an odd scope fails before any push.
+    const std::string url = runnerUrl(settings().github_url, request.scope, name());
+    pushOriginal(request, entry, log);
+    startOriginal(request, entry, url, log);
+    return;
+  }
   // The plan first: a registration-token entry without github_url fails before any push.
   const GuestPlan guest_plan = plan(request, entry, RunnerSource::kTarball);
   pushRunner(request, entry, log);
@@ -60,6 +67,10 @@ void BashProvisioner::provision(const sdk::ProvisionRequest& request, std::strin
 
 void BashProvisioner::prepare(const sdk::ProvisionRequest& request, std::string& log) {
   const EntrySettings entry = parseEntrySettings(request.entry_json);
+  if (entry.setup_contract == SetupContract::kOriginal) {
+    pushOriginal(request, entry, log);
+    return;
+  }
   pushRunner(request, entry, log);
   runScript(request, entry, plan(request, entry, RunnerSource::kTarball, "prepare"),
             {guest::kSetupScript}, RunnerCredential{}, log);
@@ -67,6 +78,11 @@ void BashProvisioner::prepare(const sdk::ProvisionRequest& request, std::string&
 
 void BashProvisioner::start(const sdk::ProvisionRequest& request, std::string& log) {
   const EntrySettings entry = parseEntrySettings(request.entry_json);
+  if (entry.setup_contract == SetupContract::kOriginal) {
+    // An original script cannot be split: it all runs now, on what prepare() pushed.
+    startOriginal(request, entry, runnerUrl(settings().github_url, request.scope, name()), log);
+    return;
+  }
   // The script prepare() pushed runs again: one credential push and one exec in all.
   const GuestPlan guest_plan = plan(request, entry, RunnerSource::kTarball, "start");
   RunnerCredential credential = pushCredential(request, entry, log);

@@ -33,6 +33,15 @@ class BashProvisioner : public RunnerProvisioner {
   // The setup script and the runner tarball into the instance (what needs no job).
   void pushRunner(const sdk::ProvisionRequest& request, const EntrySettings& entry,
                   std::string& log) const;
+
+  // setup_contract: original (bash_original_contract.cpp). What needs no job: /opt/runner,
+  // sudo for the runner user, the script and the runner package.
+  void pushOriginal(const sdk::ProvisionRequest& request, const EntrySettings& entry,
+                    std::string& log) const;
+  // Then the registration token in setupvars.conf, and the script's run. `url` is config.sh's
+  // --url, worked out before anything was pushed.
+  void startOriginal(const sdk::ProvisionRequest& request, const EntrySettings& entry,
+                     const std::string& url, std::string& log) const;
 };
 
 }  // namespace lxdrunner::provisioners

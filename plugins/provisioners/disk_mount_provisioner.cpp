@@ -45,9 +45,10 @@ void DiskMountProvisioner::provision(const sdk::ProvisionRequest& request, std::
 
 void DiskMountProvisioner::prepare(const sdk::ProvisionRequest& request, std::string& log) {
   const EntrySettings entry = parseEntrySettings(request.entry_json);
+  // The plan first: an entry it refuses must not leave a device attached.
+  const GuestPlan guest_plan = plan(request, entry, RunnerSource::kMount, "prepare");
   const std::string script = attachRunner(request, entry, log);
-  runScript(request, entry, plan(request, entry, RunnerSource::kMount, "prepare"),
-            inlineScriptArgv(script), RunnerCredential{}, log);
+  runScript(request, entry, guest_plan, inlineScriptArgv(script), RunnerCredential{}, log);
 }
 
 void DiskMountProvisioner::start(const sdk::ProvisionRequest& request, std::string& log) {

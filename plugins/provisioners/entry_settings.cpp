@@ -109,8 +109,8 @@ void readOptions(const Object& options, EntrySettings& s) {
   for (const auto& [key, value] : options) {
     (void)value;
     bool known = false;
-    for (const char* k : {"credentials", "user", "uid", "runner_dir", "sudo", "poweroff",
-                          "start_grace", "mount_path", "timeouts"}) {
+    for (const char* k : {"setup_contract", "credentials", "user", "uid", "runner_dir", "sudo",
+                          "poweroff", "start_grace", "mount_path", "timeouts"}) {
       known = known || key == k;
     }
     if (!known) s.unknown_options.push_back(key);
@@ -118,7 +118,18 @@ void readOptions(const Object& options, EntrySettings& s) {
   std::ostringstream json;
   options.stringify(json);
   s.options_json = json.str();
-  std::string mode = readString(options, "credentials", where, "jit");
+  const std::string contract = readString(options, "setup_contract", where, "lxdrunner");
+  if (contract == "lxdrunner") {
+    s.setup_contract = SetupContract::kLxdrunner;
+  } else if (contract == "original") {
+    s.setup_contract = SetupContract::kOriginal;
+  } else {
+    invalid(where + "setup_contract must be lxdrunner or original, not '" + contract + "'");
+  }
+  const bool original = s.setup_contract == SetupContract::kOriginal;
+  // The original's scripts run config.sh --token: they cannot take a JIT configuration.
+  std::string mode =
+      readString(options, "credentials", where, original ? "registration-token" : "jit");
   if (mode == "jit") {
     s.credentials = CredentialMode::kJit;
   } else if (mode == "registration-token") {
@@ -126,12 +137,18 @@ void readOptions(const Object& options, EntrySettings& s) {
   } else {
     invalid(where + "credentials must be jit or registration-token, not '" + mode + "'");
   }
+  if (original && s.credentials != CredentialMode::kRegistrationToken) {
+    invalid(where +
+            "credentials: jit cannot serve setup_contract: original (its scripts run "
+            "config.sh --token); remove credentials or set it to registration-token");
+  }
   s.user = readString(options, "user", where, s.user);
   if (!isUserName(s.user)) invalid(where + "user '" + s.user + "' is not a valid user name");
   if (s.user == "root") invalid(where + "user must not be root: the runner runs unprivileged");
   s.uid = readCount(options, "uid", where, s.uid, 1);
   s.runner_dir = readAbsolutePath(options, "runner_dir", where, s.runner_dir);
-  s.sudo = readBool(options, "sudo", where, s.sudo);
+  // The original's runner user had passwordless sudo; its scripts may rely on it.
+  s.sudo = readBool(options, "sudo", where, original);
   s.poweroff = readBool(options, "poweroff", where, s.poweroff);
   s.start_grace = readCount(options, "start_grace", where, s.start_grace, 0);
   s.mount_path = readAbsolutePath(options, "mount_path", where, s.mount_path);

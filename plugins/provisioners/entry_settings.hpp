@@ -16,6 +16,12 @@ enum class CredentialMode { kJit, kRegistrationToken };
 
 std::string_view toString(CredentialMode mode);
 
+// What the setup script expects of lxdrunner. kLxdrunner: the LXDRUNNER_* environment and
+// credential file (config/runner-setup.sh). kOriginal: the original (Python) lxdrunner's, so
+// that its scripts run unchanged: /opt/runner/setupvars.conf, /opt/runner/actions-runner.tgz,
+// a registration token, passwordless sudo for the runner user (original_contract.hpp).
+enum class SetupContract { kLxdrunner, kOriginal };
+
 // Per-step limits of the setup script, in seconds (each also cut to the request deadline).
 struct StepTimeouts {
   uint32_t cloud_init = 600;
@@ -31,11 +37,12 @@ struct EntrySettings {
   std::string runner_group;  // empty = the default group
   bool ephemeral = true;
   // From provisioner_options.
+  SetupContract setup_contract = SetupContract::kLxdrunner;
   CredentialMode credentials = CredentialMode::kJit;
   std::string user = "runner";
   uint32_t uid = 1001;
   std::string runner_dir = "/opt/actions-runner";
-  bool sudo = false;
+  bool sudo = false;  // true by default with the original contract, which promised it
   bool poweroff = true;
   uint32_t start_grace = 1;
   std::string mount_path = "/opt/lxdrunner/runner";  // disk-mount only

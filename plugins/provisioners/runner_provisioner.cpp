@@ -65,6 +65,15 @@ RunnerCredential RunnerProvisioner::pushCredential(const sdk::ProvisionRequest& 
 
 GuestPlan RunnerProvisioner::plan(const sdk::ProvisionRequest& request, const EntrySettings& entry,
                                   RunnerSource source, const char* phase) const {
+  // Every provisioner plans its script here; the bash provisioner serves the original
+  // contract without a plan, so an entry that reaches this with it names another provisioner.
+  if (entry.setup_contract == SetupContract::kOriginal) {
+    throw sdk::Error(LXDR_ERR_INVALID_ARGUMENT,
+                     "provisioner " + name_ +
+                         ": provisioner_options.setup_contract: original needs the bash "
+                         "provisioner (the original's scripts unpack a pushed runner package); "
+                         "set provisioner: bash");
+  }
   GuestPlan p;
   p.phase = phase;
   p.source = source;

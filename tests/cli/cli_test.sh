@@ -85,6 +85,23 @@ check-config-three-mistakes)
   expect_in err "$cfg:13:11: error: runnermap[0].type:"
   [ ! -s out ] || fail "nothing should go to stdout"
   ;;
+tls-without-certificate)
+  # web_tls is true by default (and in the original lxdrunner's files): without a certificate
+  # check-config fails and the daemon refuses to start, both with the one line naming the two
+  # ways out, before either touches LXD or GitHub.
+  sed -e 's/replace-with-[a-z-]*/not-a-placeholder/' -e '/^web_tls: false$/d' \
+    "$src/config/lxdrunner.example.yml" >config.yml
+  grep -q '^web_tls' config.yml && fail "the test did not remove web_tls"
+  line="error: web_tls: web_tls is true but web_tls_cert and web_tls_key are not set: set both (a certificate and its key), or set web_tls: false behind a TLS-terminating proxy"
+  expect_rc "$(run check-config)" 1
+  [ "$(grep -c ': error: ' err)" = 1 ] || fail "expected exactly one error"
+  expect_in err "./config.yml:"
+  expect_in err "$line"
+  [ ! -s out ] || fail "nothing should go to stdout"
+  expect_rc "$(run run)" 1
+  expect_in err "$line"
+  if grep -q "is not installed\|listening on" err; then fail "the daemon went on starting"; fi
+  ;;
 check-config-missing)
   expect_rc "$(run check-config)" 1
   expect_in err "no configuration file found"

@@ -159,6 +159,22 @@ e2e_runner_count() {
 }
 e2e_no_runners() { [ "$(e2e_runner_count)" = 0 ]; }
 
+# Waits for job $1 to be served by one of our runners and cleaned up after: completed on
+# GitHub, on a runner named for the job, no instance and no registration left, the
+# completion recorded; then writes `lxdrunner job $1` to $E2E_WORK/job.txt and sets
+# E2E_RUNNER to the runner's name.
+e2e_expect_served() {
+  local job=$1
+  e2e_wait "${E2E_JOB_WAIT:-90}" e2e_job_completed "$job" || e2e_fail "job $job was not completed: $(e2e_job_json "$job")"
+  E2E_RUNNER=$(e2e_job_field "$job" runner_name)
+  case "$E2E_RUNNER" in "$E2E_PREFIX"-"$job"-*) ;; *) e2e_fail "job $job ran on '$E2E_RUNNER', not on our runner" ;; esac
+  e2e_wait 30 e2e_no_instances || e2e_fail "instances left: $(e2e_instances)"
+  e2e_wait 30 e2e_no_runners || e2e_fail "runners still registered: $(e2e_runner_count)"
+  grep -q "job $job completed (success)" "$E2E_WORK/daemon.log" || e2e_fail "the daemon did not record the completion"
+  "$E2E_BIN" job "$job" --config "$E2E_WORK/config.yml" >"$E2E_WORK/job.txt" 2>&1 ||
+    e2e_fail "lxdrunner job $job: $(cat "$E2E_WORK/job.txt")"
+}
+
 e2e_instances() { lxc list --format csv -c n 2>/dev/null | grep "^$E2E_PREFIX-" || true; }
 e2e_no_instances() { [ -z "$(e2e_instances)" ]; }
 

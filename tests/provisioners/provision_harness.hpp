@@ -35,7 +35,12 @@ struct Job {
   int64_t deadline_ms = 0;
 };
 
-inline lxdr_status provision(FakeHost::Instance& plugin, const Job& job, std::string& log) {
+// Which entry point the daemon calls: provision() for a cold launch, prepare() and start()
+// for a warm pool's instance.
+enum class Phase { kProvision, kPrepare, kStart };
+
+inline lxdr_status callPhase(FakeHost::Instance& plugin, const Job& job, std::string& log,
+                             Phase phase) {
   std::vector<lxdr_str> labels = lxdrunner::sdk::slices(job.labels);
   lxdr_provision_request req{};
   req.struct_size = sizeof(req);
@@ -49,7 +54,15 @@ inline lxdr_status provision(FakeHost::Instance& plugin, const Job& job, std::st
   req.runner_arch = lxdrunner::sdk::slice(job.runner_arch);
   req.deadline_ms = job.deadline_ms;
   lxdr_sink sink = lxdrunner::sdk::stringSink(log);
-  return plugin.ops<lxdr_provisioner_ops>().provision(plugin.handle(), &req, &sink);
+  const auto& ops = plugin.ops<lxdr_provisioner_ops>();
+  auto* const entry = phase == Phase::kProvision ? ops.provision
+                      : phase == Phase::kPrepare ? ops.prepare
+                                                 : ops.start;
+  return entry(plugin.handle(), &req, &sink);
+}
+
+inline lxdr_status provision(FakeHost::Instance& plugin, const Job& job, std::string& log) {
+  return callPhase(plugin, job, log, Phase::kProvision);
 }
 
 // One exec as the backend saw it, with the files already pushed at that moment.

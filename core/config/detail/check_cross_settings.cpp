@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <algorithm>
 
+#include "config/detail/diagnostic_sink.hpp"
 #include "config/detail/schema.hpp"
 #include "config/detail/sections.hpp"
+#include "config/detail/value_readers.hpp"
+#include "config/web_tls.hpp"
 
 namespace lxdrunner::config::detail {
 
@@ -46,6 +49,9 @@ void checkHookSecret(const MappingView& top, const Config& config, DiagnosticSin
 
 void checkTlsFiles(const MappingView& top, const Config& config, DiagnosticSink& sink) {
   const Field* const tls = top.find("web_tls");
+  // `web_tls: maybe` has its own error already; whether a certificate is needed is unknown.
+  DiagnosticSink already_reported("");
+  if (isSet(tls) && !readBool(*tls, already_reported).has_value()) return;
   const YAML::Mark tls_position = tls != nullptr ? positionOf(*tls) : positionOf(top.self());
   const bool has_cert = !config.web_tls_cert.empty();
   const bool has_key = !config.web_tls_key.empty();
@@ -56,10 +62,9 @@ void checkTlsFiles(const MappingView& top, const Config& config, DiagnosticSink&
       }
     }
   } else if (!has_cert && !has_key) {
-    sink.warning(tls_position, "web_tls",
-                 "web_tls is true but web_tls_cert/web_tls_key are not set: the HTTP server "
-                 "will refuse to start; set them, or set web_tls: false behind a "
-                 "TLS-terminating proxy");
+    // An error, not a warning: the HTTP server cannot start without them, and check-config
+    // passing a file the daemon then refuses would only move the surprise to deployment.
+    sink.error(tls_position, "web_tls", std::string(kWebTlsWithoutCertificate));
   } else if (has_cert != has_key) {
     const char* const missing = has_cert ? "web_tls_key" : "web_tls_cert";
     const char* const present = has_cert ? "web_tls_cert" : "web_tls_key";

@@ -47,9 +47,11 @@ LegacyValues readLegacyKeys(const MappingView& top, DiagnosticSink& sink) {
       warn(intro + ": used as runner_cache_dir; rename it to runner_cache_dir");
     } else if (key == "setupscript") {
       legacy.setupscript = readString(*field, sink);
+      // The script is very likely written for the original's contract: say how to keep it.
       warn(intro +
            ": used as the setup_script of runnermap entries that set none; set setup_script "
-           "on those entries instead");
+           "on those entries instead, with provisioner_options.setup_contract: original for "
+           "a script written for the original lxdrunner");
     } else {
       warn(intro + " and has no effect: remove it");
     }

@@ -8,7 +8,7 @@ using namespace lxdrunner::config;
 using namespace lxdrunner::config::test;
 
 TEST_CASE("renderEffective shows every default", "[config][render]") {
-  const auto result = loadFile(dataFile("original.yml"));
+  const auto result = loadWithTlsFiles(dataFile("original.yml"));
   REQUIRE(result.config.has_value());
   const std::string rendered = renderEffective(*result.config);
   INFO(rendered);
@@ -24,7 +24,7 @@ TEST_CASE("renderEffective shows every default", "[config][render]") {
 }
 
 TEST_CASE("renderEffective output loads back to the same configuration", "[config][render]") {
-  const auto original = loadFile(dataFile("original.yml"));
+  const auto original = loadWithTlsFiles(dataFile("original.yml"));
   REQUIRE(original.config.has_value());
   const std::string rendered = renderEffective(*original.config);
   const auto reloaded = loadString(rendered, "rendered.yml");
@@ -65,7 +65,7 @@ plugins:
 
 TEST_CASE("entryToJson gives the whole entry, keyed like the configuration file",
           "[config][render]") {
-  const auto result = loadFile(dataFile("original.yml"));
+  const auto result = loadWithTlsFiles(dataFile("original.yml"));
   REQUIRE(result.config.has_value());
   CHECK(entryToJson(result.config->runnermap.at(2)) ==
         R"({"name":"Debian 11 - Container Runner","labels":["self-hosted","debian"],)"

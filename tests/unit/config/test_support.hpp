@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,6 +57,16 @@ inline void writeFile(const std::filesystem::path& path, const std::string& cont
   std::filesystem::create_directories(path.parent_path());
   std::ofstream(path, std::ios::binary) << content;
   std::filesystem::permissions(path, permissions);
+}
+
+// An original lxdrunner file (web_tls: True, no certificate: an error) completed the way an
+// operator moving over completes it, with a certificate and key appended after its last line.
+inline const std::string kTlsFilesLines =
+    "web_tls_cert: /etc/lxdrunner/tls/cert.pem\nweb_tls_key: /etc/lxdrunner/tls/key.pem\n";
+inline LoadResult loadWithTlsFiles(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return loadString(text + kTlsFilesLines, path);
 }
 
 class TempDir {

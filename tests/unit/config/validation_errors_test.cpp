@@ -626,6 +626,24 @@ TEST_CASE("logging levels are checked and info means information", "[config][val
   CHECK(errors[1].key == "logging.components.github");
 }
 
+TEST_CASE("web_tls true without a certificate and key is an error naming both ways out",
+          "[config][validation]") {
+  // web_tls defaults to true: leaving the key out is the same as writing it.
+  for (const std::string tls_line : {"web_tls: true\n", "web_port: 5000\n"}) {
+    const auto result = loadString(kPatLine + kHooksecretLine + tls_line + kRunnermap, "t.yml");
+    INFO(tls_line << listing(result));
+    CHECK_FALSE(result.ok());
+    CHECK_FALSE(result.config.has_value());
+    const auto errors = errorsOf(result);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].key == "web_tls");
+    CHECK(errors[0].message ==
+          "web_tls is true but web_tls_cert and web_tls_key are not set: set both (a "
+          "certificate and its key), or set web_tls: false behind a TLS-terminating proxy");
+    CHECK(warningsOf(result).empty());
+  }
+}
+
 TEST_CASE("TLS certificate and key go together", "[config][validation]") {
   const std::string tls_on = kPatLine + kHooksecretLine + "web_tls: true\n" + kRunnermap;
   const auto only_cert = loadString(tls_on + "web_tls_cert: /etc/ssl/lxdrunner.crt\n", "t.yml");

@@ -21,6 +21,7 @@
 
 #include <cstdlib>
 
+#include "config/web_tls.hpp"
 #include "http/http_server.hpp"
 #include "lxdrunner/sdk/strings.hpp"
 #include "lxdrunner/sdk/types.hpp"
@@ -101,7 +102,8 @@ TEST_CASE("listening errors name the address and what to do", "[http]") {
   tls.port = 0;
   tls.tls = true;
   HttpServer third(tls, routes);
-  CHECK_THROWS_WITH(third.start(), Catch::Contains("web_tls is true but web_tls_cert/web_tls_key"));
+  // The line check-config gives for the same mistake, word for word.
+  CHECK_THROWS_WITH(third.start(), std::string(lxdrunner::config::kWebTlsWithoutCertificate));
   tls.tls_cert = "/nonexistent/cert.pem";
   tls.tls_key = "/nonexistent/key.pem";
   HttpServer fourth(tls, routes);
