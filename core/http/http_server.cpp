@@ -29,7 +29,6 @@
 #include <utility>
 #include <vector>
 
-#include "config/web_tls.hpp"
 #include "lxdrunner/sdk/strings.hpp"
 
 namespace lxdrunner::http {
@@ -286,7 +285,11 @@ void HttpServer::start() {
   try {
     if (settings_.tls) {
       if (settings_.tls_cert.empty() || settings_.tls_key.empty()) {
-        throw std::runtime_error(std::string(config::kWebTlsWithoutCertificate));
+        // The configuration's check names this first (config/web_tls.hpp, the same words;
+        // test_http keeps them equal); this is the backstop for other callers.
+        throw std::runtime_error(
+            "web_tls is true but web_tls_cert and web_tls_key are not set: set both (a "
+            "certificate and its key), or set web_tls: false behind a TLS-terminating proxy");
       }
       requireReadable(settings_.tls_cert, "TLS certificate");
       requireReadable(settings_.tls_key, "TLS key");
