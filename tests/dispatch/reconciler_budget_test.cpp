@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "harness.hpp"
+#include "recorded_attempts.hpp"
 
 namespace lxdrunner::dispatch::test {
 namespace {
@@ -31,22 +32,6 @@ void serveJobsInRepositories(Harness& h, int repositories) {
   // A pass in the very millisecond an instance went looks there once more (it cannot tell
   // which came first); passes come reconcile_interval_s apart, not within a millisecond.
   h.advanceSeconds(1);
-}
-
-// Job `id` running in `repository` on a live instance, as a previous pass left it.
-std::string runningIn(Harness& h, uint64_t id, const std::string& repository) {
-  auto e = h.github.queue(id, kLinux, repository);
-  REQUIRE(h.store->recordQueued(e.event, "linux", wallMs(), "webhook"));
-  const std::string name = "lxdrunner-" + std::to_string(id) + "-1";
-  jobs::TransitionFields f;
-  f.instance = name;
-  f.backend = "fake-backend";
-  f.attempts = 1;
-  REQUIRE(h.store->transition(id, JobState::Queued, JobState::Launching, wallMs(), f));
-  REQUIRE(h.store->transition(id, JobState::Launching, JobState::Provisioning, wallMs()));
-  REQUIRE(h.store->transition(id, JobState::Provisioning, JobState::Running, wallMs()));
-  h.executor.addForeign(name, wallMs());
-  return name;
 }
 
 // One pass a simulated minute; the GitHub calls each pass made.
@@ -88,7 +73,8 @@ TEST_CASE("reconciler: the call budget caps a pass and reaches every repository 
   Harness h({makeEntry("linux", kLinux, 30)});
   h.config.dispatcher.reconcile_github_calls_per_minute = 10;
   h.config.dispatcher.register_timeout_s = 120;
-  for (int i = 1; i <= 30; ++i) runningIn(h, static_cast<uint64_t>(i), repo(i));  // no runner
+  for (int i = 1; i <= 30; ++i)
+    leaveJobIn(h, static_cast<uint64_t>(i), JobState::Running, repo(i));  // no runner
   h.advanceSeconds(121);  // every runner is late now
   size_t requeued = 0;
   for (int pass = 0; pass < 3; ++pass) {
@@ -125,7 +111,7 @@ TEST_CASE("reconciler: a registration left in an idle repository is deleted with
 TEST_CASE("reconciler: what it remembers of idle runners goes with their instances") {
   Harness h({makeEntry("linux", kLinux, 10)});
   h.config.dispatcher.idle_runner_grace_s = 300;
-  const auto name = runningIn(h, 1, repo(1));
+  const auto name = leaveJobIn(h, 1, JobState::Running, repo(1));
   h.github.registerRunner(name, kLinux, repo(1));
   REQUIRE(h.store->transition(1, JobState::Running, JobState::Completed, wallMs()));
   h.reconciler->reconcileOnce();  // first seen idle
@@ -138,7 +124,7 @@ TEST_CASE("reconciler: what it remembers of idle runners goes with their instanc
 
 TEST_CASE("reconciler: a stop during a pass behind slow GitHub calls starts no further call") {
   Harness h({makeEntry("linux", kLinux, 10)});
-  for (int i = 1; i <= 5; ++i) runningIn(h, static_cast<uint64_t>(i), repo(i));
+  for (int i = 1; i <= 5; ++i) leaveJobIn(h, static_cast<uint64_t>(i), JobState::Running, repo(i));
   // GitHub hangs in the pass's first runner listing until the test lets it answer; a pass
   // over these 5 repositories would otherwise list each (5 calls of up to 30 s in the daemon).
   std::mutex mu;

@@ -10,26 +10,6 @@ namespace {
 using jobs::JobState;
 const std::vector<std::string> kLinux{"self-hosted", "linux"};
 
-// Puts job `id` into `state` by hand, with a live instance in the fake LXD for every state
-// past queued: what a previous run left behind.
-std::string leaveJobIn(Harness& h, uint64_t id, JobState state) {
-  auto e = h.github.queue(id, kLinux);
-  REQUIRE(h.store->recordQueued(e.event, "linux", wallMs(), "webhook"));
-  if (state == JobState::Queued) return {};
-  const std::string name = "lxdrunner-" + std::to_string(id) + "-1";
-  jobs::TransitionFields f;
-  f.instance = name;
-  f.backend = "fake-backend";
-  f.attempts = 1;
-  REQUIRE(h.store->transition(id, JobState::Queued, JobState::Launching, wallMs(), f));
-  h.executor.addForeign(name, wallMs());
-  if (state == JobState::Launching) return name;
-  REQUIRE(h.store->transition(id, JobState::Launching, JobState::Provisioning, wallMs()));
-  if (state == JobState::Provisioning) return name;
-  REQUIRE(h.store->transition(id, JobState::Provisioning, JobState::Running, wallMs()));
-  return name;
-}
-
 TEST_CASE("recovery resumes or cleans up every state a crash can leave") {
   Harness h({makeEntry("linux", kLinux, 10)});
   leaveJobIn(h, 1, JobState::Queued);

@@ -8,6 +8,7 @@
 #include <atomic>
 
 #include "harness.hpp"
+#include "recorded_attempts.hpp"
 
 namespace lxdrunner::dispatch::test {
 namespace {
@@ -31,21 +32,6 @@ Poco::Data::Session failStoreWrites(Harness& h, const std::string& from, const s
 
 void dropStoreFailure(Poco::Data::Session& s) {
   s << "DROP TRIGGER test_store_failure", Poco::Data::Keywords::now;
-}
-
-// Job `id` in provisioning on a live instance, with no launch working on it.
-std::string leaveProvisioning(Harness& h, uint64_t id) {
-  auto e = h.github.queue(id, kLinux);
-  REQUIRE(h.store->recordQueued(e.event, "linux", wallMs(), "webhook"));
-  const std::string name = h.dispatcher->instanceName(*h.store->get(id), 1);
-  jobs::TransitionFields f;
-  f.instance = name;
-  f.backend = "fake-backend";
-  f.attempts = 1;
-  REQUIRE(h.store->transition(id, JobState::Queued, JobState::Launching, wallMs(), f));
-  REQUIRE(h.store->transition(id, JobState::Launching, JobState::Provisioning, wallMs()));
-  h.executor.addForeign(name, wallMs());
-  return name;
 }
 
 TEST_CASE("stranded launch: a provision reported cancelled frees its slot after the grace") {
@@ -83,7 +69,7 @@ TEST_CASE("stranded launch: a provision reported cancelled frees its slot after 
 TEST_CASE("stranded launch: out of attempts, the job is failed and its instance removed") {
   Harness h({makeEntry("linux", kLinux, 10)});
   h.config.dispatcher.launch_attempts = 1;
-  const auto name = leaveProvisioning(h, 1);
+  const auto name = leaveJobIn(h, 1, JobState::Provisioning);
   h.advanceSeconds(kPastGraceS);
   CHECK(h.reconciler->reconcileOnce().failed == 1);
   CHECK(h.state(1) == JobState::Failed);
@@ -94,7 +80,7 @@ TEST_CASE("stranded launch: out of attempts, the job is failed and its instance 
 
 TEST_CASE("stranded launch: a runner that took its job is kept and its job is running") {
   Harness h({makeEntry("linux", kLinux, 10)});
-  const auto name = leaveProvisioning(h, 1);
+  const auto name = leaveJobIn(h, 1, JobState::Provisioning);
   h.github.registerRunner(name, kLinux, "octo/repo");
   Dispatcher* listening = h.github.dispatcher;
   h.github.dispatcher = nullptr;  // the in_progress event is lost
@@ -111,7 +97,7 @@ TEST_CASE("stranded launch: a runner that took its job is kept and its job is ru
 
 TEST_CASE("stranded launch: GitHub unreachable, a provisioning instance is left alone") {
   Harness h({makeEntry("linux", kLinux, 10)});
-  const auto name = leaveProvisioning(h, 1);
+  const auto name = leaveJobIn(h, 1, JobState::Provisioning);
   h.github.reachable = false;
   h.advanceSeconds(kPastGraceS);
   const auto report = h.reconciler->reconcileOnce();
