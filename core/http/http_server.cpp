@@ -252,6 +252,7 @@ class HttpServer::Factory : public Poco::Net::HTTPRequestHandlerFactory {
       uint64_t limit = route->max_body != 0 ? route->max_body : server_.settings_.default_max_body;
       return new PluginRouteHandler(std::move(*route), limit, server_.counters_);
     }
+    if (server_.fallback_) return server_.fallback_(req);
     ++server_.counters_.not_found;
     return new NotFoundHandler();
   }
@@ -278,7 +279,7 @@ void HttpServer::start() {
   try {
     address = Poco::Net::SocketAddress(settings_.host, settings_.port);
   } catch (const Poco::Exception& e) {
-    throw std::runtime_error("web_host " + settings_.host +
+    throw std::runtime_error(settings_.address_keys + " " + where +
                              " is not a usable address: " + e.displayText());
   }
   std::unique_ptr<Poco::Net::ServerSocket> socket;
@@ -311,7 +312,8 @@ void HttpServer::start() {
     throw;
   } catch (const Poco::Exception& e) {
     throw std::runtime_error("cannot listen on " + where + ": " + e.displayText() +
-                             " (is another process using the port? change web_host/web_port)");
+                             " (is another process using the port? change " +
+                             settings_.address_keys + ")");
   }
   port_ = socket->address().port();
 

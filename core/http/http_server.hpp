@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "http/connection_gate.hpp"
 #include "http/route_table.hpp"
@@ -19,6 +20,8 @@
 #include <Poco/Net/HTTPServerParams.h>
 
 namespace Poco::Net {
+class HTTPRequestHandler;
+class HTTPServerRequest;
 class HTTPServerSession;
 class StreamSocket;
 }  // namespace Poco::Net
@@ -43,6 +46,8 @@ struct HttpServerSettings {
   std::size_t max_connections = 1024;  // open at once, all clients; 0 = no limit
   // Per client address; behind a reverse proxy all come from the proxy: 0 or its pool size.
   std::size_t max_connections_per_address = 128;
+  // How the configuration names the address, for errors ("web_host/web_port").
+  std::string address_keys = "web_host/web_port";
 };
 
 // Served for GET /healthz etc. by the daemon; returns {status, content_type, body}.
@@ -68,6 +73,11 @@ class HttpServer {
 
   // A built-in GET route answered by the daemon itself.
   void addBuiltin(const std::string& path, std::function<BuiltinAnswer()> answer);
+  // Serves every request no built-in or plugin route takes (instead of 404): a server of
+  // its own, such as the operator API, on this server's connection handling. Before start().
+  using Fallback =
+      std::function<Poco::Net::HTTPRequestHandler*(const Poco::Net::HTTPServerRequest&)>;
+  void setFallback(Fallback fallback) { fallback_ = std::move(fallback); }
 
   struct Counters {
     std::atomic<uint64_t> requests{0};
@@ -94,6 +104,7 @@ class HttpServer {
   HttpServerSettings settings_;
   RouteTable& routes_;
   std::map<std::string, std::function<BuiltinAnswer()>> builtins_;
+  Fallback fallback_;
   std::unique_ptr<Factory> factory_;
   Poco::Net::HTTPServerParams::Ptr params_;
   std::unique_ptr<WorkerPool> workers_;

@@ -3,14 +3,11 @@
 
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
 
 #include <stdexcept>
+#include <utility>
 
 #include "http/unread_body.hpp"
 
@@ -46,18 +43,6 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
 
 }  // namespace
 
-class ApiServer::Factory : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  explicit Factory(OperatorApi& api) : api_(api) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(
-      const Poco::Net::HTTPServerRequest&) override {
-    return new ApiHandler(api_);
-  }
-
- private:
-  OperatorApi& api_;
-};
-
 ApiServer::ApiServer(std::string host, uint16_t port, OperatorApi& api)
     : host_(std::move(host)), port_(port), api_(api) {}
 
@@ -66,27 +51,30 @@ ApiServer::~ApiServer() {
 }
 
 void ApiServer::start() {
-  const std::string where = host_ + ":" + std::to_string(port_);
+  // The webhook server's connection handling: a slow or idle client holds no thread (only
+  // four serve this API), and the same head deadline and connection caps apply.
+  http::HttpServerSettings settings;
+  settings.host = host_;
+  settings.port = port_;
+  settings.max_threads = 4;
+  settings.max_queued = 64;
+  settings.max_connections = 256;
+  settings.address_keys = "operator_api.host/operator_api.port";
+  server_ = std::make_unique<http::HttpServer>(settings, routes_);
+  server_->setFallback(
+      [this](const Poco::Net::HTTPServerRequest&) { return new ApiHandler(api_); });
   try {
-    Poco::Net::ServerSocket socket;
-    socket.bind(Poco::Net::SocketAddress(host_, port_), true, false);
-    socket.listen(64);
-    port_ = socket.address().port();
-    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams();
-    params->setMaxThreads(4);
-    params->setMaxQueued(64);
-    params->setTimeout(Poco::Timespan(10, 0));
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(api_), socket, params);
     server_->start();
-  } catch (const Poco::Exception& e) {
-    throw std::runtime_error("operator API: cannot listen on " + where + ": " + e.displayText() +
-                             " (is another process using the port? change operator_api.port)");
+  } catch (const std::exception& e) {
+    server_.reset();
+    throw std::runtime_error(std::string("operator API: ") + e.what());
   }
+  port_ = server_->port();
 }
 
 void ApiServer::stop() {
   if (!server_) return;
-  server_->stopAll(true);
+  server_->stop();
   server_.reset();
 }
 

@@ -8,11 +8,9 @@
 #include <memory>
 #include <string>
 
+#include "http/http_server.hpp"
+#include "http/route_table.hpp"
 #include "operator_api/operator_api.hpp"
-
-namespace Poco::Net {
-class HTTPServer;
-}
 
 namespace lxdrunner::operator_api {
 
@@ -30,11 +28,11 @@ class ApiServer {
   uint16_t port() const noexcept { return port_; }
 
  private:
-  class Factory;
   std::string host_;
   uint16_t port_;
   OperatorApi& api_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  http::RouteTable routes_;  // none: every request goes to the API
+  std::unique_ptr<http::HttpServer> server_;
 };
 
 }  // namespace lxdrunner::operator_api
