@@ -51,7 +51,11 @@ std::unique_ptr<PluginInstance> PluginInstance::create(const PluginInfo& info,
   } catch (...) {
     message = "an exception escaped create() across the C boundary";
   }
-  if (status != LXDR_OK || self->handle_ == nullptr) {
+  if (status == LXDR_OK && self->handle_ == nullptr) {
+    error = who + ": create() returned OK but no instance: the plugin is broken";
+    return nullptr;
+  }
+  if (status != LXDR_OK) {
     if (message.empty()) message = sdk::statusName(status);
     error = who + ": create() failed: " + message;
     self->handle_ = nullptr;

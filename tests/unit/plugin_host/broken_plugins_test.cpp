@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+// Each way a plugin library can be broken (tests/plugins/broken/) is refused with one line
+// naming the file and what is wrong, and nothing of it is read or called past that point.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "plugin_host/plugin_host.hpp"
+#include "plugin_host/plugin_library.hpp"
+#include "test_plugins.hpp"
+
+using lxdrunner::plugin_host::LibraryLoad;
+using lxdrunner::plugin_host::loadLibrary;
+using lxdrunner::test::brokenPlugin;
+
+namespace {
+
+// The one refusal of `name`, checked to be one line starting with the file.
+std::string refusal(const std::string& name) {
+  const std::string file = brokenPlugin(name);
+  LibraryLoad load = loadLibrary(file);
+  CHECK(load.plugins.empty());
+  REQUIRE(load.errors.size() == 1);
+  const std::string& line = load.errors[0];
+  CHECK(line.find('\n') == std::string::npos);
+  CHECK(line.rfind("plugin " + file + ": ", 0) == 0);
+  return line.substr(("plugin " + file + ": ").size());
+}
+
+}  // namespace
+
+TEST_CASE("an entry point that returns NULL refuses this host", "[loader][broken]") {
+  CHECK(refusal("test_entry_null") ==
+        "its entry point returned no plugin list: it refuses to load into plugin ABI 1.1");
+}
+
+TEST_CASE("an entry point that throws is caught", "[loader][broken]") {
+  CHECK(refusal("test_entry_throws") == "its entry point threw an exception: the plugin is broken");
+}
+
+TEST_CASE("a plugin list without descriptors is malformed", "[loader][broken]") {
+  CHECK(refusal("test_malformed_list") ==
+        "its plugin list is malformed: count 1 but descriptors is NULL");
+}
+
+TEST_CASE("a descriptor shorter than ABI 1 requires is not read past its size",
+          "[loader][broken]") {
+  const std::string why = refusal("test_short_descriptor");
+  CHECK(why == "a descriptor of 16 bytes, less than the " +
+                   std::to_string(offsetof(lxdr_plugin_descriptor, ops) + sizeof(void*)) +
+                   " ABI 1 requires: the plugin is broken");
+  // The name lies beyond the 16 bytes: showing it would mean reading there.
+  CHECK(why.find("beyond-struct-size") == std::string::npos);
+}
+
+TEST_CASE("an operations table shorter than its operations is refused", "[loader][broken]") {
+  CHECK(refusal("test_short_ops") ==
+        "'short-ops' has a provisioner operations table of 12 bytes, less than the " +
+            std::to_string(sizeof(lxdr_provisioner_ops) - 2 * sizeof(void*)) +
+            " of ABI 1.0: the plugin is broken");
+}
+
+TEST_CASE("a bad plugin name is refused naming it", "[loader][broken]") {
+  CHECK(refusal("test_bad_name") ==
+        "plugin name 'My Plugin\\x09' is not 1-64 characters of [a-z0-9_-]: the plugin is broken");
+}
+
+TEST_CASE("an unknown kind is refused", "[loader][broken]") {
+  CHECK(refusal("test_unknown_kind") ==
+        "'kind-42' declares unknown kind 42: it may need a newer lxdrunner");
+}
+
+TEST_CASE("create() that returns OK without an instance fails clearly", "[loader][broken]") {
+  lxdrunner::plugin_host::PluginHost host;
+  host.registry().loadFile(brokenPlugin("test_create_no_handle"));
+  REQUIRE(host.registry().errors().empty());
+  std::string error;
+  auto* instance = host.instantiate("no-handle", LXDR_KIND_PROVISIONER, "{}", error);
+  CHECK(instance == nullptr);
+  CHECK(error == "plugin 'no-handle' (" + brokenPlugin("test_create_no_handle") +
+                     "): create() returned OK but no instance: the plugin is broken");
+}
