@@ -7,6 +7,7 @@
 #include <boost/dll/shared_library.hpp>
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -24,6 +25,26 @@ std::vector<std::unique_ptr<boost::dll::shared_library>>& keptLibraries() {
 std::mutex& keptMutex() {
   static std::mutex mu;
   return mu;
+}
+
+// Which library handed out each descriptor. Two libraries handing out one descriptor means
+// the plugin's statics were merged across libraries (an STB_GNU_UNIQUE symbol: a plugin built
+// without hidden visibility against an SDK whose statics had external linkage): the second
+// library's plugin would run the first one's code.
+std::map<const lxdr_plugin_descriptor*, std::string>& descriptorOwners() {
+  static auto* owners = new std::map<const lxdr_plugin_descriptor*, std::string>();
+  return *owners;
+}
+
+// Why the descriptor at `descriptor` cannot be taken from `file`, or nullopt (and records it).
+std::optional<std::string> claimDescriptor(const lxdr_plugin_descriptor* descriptor,
+                                           const std::string& file, const std::string& name) {
+  std::lock_guard<std::mutex> lock(keptMutex());
+  auto [it, added] = descriptorOwners().emplace(descriptor, file);
+  if (added || it->second == file) return std::nullopt;
+  return "'" + name + "' hands out the very descriptor " + it->second +
+         " already did: both libraries share the plugin's statics (built without hidden "
+         "visibility?); rebuild both with lxdrunner_add_plugin() and this SDK";
 }
 
 std::string listProblem(const lxdr_plugin_list& list) {
@@ -134,6 +155,7 @@ LibraryLoad loadLibrary(const std::string& path) {
     if (!why && !listed.insert(descriptor).second) {
       why = "'" + info.name + "' appears twice in its plugin list: the plugin is broken";
     }
+    if (!why) why = claimDescriptor(descriptor, trusted.resolved, info.name);
     if (why) {
       result.errors.push_back(fileError(path, *why));
       continue;

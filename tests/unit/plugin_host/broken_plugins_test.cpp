@@ -80,3 +80,45 @@ TEST_CASE("create() that returns OK without an instance fails clearly", "[loader
   CHECK(error == "plugin 'no-handle' (" + brokenPlugin("test_create_no_handle") +
                      "): create() returned OK but no instance: the plugin is broken");
 }
+
+TEST_CASE("two libraries handing out one descriptor: the second is refused", "[loader][broken]") {
+  LibraryLoad first = loadLibrary(brokenPlugin("test_unique_descriptor_a"));
+  CHECK(first.errors.empty());
+  REQUIRE(first.plugins.size() == 1);
+  CHECK(first.plugins[0].name == "unique-descriptor-a");
+  // Its entry point returns the first library's (merged) descriptor, named after the first.
+  CHECK(refusal("test_unique_descriptor_b") ==
+        "'unique-descriptor-a' hands out the very descriptor " +
+            brokenPlugin("test_unique_descriptor_a") +
+            " already did: both libraries share the plugin's statics (built without hidden "
+            "visibility?); rebuild both with lxdrunner_add_plugin() and this SDK");
+  // Loading the first one again is the same library, not a clash.
+  CHECK(loadLibrary(brokenPlugin("test_unique_descriptor_a")).errors.empty());
+}
+
+TEST_CASE("two SDK plugins whose classes share a name each report their own descriptor",
+          "[loader][broken][sdk]") {
+  // Both define example::Prov and are built without hidden visibility.
+  LibraryLoad a = loadLibrary(brokenPlugin("test_same_class_a"));
+  LibraryLoad b = loadLibrary(brokenPlugin("test_same_class_b"));
+  CHECK(a.errors.empty());
+  CHECK(b.errors.empty());
+  REQUIRE(a.plugins.size() == 1);
+  REQUIRE(b.plugins.size() == 1);
+  CHECK(a.plugins[0].name == "same-class-a");
+  CHECK(b.plugins[0].name == "same-class-b");
+
+  lxdrunner::plugin_host::PluginHost host;
+  host.registry().loadFile(brokenPlugin("test_same_class_a"));
+  host.registry().loadFile(brokenPlugin("test_same_class_b"));
+  std::string error;
+  for (const char* name : {"same-class-a", "same-class-b"}) {
+    auto* instance = host.instantiate(name, LXDR_KIND_PROVISIONER, "{}", error);
+    REQUIRE(instance != nullptr);
+    lxdr_provision_request request{};
+    request.struct_size = sizeof request;
+    std::string log;
+    CHECK(instance->provision(request, log).ok());
+    CHECK(log == std::string("provisioned by ") + name);
+  }
+}
