@@ -122,3 +122,21 @@ TEST_CASE("two SDK plugins whose classes share a name each report their own desc
     CHECK(log == std::string("provisioned by ") + name);
   }
 }
+
+TEST_CASE("a status no ABI version has reads as internal", "[loader][broken]") {
+  lxdrunner::plugin_host::PluginHost host;
+  host.registry().loadFile(brokenPlugin("test_unknown_status"));
+  REQUIRE(host.registry().errors().empty());
+  std::string error;
+  auto* instance = host.instantiate("status-99", LXDR_KIND_PROVISIONER, "{}", error);
+  REQUIRE(instance != nullptr);
+  lxdr_provision_request request{};
+  request.struct_size = sizeof request;
+  std::string log;
+  const auto result = instance->provision(request, log);
+  // INTERNAL is what the dispatcher retries on a fresh instance, as for any plugin bug.
+  CHECK(result.status == LXDR_ERR_INTERNAL);
+  CHECK(result.error ==
+        "plugin 'status-99': provision: the plugin's own words (unknown status 99, treated as "
+        "internal)");
+}
