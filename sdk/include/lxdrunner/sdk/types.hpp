@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lxdrunner/plugin_abi.h"
+#include "lxdrunner/sdk/file_push.hpp"
 #include "lxdrunner/sdk/strings.hpp"
 
 namespace lxdrunner::sdk {
@@ -162,31 +163,6 @@ struct ExecResult {
   int exit_code = 0;
   std::string out;
   std::string err;
-};
-
-// A streamed file to push. `read` fills the buffer and returns the count; 0 = end.
-struct FilePush {
-  std::string path;
-  uint32_t mode = 0600;
-  uint32_t uid = 0;
-  uint32_t gid = 0;
-  std::function<size_t(char* buffer, size_t capacity)> read;
-  int64_t deadline_ms = 0;
-
-  static FilePush fromContent(std::string path, std::string content, uint32_t mode = 0600) {
-    FilePush f;
-    f.path = std::move(path);
-    f.mode = mode;
-    auto data = std::make_shared<std::string>(std::move(content));
-    auto offset = std::make_shared<size_t>(0);
-    f.read = [data, offset](char* buffer, size_t capacity) {
-      size_t n = std::min(capacity, data->size() - *offset);
-      data->copy(buffer, n, *offset);
-      *offset += n;
-      return n;
-    };
-    return f;
-  }
 };
 
 struct LaunchRequest {
