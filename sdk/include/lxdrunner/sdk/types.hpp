@@ -13,6 +13,7 @@
 
 #include "lxdrunner/plugin_abi.h"
 #include "lxdrunner/sdk/file_push.hpp"
+#include "lxdrunner/sdk/settings.hpp"
 #include "lxdrunner/sdk/strings.hpp"
 
 namespace lxdrunner::sdk {
@@ -172,6 +173,9 @@ struct LaunchRequest {
   std::string entry_json;
   int64_t deadline_ms = 0;
 
+  // The runnermap entry, typed (settings.hpp).
+  Settings entry() const { return Settings::parse(entry_json, "runnermap entry " + entry_name); }
+
   static LaunchRequest fromC(const lxdr_launch_request* in) {
     lxdr_launch_request c = readVersioned(in);
     return {copy(c.instance_name), copy(c.entry_name), c.job_id, copy(c.entry_json), c.deadline_ms};
@@ -187,6 +191,10 @@ struct ProvisionRequest {
   std::string runner_os;
   std::string runner_arch;
   int64_t deadline_ms = 0;
+
+  // The runnermap entry, typed (settings.hpp); its provisioner_options are
+  // entry().section("provisioner_options").
+  Settings entry() const { return Settings::parse(entry_json, "runnermap entry"); }
 
   static ProvisionRequest fromC(const lxdr_provision_request* in) {
     lxdr_provision_request c = readVersioned(in);
