@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "dispatch/dispatcher.hpp"
+#include "dispatch/one_line.hpp"
 
 namespace lxdrunner::dispatch {
 
@@ -19,14 +20,6 @@ namespace {
 // launch_timeout_s inside it.
 constexpr int kLaunchBudgetS = 600;
 constexpr int kDestroyBudgetS = 120;
-
-// The last line of a multi-line error, trimmed, for the job's last_error.
-std::string oneLine(const std::string& text) {
-  std::string s = text;
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  const auto nl = s.rfind('\n');
-  return nl == std::string::npos ? s : s.substr(nl + 1);
-}
 
 }  // namespace
 

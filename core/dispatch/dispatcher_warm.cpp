@@ -12,6 +12,7 @@
 #include "config/render.hpp"
 #include "dispatch/dispatcher.hpp"
 #include "dispatch/instance_names.hpp"
+#include "dispatch/one_line.hpp"
 
 namespace lxdrunner::dispatch {
 
@@ -167,7 +168,8 @@ void Dispatcher::runRefill(const config::RunnerEntry* entry, std::string instanc
       refill_not_before_[entry->name] = clock_() + backoff_ms;
     }
     logger().warning("pool '%s': %s of warm instance %s failed: %s; next refill in %s s",
-                     entry->name, std::string(phase), instance, r.error, seconds(backoff_ms));
+                     entry->name, std::string(phase), instance, oneLine(r.error),
+                     seconds(backoff_ms));
     if (config_.cleanup) {
       const StepResult gone =
           executor_.destroy(entry->backend, instance, remote, deadlineAfter(kDestroyBudgetS));

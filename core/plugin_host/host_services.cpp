@@ -5,6 +5,7 @@
 #include <Poco/JSON/Query.h>
 
 #include <chrono>
+#include <cstddef>
 #include <sstream>
 #include <utility>
 
@@ -255,9 +256,21 @@ lxdr_status instanceExec(void* host_ctx, const lxdr_instance_ref* instance,
     if (request == nullptr || result == nullptr) {
       return fail(LXDR_ERR_INVALID_ARGUMENT, "instance_exec: request or result is NULL");
     }
+    // The backend writes into the result: hand it a full-size copy, so a caller's struct
+    // shorter than this ABI's (an older plugin, or a broken one) is never written past its
+    // struct_size. Sinks beyond it read as absent (discard).
+    constexpr size_t kExitCodeEnd = offsetof(lxdr_exec_result, exit_code) + sizeof(int32_t);
+    if (result->struct_size < kExitCodeEnd) {
+      return fail(LXDR_ERR_INVALID_ARGUMENT,
+                  "instance_exec: the result struct is " + std::to_string(result->struct_size) +
+                      " bytes, too small to hold exit_code (" + std::to_string(kExitCodeEnd) + ")");
+    }
+    lxdr_exec_result full = sdk::readVersioned(result);
     lxdr_exec_request bounded = sdk::readVersioned(request);
     bounded.deadline_ms = boundedDeadline(host_ctx, bounded.deadline_ms);
-    return routed(b->exec(*instance, bounded, *result));
+    const lxdr_status status = routed(b->exec(*instance, bounded, full));
+    result->exit_code = full.exit_code;
+    return status;
   });
 }
 

@@ -21,6 +21,12 @@ Ops readOps(const void* raw) {
   return out;
 }
 
+// The header's rule: a status this host does not know reads as LXDR_ERR_INTERNAL.
+bool knownStatus(lxdr_status status) noexcept {
+  const auto value = static_cast<int>(status);
+  return value >= LXDR_OK && value <= LXDR_ERR_INTERNAL;
+}
+
 }  // namespace
 
 std::unique_ptr<PluginInstance> PluginInstance::create(const PluginInfo& info,
@@ -51,7 +57,11 @@ std::unique_ptr<PluginInstance> PluginInstance::create(const PluginInfo& info,
   } catch (...) {
     message = "an exception escaped create() across the C boundary";
   }
-  if (status != LXDR_OK || self->handle_ == nullptr) {
+  if (status == LXDR_OK && self->handle_ == nullptr) {
+    error = who + ": create() returned OK but no instance: the plugin is broken";
+    return nullptr;
+  }
+  if (status != LXDR_OK) {
     if (message.empty()) message = sdk::statusName(status);
     error = who + ": create() failed: " + message;
     self->handle_ = nullptr;
@@ -87,8 +97,10 @@ PluginInstance::~PluginInstance() {
 template <class Fn>
 CallResult PluginInstance::call(const char* operation, Fn&& fn) noexcept {
   CallResult r;
+  lxdr_status returned = LXDR_OK;
   try {
-    r.status = fn();
+    returned = fn();
+    r.status = knownStatus(returned) ? returned : LXDR_ERR_INTERNAL;
   } catch (...) {
     r.status = LXDR_ERR_INTERNAL;
     r.error = "plugin '" + info_.name + "': an exception escaped " + operation +
@@ -104,6 +116,10 @@ CallResult PluginInstance::call(const char* operation, Fn&& fn) noexcept {
     }
     r.error = "plugin '" + info_.name + "': " + operation + ": " +
               (message != nullptr && *message != '\0' ? message : sdk::statusName(r.status));
+    if (r.status != returned) {
+      r.error += " (unknown status " + std::to_string(static_cast<int>(returned)) +
+                 ", treated as internal)";
+    }
   }
   return r;
 }

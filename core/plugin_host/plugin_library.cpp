@@ -7,7 +7,10 @@
 #include <boost/dll/shared_library.hpp>
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 
 #include "plugin_host/path_trust.hpp"
 
@@ -22,6 +25,40 @@ std::vector<std::unique_ptr<boost::dll::shared_library>>& keptLibraries() {
 std::mutex& keptMutex() {
   static std::mutex mu;
   return mu;
+}
+
+// Which library handed out each descriptor. Two libraries handing out one descriptor means
+// the plugin's statics were merged across libraries (an STB_GNU_UNIQUE symbol: a plugin built
+// without hidden visibility against an SDK whose statics had external linkage): the second
+// library's plugin would run the first one's code.
+std::map<const lxdr_plugin_descriptor*, std::string>& descriptorOwners() {
+  static auto* owners = new std::map<const lxdr_plugin_descriptor*, std::string>();
+  return *owners;
+}
+
+// Why the descriptor at `descriptor` cannot be taken from `file`, or nullopt (and records it).
+std::optional<std::string> claimDescriptor(const lxdr_plugin_descriptor* descriptor,
+                                           const std::string& file, const std::string& name) {
+  std::lock_guard<std::mutex> lock(keptMutex());
+  auto [it, added] = descriptorOwners().emplace(descriptor, file);
+  if (added || it->second == file) return std::nullopt;
+  return "'" + name + "' hands out the very descriptor " + it->second +
+         " already did: both libraries share the plugin's statics (built without hidden "
+         "visibility?); rebuild both with lxdrunner_add_plugin() and this SDK";
+}
+
+std::string listProblem(const lxdr_plugin_list& list) {
+  if (list.struct_size < sizeof(lxdr_plugin_list)) {
+    return "its plugin list is malformed: struct_size " + std::to_string(list.struct_size) +
+           ", less than the " + std::to_string(sizeof(lxdr_plugin_list)) + " ABI " +
+           std::to_string(LXDR_ABI_MAJOR) + " requires";
+  }
+  if (list.count == 0) return "its plugin list is empty (count 0)";
+  if (list.descriptors == nullptr) {
+    return "its plugin list is malformed: count " + std::to_string(list.count) +
+           " but descriptors is NULL";
+  }
+  return {};
 }
 
 std::string fileError(const std::string& path, const std::string& reason) {
@@ -92,19 +129,34 @@ LibraryLoad loadLibrary(const std::string& path) {
     keptLibraries().push_back(std::move(library));
   }
   if (list == nullptr) {
-    result.errors.push_back(fileError(path, "refused to load into plugin ABI " +
-                                                std::to_string(LXDR_ABI_MAJOR) + "." +
-                                                std::to_string(LXDR_ABI_MINOR)));
+    result.errors.push_back(fileError(path,
+                                      "its entry point returned no plugin list: it refuses "
+                                      "to load into plugin ABI " +
+                                          std::to_string(LXDR_ABI_MAJOR) + "." +
+                                          std::to_string(LXDR_ABI_MINOR)));
     return result;
   }
-  if (list->struct_size < sizeof(lxdr_plugin_list) || list->descriptors == nullptr ||
-      list->count == 0) {
-    result.errors.push_back(fileError(path, "exports an empty or malformed plugin list"));
+  // Only struct_size is read before it is known to cover the rest.
+  if (list->struct_size < sizeof(lxdr_plugin_list)) {
+    result.errors.push_back(fileError(path, listProblem(*list)));
     return result;
   }
-  for (uint32_t i = 0; i < list->count; ++i) {
+  lxdr_plugin_list copied{};
+  std::memcpy(&copied, list, sizeof(copied));
+  if (std::string why = listProblem(copied); !why.empty()) {
+    result.errors.push_back(fileError(path, why));
+    return result;
+  }
+  std::set<const lxdr_plugin_descriptor*> listed;
+  for (uint32_t i = 0; i < copied.count; ++i) {
+    const lxdr_plugin_descriptor* descriptor = copied.descriptors[i];
     PluginInfo info;
-    if (auto why = checkDescriptor(list->descriptors[i], info)) {
+    std::optional<std::string> why = checkDescriptor(descriptor, info);
+    if (!why && !listed.insert(descriptor).second) {
+      why = "'" + info.name + "' appears twice in its plugin list: the plugin is broken";
+    }
+    if (!why) why = claimDescriptor(descriptor, trusted.resolved, info.name);
+    if (why) {
       result.errors.push_back(fileError(path, *why));
       continue;
     }

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
-#include <stdexcept>
+#include <utility>
 
 #include "lxdrunner/sdk/error.hpp"
 
@@ -33,19 +33,7 @@ FilePtr openForReading(const std::string& path, const std::string& what) {
 
 sdk::FilePush pushFromHostFile(const std::string& host_path, std::string guest_path,
                                uint32_t mode) {
-  // shared_ptr: FilePush::read is a std::function, which must be copyable.
-  std::shared_ptr<std::FILE> file = openForReading(host_path, "host file");
-  sdk::FilePush push;
-  push.path = std::move(guest_path);
-  push.mode = mode;
-  push.read = [file, host_path](char* buffer, size_t capacity) {
-    size_t n = std::fread(buffer, 1, capacity, file.get());
-    if (n == 0 && std::ferror(file.get()) != 0) {
-      throw std::runtime_error("reading " + host_path + " failed: " + std::strerror(errno));
-    }
-    return n;
-  };
-  return push;
+  return sdk::FilePush::fromFile(std::move(guest_path), host_path, mode);
 }
 
 uint64_t hostFileSize(const std::string& host_path) {

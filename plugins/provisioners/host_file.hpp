@@ -10,8 +10,9 @@
 
 namespace lxdrunner::provisioners {
 
-// A FilePush reading `host_path` as it is sent. Throws sdk::Error(LXDR_ERR_NOT_FOUND) naming
-// the file and the reason when it cannot be opened; a read error mid-way fails the push.
+// A FilePush reading `host_path` as it is sent, from its start at each push (a retry sends it
+// all). Throws sdk::Error(LXDR_ERR_NOT_FOUND) naming the file and the reason when it cannot be
+// opened; a read error mid-way fails the push with its reason.
 sdk::FilePush pushFromHostFile(const std::string& host_path, std::string guest_path, uint32_t mode);
 
 // The size in bytes of a host file (for the log), or 0 when unknown.

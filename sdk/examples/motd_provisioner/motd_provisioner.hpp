@@ -14,8 +14,11 @@ class MotdProvisioner : public lxdrunner::sdk::Provisioner {
   static constexpr const char* kName = "example-motd";
   static constexpr const char* kVersion = "1.0.0";
   static constexpr const char* kDescription = "writes /etc/motd (an SDK example)";
+  // The settings as the constructor gets them: the daemon adds github_url to every
+  // provisioner's (docs/plugin-authoring.md, section 3), so a closed schema lists it.
   static constexpr const char* kConfigSchema =
-      R"({"type":"object","properties":{"message":{"type":"string"}},"additionalProperties":false})";
+      R"({"type":"object","properties":{"message":{"type":"string"},)"
+      R"("github_url":{"type":"string"}},"additionalProperties":false})";
 
   MotdProvisioner(lxdrunner::sdk::Host host, std::string config_json)
       : Provisioner(std::move(host), std::move(config_json)),

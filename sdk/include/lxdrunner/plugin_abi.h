@@ -497,7 +497,7 @@ typedef struct lxdr_plugin_descriptor {
   uint16_t abi_minor;        /* LXDR_ABI_MINOR the plugin was built against */
   uint32_t kind;             /* lxdr_plugin_kind */
   uint32_t reserved;         /* 0 */
-  const char* name;          /* unique, [a-z0-9-]+, e.g. "lxd-container"; NUL-terminated */
+  const char* name;          /* unique, 1-64 of [a-z0-9_-], e.g. "lxd-container"; NUL-terminated */
   const char* version;       /* the plugin's own version, e.g. "1.2.0" */
   const char* description;   /* one line for `lxdrunner plugins`; may be NULL */
   const char* config_schema; /* JSON Schema of the plugin's config; may be NULL */

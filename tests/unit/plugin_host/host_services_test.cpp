@@ -170,3 +170,43 @@ TEST_CASE("host services called directly", "[host_services]") {
   int64_t t0 = api->now_ms(&ctx);
   CHECK(api->now_ms(&ctx) >= t0);
 }
+
+TEST_CASE("instance_exec writes no further into the caller's result than its struct_size",
+          "[host_services]") {
+  Loaded l;
+  std::string error;
+  auto* backend = l.host.instantiate("test-backend", LXDR_KIND_BACKEND, "{}", error);
+  REQUIRE(backend != nullptr);
+  lxdr_launch_request launch{};
+  launch.struct_size = sizeof(launch);
+  launch.instance_name = slice("lxdrunner-x1");
+  std::string remote;
+  REQUIRE(backend->launch(launch, remote).ok());
+  HostContext ctx;
+  ctx.plugin_name = "old-provisioner";
+  ctx.services = &l.host.services();
+  const lxdr_host_api* api = hostApi();
+
+  const lxdr_str argv[] = {slice("echo"), slice("hi")};
+  lxdr_exec_request request{};
+  request.struct_size = sizeof(request);
+  request.argc = 2;
+  request.argv = argv;
+  const lxdr_instance_ref ref{slice("lxdrunner-x1"), slice("main"), slice("test-backend")};
+  // A result as a plugin with a shorter struct passes it: its struct ends after exit_code, and
+  // what follows is the caller's own memory, which must stay untouched.
+  std::string beyond;
+  lxdr_exec_result result{};
+  result.struct_size = static_cast<uint32_t>(offsetof(lxdr_exec_result, out));
+  result.exit_code = -1;
+  result.out = lxdrunner::sdk::stringSink(beyond);
+  result.err = lxdrunner::sdk::stringSink(beyond);
+  REQUIRE(api->instance_exec(&ctx, &ref, &request, &result) == LXDR_OK);
+  CHECK(result.exit_code == 0);
+  CHECK(beyond.empty());
+
+  result.struct_size = 4;  // not even exit_code
+  CHECK(api->instance_exec(&ctx, &ref, &request, &result) == LXDR_ERR_INVALID_ARGUMENT);
+  CHECK(std::string(api->last_error(&ctx)) ==
+        "instance_exec: the result struct is 4 bytes, too small to hold exit_code (8)");
+}

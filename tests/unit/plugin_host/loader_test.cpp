@@ -66,7 +66,8 @@ TEST_CASE("an ABI major mismatch is refused", "[loader]") {
   CHECK(load.plugins.empty());
   std::string e = onlyError(load);
   CHECK(contains(e, testPlugin("test_wrong_major")));
-  CHECK(contains(e, "'future-major' was built for plugin ABI 2.0"));
+  // Another major may lay its descriptor out differently: only the version fields are read.
+  CHECK(contains(e, "a plugin in it was built for plugin ABI 2.0"));
   CHECK(contains(e, "this lxdrunner speaks ABI 1.1 (major versions differ)"));
 }
 

@@ -15,6 +15,11 @@ inline std::string testPlugin(const std::string& name) {
   return std::string(LXDRUNNER_TEST_PLUGIN_DIR) + "/" + name + ".so";
 }
 
+// The plugins of tests/plugins/broken/, each refused for one reason.
+inline std::string brokenPlugin(const std::string& name) {
+  return std::string(LXDRUNNER_BROKEN_TEST_PLUGIN_DIR) + "/" + name + ".so";
+}
+
 // Copies a test plugin to `dest` with mode 0755, whatever the umask that built it: the loader
 // refuses files others can write.
 inline void copyPlugin(const std::string& name, const std::string& dest) {

@@ -4,7 +4,7 @@
 //   lxdrunner::sdk::FakeHost host;
 //   host.setConfig("greeting", "hi");
 //   host.onExec = [](const InstanceRef&, const ExecRequest&) { return ExecResult{0, "ok", ""}; };
-//   auto plugin = host.create<MyProvisioner>();   // goes through the real C entry points
+//   auto plugin = host.create<MyProvisioner>();   // through the descriptor's C functions
 //
 // Thread-safe: plugins may call it from their own threads.
 #pragma once
@@ -135,7 +135,8 @@ class FakeHost {
     return answer;
   }
 
-  // Owns a plugin instance created through T's real C entry points (as the daemon does).
+  // Owns a plugin instance created through T's descriptor functions, as the daemon calls
+  // them (not through the exported entry symbol or the loader's checks).
   class Instance {
    public:
     Instance(const lxdr_plugin_descriptor* d, lxdr_plugin_instance* p) : d_(d), p_(p) {}

@@ -138,7 +138,17 @@ class Host {
     return out;
   }
 
+  // Pushes the whole content of `file`: from its start each time when it came from
+  // FilePush::fromContent() or fromFile(), so pushing it again (a retry) sends it all again.
+  // A read error fails the push with the reader's own message.
   void pushFile(const InstanceRef& instance, FilePush& file) const {
+    PushSource source;
+    FilePush::Reader fresh;
+    source.reader = &file.read;
+    if (file.open) {
+      fresh = file.open();
+      source.reader = &fresh;
+    }
     auto ref = instance.toC();
     lxdr_file_push c{};
     c.struct_size = sizeof(c);
@@ -147,17 +157,12 @@ class Host {
     c.uid = file.uid;
     c.gid = file.gid;
     c.deadline_ms = file.deadline_ms;
-    c.content = lxdr_source{&file, [](void* ctx, char* buf, size_t cap, size_t* n) -> lxdr_status {
-                              try {
-                                *n = static_cast<FilePush*>(ctx)->read(buf, cap);
-                                return LXDR_OK;
-                              } catch (...) {
-                                *n = 0;
-                                return LXDR_ERR_INTERNAL;
-                              }
-                            }};
-    check(require(api_.instance_push_file, "instance_push_file")(ctx_, &ref, &c),
-          "instance_push_file");
+    c.content = lxdr_source{&source, &PushSource::read};
+    const lxdr_status status =
+        require(api_.instance_push_file, "instance_push_file")(ctx_, &ref, &c);
+    // The backend only saw a failed read; the reason is here.
+    if (status != LXDR_OK && !source.error.empty()) throw Error(source.status, source.error);
+    check(status, "instance_push_file");
   }
 
   std::string pullFile(const InstanceRef& instance, std::string_view path,
@@ -183,6 +188,33 @@ class Host {
   void* context() const noexcept { return ctx_; }
 
  private:
+  // The lxdr_source of one push: reads through a FilePush::Reader and keeps what it threw.
+  struct PushSource {
+    const FilePush::Reader* reader = nullptr;
+    lxdr_status status = LXDR_OK;
+    std::string error;
+
+    static lxdr_status read(void* ctx, char* buffer, size_t capacity, size_t* out_len) noexcept {
+      auto& self = *static_cast<PushSource*>(ctx);
+      *out_len = 0;
+      try {
+        if (!*self.reader) throw Error(LXDR_ERR_INVALID_ARGUMENT, "FilePush has no content");
+        *out_len = (*self.reader)(buffer, capacity);
+        return LXDR_OK;
+      } catch (const Error& e) {
+        self.status = e.status() == LXDR_OK ? LXDR_ERR_INTERNAL : e.status();
+        self.error = e.what();
+      } catch (const std::exception& e) {
+        self.status = LXDR_ERR_INTERNAL;
+        self.error = e.what();
+      } catch (...) {
+        self.status = LXDR_ERR_INTERNAL;
+        self.error = "reading the content to push threw an unknown exception";
+      }
+      return self.status;
+    }
+  };
+
   template <class Fn>
   static Fn require(Fn fn, const char* name) {
     if (fn == nullptr) {

@@ -5,17 +5,20 @@
 // (or any std::exception): the SDK turns it into a status and last_error() at the ABI.
 #pragma once
 
+#include <mutex>
 #include <string>
 #include <utility>
 
 #include "lxdrunner/plugin_abi.h"
 #include "lxdrunner/sdk/error.hpp"
 #include "lxdrunner/sdk/host.hpp"
+#include "lxdrunner/sdk/settings.hpp"
 #include "lxdrunner/sdk/types.hpp"
 
 namespace lxdrunner::sdk {
 
-// What every plugin instance has: the host services and its configuration as JSON text.
+// What every plugin instance has: the host services and its configuration, as JSON text and
+// typed (configuration()).
 class PluginBase {
  public:
   PluginBase(Host host, std::string config_json)
@@ -26,10 +29,22 @@ class PluginBase {
 
   const Host& host() const noexcept { return host_; }
   const std::string& configJson() const noexcept { return config_json_; }
+  // This plugin's settings, typed (settings.hpp), including the keys the daemon adds for its
+  // kind (docs/plugin-authoring.md, section 3). Not settings(): plugins have their own.
+  // Parsed at the first call (from any thread), so a plugin that never asks pays nothing;
+  // throws Error(LXDR_ERR_INVALID_ARGUMENT) if configJson() is not a JSON object (the daemon
+  // always passes one).
+  const Settings& configuration() const {
+    std::call_once(configuration_once_,
+                   [this] { configuration_ = Settings::parse(config_json_, "settings"); });
+    return configuration_;
+  }
 
  private:
   Host host_;
   std::string config_json_;
+  mutable std::once_flag configuration_once_;
+  mutable Settings configuration_;
 };
 
 // Produces job events. start() must return promptly (register routes, start threads);

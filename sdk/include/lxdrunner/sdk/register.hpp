@@ -17,6 +17,12 @@
 #include "lxdrunner/sdk/strings.hpp"
 
 namespace lxdrunner::sdk::detail {
+// Everything here has internal linkage, so each plugin library has its own descriptors, ops
+// tables and error buffer. With external linkage these statics become STB_GNU_UNIQUE symbols
+// in a plugin built without hidden visibility, and the dynamic linker merges those across
+// libraries even under RTLD_LOCAL: two plugins whose classes share a name would both hand
+// out the descriptor of whichever loaded first.
+namespace {
 
 // One buffer per thread: last_error() is read by the host right after the failing call on
 // the same thread, so a per-thread buffer keeps concurrent calls from clobbering each other.
@@ -251,6 +257,7 @@ const lxdr_plugin_list* pluginList() noexcept {
   return &list;
 }
 
+}  // namespace
 }  // namespace lxdrunner::sdk::detail
 
 // Emits the library's C entry point for the listed plugin classes. Use once per library.

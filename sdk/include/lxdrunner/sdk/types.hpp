@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "lxdrunner/plugin_abi.h"
+#include "lxdrunner/sdk/file_push.hpp"
+#include "lxdrunner/sdk/settings.hpp"
 #include "lxdrunner/sdk/strings.hpp"
 
 namespace lxdrunner::sdk {
@@ -164,37 +166,15 @@ struct ExecResult {
   std::string err;
 };
 
-// A streamed file to push. `read` fills the buffer and returns the count; 0 = end.
-struct FilePush {
-  std::string path;
-  uint32_t mode = 0600;
-  uint32_t uid = 0;
-  uint32_t gid = 0;
-  std::function<size_t(char* buffer, size_t capacity)> read;
-  int64_t deadline_ms = 0;
-
-  static FilePush fromContent(std::string path, std::string content, uint32_t mode = 0600) {
-    FilePush f;
-    f.path = std::move(path);
-    f.mode = mode;
-    auto data = std::make_shared<std::string>(std::move(content));
-    auto offset = std::make_shared<size_t>(0);
-    f.read = [data, offset](char* buffer, size_t capacity) {
-      size_t n = std::min(capacity, data->size() - *offset);
-      data->copy(buffer, n, *offset);
-      *offset += n;
-      return n;
-    };
-    return f;
-  }
-};
-
 struct LaunchRequest {
   std::string instance_name;
   std::string entry_name;
   uint64_t job_id = 0;
   std::string entry_json;
   int64_t deadline_ms = 0;
+
+  // The runnermap entry, typed (settings.hpp).
+  Settings entry() const { return Settings::parse(entry_json, "runnermap entry " + entry_name); }
 
   static LaunchRequest fromC(const lxdr_launch_request* in) {
     lxdr_launch_request c = readVersioned(in);
@@ -211,6 +191,10 @@ struct ProvisionRequest {
   std::string runner_os;
   std::string runner_arch;
   int64_t deadline_ms = 0;
+
+  // The runnermap entry, typed (settings.hpp); its provisioner_options are
+  // entry().section("provisioner_options").
+  Settings entry() const { return Settings::parse(entry_json, "runnermap entry"); }
 
   static ProvisionRequest fromC(const lxdr_provision_request* in) {
     lxdr_provision_request c = readVersioned(in);
