@@ -87,6 +87,20 @@ class Dispatcher {
   // Re-runs scheduling (capacity may have freed).
   void wake();
 
+  // What removeInstanceNow did.
+  enum class Removal {
+    removed,
+    kept,    // GitHub gave its runner a job (removing it would strand that job), or cleanup:
+             // false keeps a failed job's instance
+    failed,  // the backend could not remove it (logged); the reconciler retries
+  };
+  // cleanupInstance's work, on the calling thread. With delete_runner the runner's
+  // registration is deleted before the instance: GitHub refuses to delete a runner that has
+  // a job, so once the delete went through no job can land on the instance, however late
+  // the runner came online (a listing alone can be a moment old). Without a registration,
+  // or when GitHub cannot be asked, the instance is removed as before.
+  Removal removeInstanceNow(const jobs::JobRecord& bound, const std::string& reason,
+                            bool delete_runner, bool force = false);
   // Destroys an instance (and its runner registration when asked), then frees its slot.
   // Asynchronous; used by the reconciler too. With delete_runner, an instance whose runner
   // GitHub reports busy is spared (GitHub gave it a job we have not heard of: destroying it

@@ -230,43 +230,51 @@ void Dispatcher::releaseUnneeded(const std::string& instance, const std::string&
   cleanupInstance(gone, "its job finished before its runner started", true);
 }
 
-void Dispatcher::cleanupInstance(const jobs::JobRecord& bound, const std::string& reason,
-                                 bool delete_runner, bool force) {
-  auto task = [this, bound, reason, delete_runner, force] {
-    auto& log = Poco::Logger::get("dispatcher");
-    if (!config_.cleanup && bound.state == JobState::Failed) return;
-    // Asked once, before the removal: whether GitHub gave this runner a job, and which
-    // registration to delete afterwards.
-    std::optional<uint64_t> registration;
-    if (delete_runner && runners_ != nullptr && !bound.repository.empty()) {
-      std::string error;
-      if (auto list = runners_->runners(bound.repository, error)) {
-        for (const auto& runner : *list) {
-          if (runner.name != bound.instance) continue;
-          if (runner.busy && !force) {
-            log.information("instance %s kept (%s): GitHub says its runner is running a job",
-                            bound.instance, reason);
-            return;
-          }
-          if (!runner.busy) registration = runner.id;
+Dispatcher::Removal Dispatcher::removeInstanceNow(const jobs::JobRecord& bound,
+                                                  const std::string& reason, bool delete_runner,
+                                                  bool force) {
+  auto& log = Poco::Logger::get("dispatcher");
+  if (!config_.cleanup && bound.state == JobState::Failed) return Removal::kept;
+  if (delete_runner && runners_ != nullptr && !bound.repository.empty()) {
+    std::string error;
+    if (auto list = runners_->runners(bound.repository, error)) {
+      for (const auto& runner : *list) {
+        if (runner.name != bound.instance) continue;
+        if (runner.busy && !force) {
+          log.information("instance %s kept (%s): GitHub says its runner is running a job",
+                          bound.instance, reason);
+          return Removal::kept;
+        }
+        if (runner.busy) continue;  // forced: GitHub will not delete it; the job fails there
+        // Retired first: from here on GitHub gives this runner no job. A refusal means it
+        // took one since the listing.
+        if (!runners_->deleteRunner(bound.repository, runner.id, error) && !error.empty() &&
+            !force) {
+          log.information("instance %s kept (%s): its runner could not be retired (%s)",
+                          bound.instance, reason, error);
+          return Removal::kept;
         }
       }
     }
-    const StepResult r = executor_.destroy(bound.backend, bound.instance, bound.remote,
-                                           deadlineAfter(kDestroyBudgetS));
-    if (!r.ok()) {
-      log.warning("instance %s: removal failed (%s); the reconciler retries", bound.instance,
-                  r.error);
-      return;
-    }
-    ++counters_.instances_destroyed;
-    if (registration) {
-      std::string error;
-      runners_->deleteRunner(bound.repository, *registration, error);
-    }
-    store_.markInstanceGone(bound.instance, clock_());
-    log.information("instance %s removed: %s", bound.instance, reason);
-    wake();
+  }
+  const StepResult r = executor_.destroy(bound.backend, bound.instance, bound.remote,
+                                         deadlineAfter(kDestroyBudgetS));
+  if (!r.ok()) {
+    log.warning("instance %s: removal failed (%s); the reconciler retries", bound.instance,
+                r.error);
+    return Removal::failed;
+  }
+  ++counters_.instances_destroyed;
+  store_.markInstanceGone(bound.instance, clock_());
+  log.information("instance %s removed: %s", bound.instance, reason);
+  wake();
+  return Removal::removed;
+}
+
+void Dispatcher::cleanupInstance(const jobs::JobRecord& bound, const std::string& reason,
+                                 bool delete_runner, bool force) {
+  auto task = [this, bound, reason, delete_runner, force] {
+    removeInstanceNow(bound, reason, delete_runner, force);
   };
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -73,26 +73,19 @@ const std::vector<RunnerState>* Reconciler::runnersOf(const std::string& reposit
   return it->second ? &*it->second : nullptr;
 }
 
-void Reconciler::destroyNow(const jobs::JobRecord& job, ReconcileReport& report) {
-  const StepResult r = executor_.destroy(job.backend, job.instance, job.remote, deadlineAfter(120));
-  if (!r.ok()) {
-    report.errors.push_back("instance " + job.instance + ": " + r.error);
-    return;
+Dispatcher::Removal Reconciler::destroyNow(const jobs::JobRecord& job, ReconcileReport& report) {
+  // Its registration is retired before the instance goes (see removeInstanceNow): a runner
+  // that started before the crash may be taking a job while recovery looks at it.
+  if (runners_ != nullptr && !job.repository.empty()) beginCall(report);
+  const auto removal = dispatcher_.removeInstanceNow(
+      job,
+      "recovery, job " + std::to_string(job.job_id) + " was " + std::string(toString(job.state)),
+      true);
+  if (removal == Dispatcher::Removal::removed) ++report.destroyed;
+  if (removal == Dispatcher::Removal::failed) {
+    report.errors.push_back("instance " + job.instance + ": its removal failed");
   }
-  ++report.destroyed;
-  logger().information("instance %s removed (recovery, job %s was %s)", job.instance,
-                       std::to_string(job.job_id), std::string(toString(job.state)));
-  if (runners_ != nullptr && !job.repository.empty() && beginCall(report)) {
-    std::string error;
-    if (auto list = runners_->runners(job.repository, error)) {
-      for (const auto& runner : *list) {
-        if (runner.name != job.instance || runner.busy) continue;
-        if (!beginCall(report)) break;
-        if (runners_->deleteRunner(job.repository, runner.id, error)) ++report.runners_deleted;
-      }
-    }
-  }
-  store_.markInstanceGone(job.instance, dispatcher_.now());
+  return removal;
 }
 
 bool Reconciler::requeueOrFail(const jobs::JobRecord& job, const std::string& reason,
@@ -139,6 +132,12 @@ ReconcileReport Reconciler::recover() {
   return report;
 }
 
+void Reconciler::adoptRunning(const jobs::JobRecord& job, ReconcileReport& report) {
+  if (store_.transition(job.job_id, job.state, JobState::Running, dispatcher_.now())) {
+    ++report.adopted;
+  }
+}
+
 ReconcileReport Reconciler::recoverStates(int64_t recorded_before_ms) {
   std::lock_guard<std::mutex> pass(pass_mu_);
   ReconcileReport report;
@@ -171,7 +170,10 @@ ReconcileReport Reconciler::recoverStates(int64_t recorded_before_ms) {
         break;
       case JobState::Launching: {
         // Half-made: nothing ran in it yet. Remove it and launch again.
-        if (job.hasLiveInstance()) destroyNow(job, report);
+        if (job.hasLiveInstance() && destroyNow(job, report) == Dispatcher::Removal::kept) {
+          adoptRunning(job, report);
+          break;
+        }
         jobs::TransitionFields fields;
         fields.error = "launch interrupted by a restart";
         fields.attempts = std::max(0, job.attempts - 1);  // the restart is not the launch's fault
@@ -191,7 +193,10 @@ ReconcileReport Reconciler::recoverStates(int64_t recorded_before_ms) {
           ++report.adopted;
           break;
         }
-        if (job.hasLiveInstance()) destroyNow(job, report);
+        if (job.hasLiveInstance() && destroyNow(job, report) == Dispatcher::Removal::kept) {
+          adoptRunning(job, report);  // its runner took a job since GitHub was asked
+          break;
+        }
         jobs::TransitionFields fields;
         fields.error = "provisioning interrupted by a restart";
         fields.attempts = std::max(0, job.attempts - 1);

@@ -114,7 +114,9 @@ class Reconciler {
   bool requeueOrFail(const jobs::JobRecord& job, const std::string& reason, ReconcileReport& report,
                      bool while_bound = false);
   void completeFromGithub(const jobs::JobRecord& job, ReconcileReport& report);
-  void destroyNow(const jobs::JobRecord& job, ReconcileReport& report);
+  // Removes a half-made instance at recovery; `kept` when its runner has a job.
+  Dispatcher::Removal destroyNow(const jobs::JobRecord& job, ReconcileReport& report);
+  void adoptRunning(const jobs::JobRecord& job, ReconcileReport& report);
   void checkLiveInstance(const jobs::JobRecord& rec, const InstanceInfo* info, RunnerLists& runners,
                          ReconcileReport& report);
   // A job in launching/provisioning whose instance no launch works on any more.

@@ -53,6 +53,8 @@ class FakeGithub final : public RunnerDirectory {
   // Runs as a runner listing starts, outside the fake's lock: a test makes GitHub slow by
   // blocking here. Set it before anything lists.
   std::function<void(const std::string& repository)> on_listing;
+  // Runs as a runner deletion starts, outside the lock: a runner can take a job right then.
+  std::function<void()> on_delete;
 
   events::InboxEvent queue(uint64_t id, std::vector<std::string> labels,
                            const std::string& repository = "octo/repo") {
@@ -87,6 +89,11 @@ class FakeGithub final : public RunnerDirectory {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = runners_.find(name);
     if (it != runners_.end()) it->second.online = false;
+  }
+  void runnerOnline(const std::string& name) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = runners_.find(name);
+    if (it != runners_.end()) it->second.online = true;
   }
 
   // GitHub's side of the work: each idle online runner takes the oldest queued job whose
@@ -202,6 +209,7 @@ class FakeGithub final : public RunnerDirectory {
     return out;
   }
   bool deleteRunner(const std::string&, uint64_t runner_id, std::string& error) override {
+    if (on_delete) on_delete();
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
     if (!reachable) {
@@ -210,6 +218,11 @@ class FakeGithub final : public RunnerDirectory {
     }
     for (auto it = runners_.begin(); it != runners_.end(); ++it) {
       if (it->second.id == runner_id) {
+        if (it->second.busy) {  // as GitHub answers: 422
+          error = "GitHub delete runner: HTTP 422: Runner \"" + it->second.name +
+                  "\" is still running a job";
+          return false;
+        }
         runners_.erase(it);
         ++deletes_;
         return true;

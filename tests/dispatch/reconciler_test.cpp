@@ -44,6 +44,53 @@ TEST_CASE("recovery resumes or cleans up every state a crash can leave") {
   CHECK(h.github.runnerCount() == 0);
 }
 
+// A runner started before the crash, registered but not yet online when recovery lists the
+// runners, takes its job a moment later: the instance must stay (destroying it would strand
+// the job on GitHub, where it fails after its runner is lost).
+void runnerTakesItsJob(Harness& h, const std::string& name) {
+  h.github.runnerOnline(name);
+  CHECK(h.github.assign() == 1);
+}
+
+TEST_CASE("recovery keeps a provisioning instance whose runner takes a job after the listing") {
+  Harness h({makeEntry("linux", kLinux, 10)});
+  const auto name = leaveJobIn(h, 1, JobState::Provisioning);
+  h.github.registerRunner(name, kLinux, "octo/repo");
+  h.github.runnerOffline(name);
+  h.github.dispatcher = nullptr;  // its in_progress webhook comes after recovery
+  int listings = 0;
+  h.github.on_listing = [&](const std::string&) {
+    if (listings++ == 1) runnerTakesItsJob(h, name);  // after the first listing answered
+  };
+  h.reconciler->recover();
+  CHECK(h.executor.isLive(name));
+  CHECK(h.state(1) == JobState::Running);
+  CHECK(h.github.hasRunner(name));
+}
+
+TEST_CASE("recovery keeps an instance whose runner takes a job as its registration is deleted") {
+  Harness h({makeEntry("linux", kLinux, 10)});
+  const auto name = leaveJobIn(h, 1, JobState::Provisioning);
+  h.github.registerRunner(name, kLinux, "octo/repo");
+  h.github.runnerOffline(name);
+  h.github.dispatcher = nullptr;
+  h.github.on_delete = [&] { runnerTakesItsJob(h, name); };
+  h.reconciler->recover();
+  CHECK(h.executor.isLive(name));  // GitHub refused the delete: the runner has a job
+  CHECK(h.state(1) == JobState::Running);
+}
+
+TEST_CASE("recovery removes a provisioning instance whose idle runner it could retire") {
+  Harness h({makeEntry("linux", kLinux, 10)});
+  const auto name = leaveJobIn(h, 1, JobState::Provisioning);
+  h.github.registerRunner(name, kLinux, "octo/repo");
+  h.github.runnerOffline(name);
+  h.reconciler->recover();
+  CHECK_FALSE(h.executor.isLive(name));
+  CHECK_FALSE(h.github.hasRunner(name));  // retired before the instance went
+  CHECK(h.state(1) == JobState::Queued);
+}
+
 TEST_CASE("recovery completes a job whose completed event was missed while down") {
   Harness h({makeEntry("linux", kLinux, 10)});
   const auto name = leaveJobIn(h, 1, JobState::Running);
