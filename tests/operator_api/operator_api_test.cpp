@@ -56,6 +56,9 @@ struct ApiFixture {
   void runJob(uint64_t id) {
     h.dispatcher->handle(h.github.queue(id, kLinux));
     REQUIRE(waitFor([&] { return h.state(id) == JobState::Running; }));
+    // The job is Running once the runner starts, a moment before its launch thread lets go
+    // of the instance; DELETE answers 409 in that moment, so wait for the launch to end too.
+    REQUIRE(waitFor([&] { return !h.dispatcher->isLaunching(h.store->get(id)->instance); }));
   }
 };
 
