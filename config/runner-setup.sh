@@ -86,6 +86,10 @@ PHASE=${LXDRUNNER_PHASE:-all}
 HELPER=$STATE_DIR/runner-helper.sh
 MARKER=$STATE_DIR/provisioning
 PREPARED=$STATE_DIR/prepared
+# An armed supervisor (phase prepare, JIT) waits on this FIFO for the credential's path.
+FIFO=$STATE_DIR/start.fifo
+ARMED_PID=$STATE_DIR/armed.pid
+RUNNER_IDS=$STATE_DIR/runner.ids
 # On the same file system as the pushed file (a rename, no copy: /run is a tmpfs in most
 # images, so the secret never reaches the disk), in a directory the runner user owns so
 # that its helper can remove the file once read.
@@ -153,7 +157,8 @@ run_step() {
 cleanup() {
     # Whatever happened, no credential stays behind and the supervisor may power off.
     rm -f "$CRED_FILE" "$CRED_DEST" "$MARKER" 2>/dev/null
-    rmdir "$CRED_DIR" 2>/dev/null
+    # Phase prepare leaves the (empty) directory to the armed supervisor's start.
+    [ "$PHASE" = prepare ] || rmdir "$CRED_DIR" 2>/dev/null
 }
 trap cleanup EXIT
 trap 'exit 129' HUP
@@ -332,27 +337,39 @@ set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 have() { command -v "$1" >/dev/null 2>&1; }
 
+# resolve_user USER: who the runner runs as and how to become it. An armed supervisor does
+# this before it waits, so that a job's start pays for none of these commands.
+resolve_user() {
+    R_USER=$1
+    R_UID=$(id -u "$1") && R_GID=$(id -g "$1") || return 1
+    if have getent; then R_HOME=$(getent passwd "$1" | cut -d: -f6); else
+        R_HOME=$(awk -F: -v u="$1" '$1 == u { print $6 }' /etc/passwd)
+    fi
+    if have setpriv && setpriv --help 2>&1 | grep -q -- --reuid; then
+        R_HOW=setpriv
+    elif have runuser; then
+        R_HOW=runuser
+    else
+        R_HOW=su
+    fi
+}
+
 # as_user USER CMD...: drops to USER with a clean environment.
 as_user() {
-    u=$1
+    [ "${R_USER:-}" = "$1" ] || resolve_user "$1" || return 1
     shift
-    uid=$(id -u "$u") && gid=$(id -g "$u") || return 1
-    if have getent; then home=$(getent passwd "$u" | cut -d: -f6); else
-        home=$(awk -F: -v u="$u" '$1 == u { print $6 }' /etc/passwd)
-    fi
-    set -- env -i HOME="$home" USER="$u" LOGNAME="$u" PATH="$PATH" LANG="${LANG:-C.UTF-8}" "$@"
-    if have setpriv && setpriv --help 2>&1 | grep -q -- --reuid; then
-        exec setpriv --reuid "$uid" --regid "$gid" --init-groups -- "$@"
-    elif have runuser; then
-        exec runuser -u "$u" -- "$@"
-    else
-        # busybox su would take options out of trailing arguments: one quoted command
-        cmd=exec
-        for a in "$@"; do
-            cmd="$cmd '$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'"
-        done
-        exec su -s /bin/sh "$u" -c "$cmd"
-    fi
+    set -- env -i HOME="$R_HOME" USER="$R_USER" LOGNAME="$R_USER" PATH="$PATH" \
+        LANG="${LANG:-C.UTF-8}" "$@"
+    case $R_HOW in
+    setpriv) exec setpriv --reuid "$R_UID" --regid "$R_GID" --init-groups -- "$@" ;;
+    runuser) exec runuser -u "$R_USER" -- "$@" ;;
+    esac
+    # busybox su would take options out of trailing arguments: one quoted command
+    cmd=exec
+    for a in "$@"; do
+        cmd="$cmd '$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'"
+    done
+    exec su -s /bin/sh "$R_USER" -c "$cmd"
 }
 
 power_off() {
@@ -360,6 +377,30 @@ power_off() {
         systemctl poweroff && return
     fi
     poweroff 2>/dev/null || busybox poweroff 2>/dev/null || kill -s PWR 1
+}
+
+# supervise USER DIR CRED|- STATE_DIR POWEROFF: runs the runner as USER, records its exit
+# status, powers off.
+supervise() {
+    user=$1 dir=$2 cred=$3 state=$4 poweroff=$5
+    (as_user "$user" "$0" run "$dir" "$cred") &
+    runner=$!
+    echo $runner >"$state/runner.pid"
+    echo "lxdrunner: runner started at $(date -u '+%Y-%m-%dT%H:%M:%SZ')"
+    wait $runner
+    rc=$?
+    echo "$rc" >"$state/runner.exit"
+    echo "lxdrunner: runner exited with status $rc at $(date -u '+%Y-%m-%dT%H:%M:%SZ')"
+    # Let the setup script report before the instance goes away.
+    i=0
+    while [ -e "$state/provisioning" ] && [ $i -lt 600 ]; do
+        sleep 0.1 2>/dev/null || sleep 1
+        i=$((i + 1))
+    done
+    if [ "$poweroff" = 1 ]; then
+        echo "lxdrunner: powering off"
+        power_off
+    fi
 }
 
 mode=$1
@@ -380,31 +421,30 @@ configure) # runner user: DIR CRED ARGS...; the token goes to config.sh, then aw
 run) # runner user: DIR CRED|-
     cd "$1" || exit 1
     if [ "$2" != - ]; then
-        ACTIONS_RUNNER_INPUT_JITCONFIG=$(cat "$2") || exit 1
+        # read, not $(cat): one process less on the way to the runner. The JIT config is one
+        # line; without a final newline read fails but still fills the variable.
+        IFS= read -r ACTIONS_RUNNER_INPUT_JITCONFIG <"$2" ||
+            [ -n "$ACTIONS_RUNNER_INPUT_JITCONFIG" ] || exit 1
         export ACTIONS_RUNNER_INPUT_JITCONFIG
         rm -f "$2"
     fi
     exec ./run.sh
     ;;
 supervise) # root, detached: USER DIR CRED|- STATE_DIR POWEROFF
-    user=$1 dir=$2 cred=$3 state=$4 poweroff=$5
-    echo "lxdrunner: runner starting at $(date -u '+%Y-%m-%dT%H:%M:%SZ')"
-    (as_user "$user" "$0" run "$dir" "$cred") &
-    echo $! >"$state/runner.pid"
-    wait $!
-    rc=$?
-    echo "$rc" >"$state/runner.exit"
-    echo "lxdrunner: runner exited with status $rc at $(date -u '+%Y-%m-%dT%H:%M:%SZ')"
-    # Let the setup script report before the instance goes away.
-    i=0
-    while [ -e "$state/provisioning" ] && [ $i -lt 600 ]; do
-        sleep 0.1 2>/dev/null || sleep 1
-        i=$((i + 1))
+    supervise "$@"
+    ;;
+armed) # root, detached, started by phase prepare: USER DIR STATE_DIR POWEROFF
+    user=$1 dir=$2 state=$3 poweroff=$4
+    resolve_user "$user" || exit 1
+    echo $$ >"$state/armed.pid"
+    # Blocks in open(2), using no CPU (frozen or not), until phase start writes the
+    # credential's path. An open that returns no line (EOF) waits again.
+    cred=
+    while [ -z "$cred" ]; do
+        [ -p "$state/start.fifo" ] || exit 1
+        IFS= read -r cred <"$state/start.fifo" || [ -n "$cred" ] || cred=
     done
-    if [ "$poweroff" = 1 ]; then
-        echo "lxdrunner: powering off"
-        power_off
-    fi
+    supervise "$user" "$dir" "$cred" "$state" "$poweroff"
     ;;
 as-user) # root: USER CMD...
     as_user "$@"
@@ -429,6 +469,27 @@ configure_runner() {
         fail $? "config.sh failed (exit $?)"
 }
 
+# Started = the runner process exists and has taken (and removed) its credential.
+wait_runner_started() {
+    limit=$1
+    t0=$(now)
+    while :; do
+        if [ -s "$STATE_DIR/runner.pid" ] && [ ! -e "$CRED_DEST" ]; then break; fi
+        if [ -s "$STATE_DIR/runner.exit" ]; then break; fi
+        [ $(($(now) - t0)) -ge "$limit" ] &&
+            fail 124 "step 'start' timed out after ${limit}s: the runner did not start"
+        sleep 0.1 2>/dev/null || sleep 1
+    done
+    [ "$START_GRACE" -gt 0 ] && sleep "$START_GRACE"
+    if [ -s "$STATE_DIR/runner.exit" ]; then
+        rc=$(cat "$STATE_DIR/runner.exit")
+        [ "$rc" = 0 ] || fail 1 "the runner exited with status $rc right after starting (log: $RUNNER_LOG)"
+        say "the runner already finished (status 0)"
+        return 0
+    fi
+    say "runner started (pid $(cat "$STATE_DIR/runner.pid"), log $RUNNER_LOG)"
+}
+
 start_runner() {
     cred_arg=-
     [ "$CREDENTIALS" = jit ] && cred_arg=$CRED_DEST
@@ -446,23 +507,61 @@ start_runner() {
         (trap '' HUP && exec "$HELPER" supervise "$RUNNER_USER" "$RUNNER_DIR" "$cred_arg" \
             "$STATE_DIR" "$POWEROFF" </dev/null >>"$RUNNER_LOG" 2>&1) &
     fi
-    # Started = the runner process exists and has taken (and removed) its credential.
-    t0=$(now)
-    while :; do
-        if [ -s "$STATE_DIR/runner.pid" ] && [ ! -e "$CRED_DEST" ]; then break; fi
-        if [ -s "$STATE_DIR/runner.exit" ]; then break; fi
-        [ $(($(now) - t0)) -ge "$limit" ] &&
-            fail 124 "step 'start' timed out after ${limit}s: the runner did not start"
-        sleep 0.1 2>/dev/null || sleep 1
-    done
-    [ "$START_GRACE" -gt 0 ] && sleep "$START_GRACE"
-    if [ -s "$STATE_DIR/runner.exit" ]; then
-        rc=$(cat "$STATE_DIR/runner.exit")
-        [ "$rc" = 0 ] || fail 1 "the runner exited with status $rc right after starting (log: $RUNNER_LOG)"
-        say "the runner already finished (status 0)"
-        return 0
+    wait_runner_started "$limit"
+}
+
+# Phase prepare with a JIT credential: a supervisor that has done everything but the
+# runner's start (the user resolved, the credential directory made) waits on a FIFO, so
+# that phase start, on the job's critical path, only moves the credential and wakes it.
+arm_supervisor() {
+    have mkfifo || { say "no mkfifo in this image: phase start will start the supervisor"; return 0; }
+    rm -f "$FIFO" "$ARMED_PID"
+    mkfifo -m 0600 "$FIFO" || fail 1 "cannot create $FIFO"
+    echo "$(id -u "$RUNNER_USER") $RUNNER_GID" >"$RUNNER_IDS" || fail 1 "cannot write $RUNNER_IDS"
+    if ! { mkdir -p "$CRED_DIR" && chmod 0700 "$CRED_DIR" &&
+        chown "$RUNNER_USER:$RUNNER_GID" "$CRED_DIR"; }; then
+        fail 1 "cannot create $CRED_DIR"
     fi
-    say "runner started (pid $(cat "$STATE_DIR/runner.pid"), log $RUNNER_LOG)"
+    : >"$RUNNER_LOG" && chmod 0640 "$RUNNER_LOG" || fail 1 "cannot create $RUNNER_LOG"
+    if have setsid; then
+        setsid "$HELPER" armed "$RUNNER_USER" "$RUNNER_DIR" "$STATE_DIR" "$POWEROFF" \
+            </dev/null >>"$RUNNER_LOG" 2>&1 &
+    else
+        (trap '' HUP && exec "$HELPER" armed "$RUNNER_USER" "$RUNNER_DIR" "$STATE_DIR" \
+            "$POWEROFF" </dev/null >>"$RUNNER_LOG" 2>&1) &
+    fi
+    i=0
+    while [ ! -s "$ARMED_PID" ]; do
+        [ $i -lt 100 ] || fail 1 "the runner supervisor did not start (log: $RUNNER_LOG)"
+        sleep 0.1 2>/dev/null || sleep 1
+        i=$((i + 1))
+    done
+    say "runner supervisor armed (pid $(cat "$ARMED_PID"))"
+}
+
+# True when an armed supervisor waits: builtins only (this runs at a job's start).
+armed() {
+    [ "$CREDENTIALS" = jit ] && [ -p "$FIFO" ] && [ -s "$ARMED_PID" ] && [ -s "$RUNNER_IDS" ] &&
+        [ -d "$CRED_DIR" ] || return 1
+    read -r pid <"$ARMED_PID" && kill -0 "$pid" 2>/dev/null
+}
+
+# Phase start on an armed instance: three small commands, then the FIFO write. Opened
+# read-write, the FIFO never blocks this script, even if the supervisor died just now: the
+# wait below then times out and says so.
+start_armed() {
+    [ -f "$CRED_FILE" ] || fail 2 "credential file $CRED_FILE is missing"
+    read -r ruid rgid <"$RUNNER_IDS" || fail 1 "cannot read $RUNNER_IDS"
+    if ! { mv -f "$CRED_FILE" "$CRED_DEST" && chown "$ruid:$rgid" "$CRED_DEST" &&
+        chmod 0600 "$CRED_DEST"; }; then
+        fail 1 "moving the credential into $CRED_DIR failed"
+    fi
+    rm -f "$STATE_DIR/runner.exit"
+    exec 3<>"$FIFO" && printf '%s\n' "$CRED_DEST" >&3 && exec 3>&- ||
+        fail 1 "cannot wake the runner supervisor through $FIFO"
+    say "woke the armed runner supervisor; credential file $CRED_DEST (mode 0600, uid $ruid)"
+    limit=$(step_limit "$T_START")
+    wait_runner_started "$limit"
 }
 
 # --- main ---------------------------------------------------------------------------
@@ -487,6 +586,7 @@ if [ "$PHASE" != start ]; then
     check_runner_dir
     write_helper
     if [ "$PHASE" = prepare ]; then
+        [ "$CREDENTIALS" = jit ] && arm_supervisor
         # A warm instance may idle (frozen) for hours: nothing here depends on the time.
         : >"$PREPARED" || fail 1 "cannot write $PREPARED"
         say "prepared in $(($(now) - START_TIME))s; waiting for a job"
@@ -495,6 +595,12 @@ if [ "$PHASE" != start ]; then
 else
     [ -f "$PREPARED" ] || fail 2 "this instance was not prepared (no $PREPARED): run phase prepare first"
     [ -e "$STATE_DIR/runner.pid" ] && fail 2 "a runner was started in this instance already"
+    if armed; then
+        say "starting runner $RUNNER_NAME (prepared, supervisor armed)"
+        start_armed
+        say "done in $(($(now) - START_TIME))s"
+        exit 0
+    fi
     say "starting runner $RUNNER_NAME (prepared; credentials $CREDENTIALS)"
     ensure_user
 fi

@@ -12,7 +12,10 @@
 #   2. tarball + registration token: config.sh gets --url/--name/--labels/--ephemeral and the
 #      token in ACTIONS_RUNNER_INPUT_TOKEN, never on a command line;
 #   3. read-only disk (disk-mount): the runner runs from a writable root built over the mount;
-#   4. a runner that fails at once: the script exits non-zero and says so.
+#   4. a runner that fails at once: the script exits non-zero and says so;
+#   5. warm: phase prepare arms a supervisor that waits without CPU, phase start wakes it;
+#   6. warm, the armed supervisor gone: phase start starts the runner itself;
+#   7. warm with a registration token: nothing is armed.
 set -uo pipefail
 
 readonly SCRIPT=${1:?usage: $0 path/to/runner-setup.sh}
@@ -283,6 +286,63 @@ if launch "$n"; then
     check "no credential is left" contains \
         "$(guest "$n" 'ls /run/lxdrunner-runner/credential /run/lxdrunner-credential 2>&1')" \
         "No such file"
+fi
+
+# --- 5. warm: prepare arms a supervisor, start wakes it -----------------------------------
+echo "# warm: prepare, then start"
+n=$PREFIX-warm
+if prepare_tarball_instance "$n"; then
+    run_script "$n" LXDRUNNER_PHASE=prepare
+    check "prepare exits 0" [ "$RC" = 0 ]
+    [ "$RC" = 0 ] || not_ok "prepare output" "$OUT"
+    check "prepare says the supervisor is armed" contains "$OUT" "runner supervisor armed"
+    check "no runner runs after prepare" [ "$(guest "$n" 'test -e /var/lib/lxdrunner/runner.pid && echo started || echo none')" = none ]
+    armed_pid=$(guest "$n" 'cat /var/lib/lxdrunner/armed.pid')
+    # Idle without CPU: blocked in open(2) on the FIFO (state S), not polling.
+    check "the armed supervisor sleeps" contains "$(guest "$n" "cut -d' ' -f3 /proc/$armed_pid/stat")" S
+    t0=$(guest "$n" "cut -d' ' -f14,15 /proc/$armed_pid/stat")
+    sleep 2
+    check "and uses no CPU while it waits" [ "$(guest "$n" "cut -d' ' -f14,15 /proc/$armed_pid/stat")" = "$t0" ]
+    check "the credential directory waits, 0700 runner" [ "$(guest "$n" 'stat -c "%a %U" /run/lxdrunner-runner')" = "700 runner" ]
+    push_credential "$n" "$JIT"
+    run_script "$n" LXDRUNNER_PHASE=start
+    check "start exits 0" [ "$RC" = 0 ]
+    [ "$RC" = 0 ] || not_ok "start output" "$OUT"
+    check "start woke the armed supervisor" contains "$OUT" "woke the armed runner supervisor"
+    check "start never shows the JIT config" lacks "$OUT" "$JIT"
+    facts=$(guest_file "$n" /tmp/fake-runner.out)
+    check "run.sh ran as the runner user" contains "$facts" "user=runner"
+    check "run.sh got the JIT config" contains "$facts" "jit=$JIT"
+    check "the credential was gone when the runner ran" contains "$facts" "credential=gone"
+    check "the pushed credential was gone too" contains "$facts" "pushed_credential=gone"
+    check "the runner runs in the armed supervisor's session" [ "$(sed -n 's/^sid=//p' <<<"$facts")" = "$armed_pid" ]
+    run_script "$n" LXDRUNNER_PHASE=start
+    check "a second start is refused" [ "$RC" = 2 ]
+    check "the instance powers off after the runner exits" wait_stopped "$n" 30
+fi
+
+# --- 6. warm, but the armed supervisor is gone: start starts one itself --------------------
+echo "# warm: start without an armed supervisor"
+n=$PREFIX-unarmed
+if prepare_tarball_instance "$n"; then
+    run_script "$n" LXDRUNNER_PHASE=prepare LXDRUNNER_POWEROFF=0
+    guest "$n" 'kill -9 $(cat /var/lib/lxdrunner/armed.pid)' >/dev/null
+    push_credential "$n" "$JIT"
+    run_script "$n" LXDRUNNER_PHASE=start LXDRUNNER_POWEROFF=0
+    check "start exits 0" [ "$RC" = 0 ]
+    [ "$RC" = 0 ] || not_ok "start output" "$OUT"
+    check "start took the cold path" contains "$OUT" "prepared; credentials jit"
+    facts=$(guest_file "$n" /tmp/fake-runner.out)
+    check "run.sh got the JIT config" contains "$facts" "jit=$JIT"
+fi
+
+# --- 7. warm with a registration token: nothing is armed ----------------------------------
+echo "# warm: registration token"
+n=$PREFIX-warmtoken
+if prepare_tarball_instance "$n"; then
+    run_script "$n" LXDRUNNER_PHASE=prepare LXDRUNNER_CREDENTIALS=registration-token
+    check "prepare exits 0" [ "$RC" = 0 ]
+    check "no supervisor is armed (config.sh needs the token first)" lacks "$OUT" "armed"
 fi
 
 echo "$passed passed, $failed failed"
