@@ -22,6 +22,19 @@ namespace {
 // The real runner long-polls for 50 seconds.
 constexpr std::int64_t kMaxWaitSeconds = 50;
 
+std::int64_t wallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The stand-in runner reports when its process started (run.sh), for benchmarks.
+void noteSession(Runner& runner, const JsonObject& body) {
+  runner.timing = RunnerTiming{};
+  runner.timing.process_started_ms = optInt(body, "process_started_ms").value_or(0);
+  runner.timing.session_opened_ms = wallMs();
+}
+
 SimResponse sessionAnswer(SimContext& ctx, Runner& runner) {
   JsonObject out = newObject();
   out->set("runner", runnerJson(ctx.state, runner));
@@ -45,6 +58,7 @@ SimResponse jitSession(SimContext& ctx, const JsonObject& body, const std::strin
   runner->jitUsed = true;
   runner->status = "online";
   runner->os = optString(body, "os").value_or("Linux");
+  noteSession(*runner, body);
   return sessionAnswer(ctx, *runner);
 }
 
@@ -103,6 +117,7 @@ SimResponse tokenSession(SimContext& ctx, const JsonObject& body, const std::str
   runner.workFolder = optString(body, "work_folder").value_or("_work");
   runner.registeredVia = "registration_token";
   runner.createdAt = ctx.clock.nowSeconds();
+  noteSession(runner, body);
   Runner& stored = ctx.state.runners[runner.id] = runner;
   return sessionAnswer(ctx, stored);
 }
@@ -116,6 +131,7 @@ SimResponse resumeSession(SimContext& ctx, const JsonObject& body, std::int64_t 
   if (runner->registeredVia != "registration_token") return badCredentials();
   runner->status = "online";
   if (auto os = optString(body, "os")) runner->os = *os;
+  noteSession(*runner, body);
   ctx.state.changed.notify_all();
   return sessionAnswer(ctx, *runner);
 }
@@ -161,6 +177,8 @@ SimResponse acquire(SimContext& ctx, RouteContext& rc) {
     if (runner->status != "online") throw Conflict("runner has no session");
     if (runner->busy) throw Conflict("runner is already running a job");
     if (Job* job = assignJob(ctx, *runner)) {
+      runner->timing.job_acquired_ms = wallMs();
+      job->runnerTiming = runner->timing;
       JsonObject out = newObject();
       out->set("job", workflowJobJson(*job, ctx.urls()));
       out->set("repository", job->repo);

@@ -51,6 +51,14 @@ SimResponse getJobRoute(SimContext& ctx, RouteContext& rc) {
   if (it == ctx.state.jobs.end()) return notFound();
   JsonObject out = workflowJobJson(it->second, ctx.urls());
   out->set("repository", it->second.repo);
+  const RunnerTiming& t = it->second.runnerTiming;
+  if (t.job_acquired_ms != 0) {
+    JsonObject timing = newObject();
+    timing->set("runner_process_started_ms", t.process_started_ms);
+    timing->set("runner_session_opened_ms", t.session_opened_ms);
+    timing->set("job_acquired_ms", t.job_acquired_ms);
+    out->set("sim_timing", timing);
+  }
   return jsonResponse(200, out);
 }
 

@@ -13,6 +13,15 @@
 
 namespace lxdrunner::github_sim {
 
+// Wall-clock milliseconds for benchmarks (not persisted): when the runner's process started
+// (as the runner reports it), when it opened its session, when it took its job. Split a job
+// start into the launcher's part (up to the process start) and the runner's own.
+struct RunnerTiming {
+  std::int64_t process_started_ms = 0;
+  std::int64_t session_opened_ms = 0;
+  std::int64_t job_acquired_ms = 0;
+};
+
 struct Runner {
   std::int64_t id = 0;
   std::string name;
@@ -30,6 +39,7 @@ struct Runner {
   bool jitUsed = false;
   std::int64_t jobId = 0;  // the job it is running, 0 when idle
   std::int64_t createdAt = 0;
+  RunnerTiming timing;
 };
 
 struct Job {
@@ -54,6 +64,7 @@ struct Job {
   std::int64_t startedAt = 0;
   std::int64_t completedAt = 0;
   std::int64_t sequence = 0;  // creation order: runners get the oldest matching job first
+  RunnerTiming runnerTiming;   // the timing of the runner that took it
 
   std::string repoOwner() const { return repo.substr(0, repo.find('/')); }
   std::string repoName() const { return repo.substr(repo.find('/') + 1); }
