@@ -47,6 +47,27 @@ latencies() {
     / in progress on runner / { for (i = 1; i <= NF; i++) if ($i == "job") { j = $(i + 1); if (!(j in r)) r[j] = ms($1); break } }
     END { for (j in q) if (j in r) print r[j] - q[j] }' "$E2E_WORK/daemon.log"
 }
+# The same jobs split at the runner's process start, which the stand-in reports to the
+# simulator: "lxdrunner's part" is webhook accepted -> runner process started (claim, JIT
+# config, push, the setup script's start), "the runner's own" is process started -> took
+# the job (a real runner's .NET start is heavier than the stand-in's; see docs).
+split_latencies() {  # prints "OURS RUNNERS" in ms, one line per job
+  local id queued timing
+  awk '/ job [0-9]+ queued in / { for (i = 1; i <= NF; i++) if ($i == "job") { print $(i + 1), $1; break } }' \
+    "$E2E_WORK/daemon.log" | while read -r id queued; do
+    timing=$(curl -sf "$E2E_SIM_URL/_sim/jobs/$id") || continue
+    awk -v q="$queued" -v t="$timing" 'BEGIN {
+      split(q, a, "T"); split(a[2], c, ":"); qd = ((c[1] * 60 + c[2]) * 60 + c[3]) * 1000
+      if (!match(t, /"runner_process_started_ms" *: *[0-9]+/)) exit
+      p = substr(t, RSTART, RLENGTH); sub(/.*: */, "", p)
+      if (!match(t, /"job_acquired_ms" *: *[0-9]+/)) exit
+      j = substr(t, RSTART, RLENGTH); sub(/.*: */, "", j)
+      if (p == 0) exit
+      pd = p % 86400000; if (pd < qd - 43200000) pd += 86400000
+      printf "%d %d\n", pd - qd, j - p }'
+  done
+}
+
 metric() {
   curl -sf "http://127.0.0.1:$E2E_DAEMON_PORT/metrics" | sed -n "s/^$1{entry=\"e2e\"} //p"
 }
@@ -101,6 +122,9 @@ run() {  # run TITLE POOL_YAML MODE(serial|burst) [PREFETCH(true|false)]
   # Its warm instances would be orphans of the next run (a fresh store): remove them now.
   for id in $(e2e_instances); do lxc delete -f "$id" >/dev/null 2>&1; done
   printf "  %-44s %s\n" "$title" "$(latencies | percentiles)"
+  split_latencies >"$E2E_WORK/split"
+  printf "  %-44s %s\n" "  of which lxdrunner's part" "$(cut -d' ' -f1 "$E2E_WORK/split" | percentiles)"
+  printf "  %-44s %s\n" "  of which the runner's own start" "$(cut -d' ' -f2 "$E2E_WORK/split" | percentiles)"
 }
 
 e2e_start_sim

@@ -6,5 +6,9 @@
 #   ./run.sh --jitconfig CONFIG   or ACTIONS_RUNNER_INPUT_JITCONFIG=CONFIG ./run.sh
 # Unlike the real run.sh it does not relaunch the listener after a retryable error (exit 2):
 # tests want to see it.
-runner_root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# For benchmarks: when the runner's process started (the session request reports it).
+[ -z "${EPOCHREALTIME:-}" ] || export STANDIN_PROCESS_STARTED_US=${EPOCHREALTIME//[!0-9]/}
+runner_root=${BASH_SOURCE[0]%/*}
+[ "$runner_root" != "${BASH_SOURCE[0]}" ] || runner_root=.
+runner_root=$(cd "$runner_root" && pwd)
 exec "$runner_root/bin/Runner.Listener" run "$@"

@@ -42,6 +42,18 @@ http_stop_if_asked() {
 # answer's body to OUT_FILE and sets HTTP_STATUS; sets it to 000 (and HTTP_ERROR) and returns
 # 1 when no answer came. Call it directly, not in $(...): the client runs in the background
 # so a signal interrupts the wait at once (the caller's trap kills $HTTP_CHILD).
+# http_wget_status FILE: the last HTTP status in wget -S's output, in bash alone.
+http_wget_status() {
+  local line status=''
+  while IFS= read -r line; do
+    line=${line#"${line%%[! ]*}"}
+    [[ $line =~ ^HTTP/[0-9.]+\ ([0-9][0-9][0-9]) ]] && status=${BASH_REMATCH[1]}
+  done <"$1"
+  printf '%s' "$status"
+}
+
+# The status and error files are left for the next call to overwrite (and the caller's
+# temporary directory to remove): a process less per request.
 http_post() {
   local url=$1 body=$2 out=$3 max=$4 status="" err=$3.err
   HTTP_STATUS=000 HTTP_ERROR=""
@@ -54,7 +66,7 @@ http_post() {
     http_stop_if_asked
     wait "$HTTP_CHILD"
     HTTP_CHILD=
-    status=$(cat "$out.status" 2>/dev/null)
+    read -r status <"$out.status" 2>/dev/null
   else
     # wget prints the status line with -S; on 4xx/5xx it exits 1 and keeps no body. No -T:
     # Debian's busybox 1.35 wget crashes with it (its default read timeout is 900 s anyway).
@@ -64,11 +76,10 @@ http_post() {
     http_stop_if_asked
     wait "$HTTP_CHILD"
     HTTP_CHILD=
-    status=$(sed -n 's/^ *HTTP\/[0-9.]* \([0-9][0-9][0-9]\).*/\1/p' "$err" | tail -n 1)
+    status=$(http_wget_status "$err")
   fi
-  rm -f "$out.status"
   case $status in
-  [1-5][0-9][0-9]) rm -f "$err"; HTTP_STATUS=$status ;;
-  *) HTTP_ERROR=$(tail -n 1 "$err" 2>/dev/null); rm -f "$err"; return 1 ;;
+  [1-5][0-9][0-9]) HTTP_STATUS=$status ;;
+  *) HTTP_ERROR=$(tail -n 1 "$err" 2>/dev/null); return 1 ;;
   esac
 }

@@ -10,14 +10,18 @@ json_flatten() {
 }
 
 # json_get FLAT PATH: the value at PATH in flattened JSON; non-zero when it is absent.
-# A here-string, not `printf | awk`: bash's printf writes line by line, so an awk that
-# stopped at its match made the next write die of SIGPIPE, and under pipefail (the
-# listener's) a present key read as absent, on a loaded machine only. awk also reads to
-# the end rather than exit at the match, so no writer can ever be cut off.
+# bash alone, no awk process per field (the runner's start reads a dozen). A here-string
+# has no writer process that an early return could cut off (an earlier `printf | awk`
+# died of SIGPIPE under pipefail on a loaded machine).
 json_get() {
-  awk -F '\t' -v want="$2" '
-    !found && $1 == want { sub(/^[^\t]*\t/, ""); print; found = 1 }
-    END { exit !found }' <<<"$1"
+  local line key=$2$'\t'
+  while IFS= read -r line; do
+    if [[ $line == "$key"* ]]; then
+      printf '%s\n' "${line#"$key"}"
+      return 0
+    fi
+  done <<<"$1"
+  return 1
 }
 
 # json_list FLAT PATH: the elements of the array at PATH, one per line.
