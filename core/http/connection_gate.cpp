@@ -178,8 +178,7 @@ void ConnectionGate::hold(Poco::Net::StreamSocket socket, std::string address,
   held.idle_keep_alive = idle_keep_alive;
   held.deadline =
       Clock::now() + (idle_keep_alive ? settings_.keep_alive_timeout : settings_.header_timeout);
-  auto [it, inserted] = held_.insert_or_assign(fd, std::move(held));
-  (void)inserted;
+  held_.insert_or_assign(fd, std::move(held));
   epoll_event ev{};
   // Edge-triggered: every arrival of bytes wakes us once, although the bytes peeked at stay
   // unread in the socket (the worker's HTTP parser reads them from the start).

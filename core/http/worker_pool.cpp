@@ -25,6 +25,11 @@ bool WorkerPool::trySubmit(std::function<void()> work) {
   return true;
 }
 
+std::size_t WorkerPool::waiting() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_.size() > idle_ ? queue_.size() - idle_ : 0;
+}
+
 void WorkerPool::serve() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {

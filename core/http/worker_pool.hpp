@@ -26,13 +26,15 @@ class WorkerPool {
   // Work already running finishes; queued work that has not started is dropped (each
   // item's destructor runs, so what it owns is released). Idempotent.
   void stop();
+  // Queued work no idle thread is about to take: connections waiting for a worker.
+  std::size_t waiting() const;
 
  private:
   void serve();
 
   const std::size_t max_threads_;
   const std::size_t max_queued_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable ready_;
   std::deque<std::function<void()>> queue_;
   std::vector<std::thread> threads_;
