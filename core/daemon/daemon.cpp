@@ -517,6 +517,13 @@ void Daemon::addObservabilityRoutes() {
   sources.dispatcher = dispatcher_.get();
   sources.github = github_ ? &github_->stats() : nullptr;
   sources.unwanted_events = &plugins_.services().unwanted_events;
+  sources.plugin_events = [this] {
+    std::vector<observability::PluginEventCount> out;
+    for (auto& c : plugins_.services().plugin_counters.snapshot()) {
+      out.push_back({std::move(c.plugin), std::move(c.name), c.value});
+    }
+    return out;
+  };
   sources.http = http_.get();
   if (prefetch_) {
     sources.jit_prefetch = [this] {

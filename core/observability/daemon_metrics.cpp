@@ -156,6 +156,14 @@ void DaemonMetrics::collectDispatcher(MetricsRegistry& r) {
     r.counter("lxdrunner_job_events_total", kEventsHelp, {{"result", "unwanted"}})
         .set(asDouble(sources_.unwanted_events->load()));
   }
+  if (sources_.plugin_events) {
+    for (const auto& c : sources_.plugin_events()) {
+      r.counter("lxdrunner_plugin_events_total",
+                "What plugins count (counter_add), e.g. the webhook's refused deliveries",
+                {{"plugin", c.plugin}, {"event", c.event}})
+          .set(asDouble(c.value));
+    }
+  }
 }
 
 void DaemonMetrics::collectGithub(MetricsRegistry& r) {

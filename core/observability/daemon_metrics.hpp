@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "config/model.hpp"
 #include "dispatch/dispatcher.hpp"
@@ -27,6 +28,13 @@ struct JitPrefetchCounts {
   uint64_t wasted = 0;
 };
 
+// One counter a plugin keeps through the counter_add host service.
+struct PluginEventCount {
+  std::string plugin;
+  std::string event;
+  uint64_t value = 0;
+};
+
 // Null pointers (and empty functions) leave their series out (tests, a daemon without GitHub).
 struct DaemonMetricSources {
   const config::Config* config = nullptr;
@@ -36,6 +44,7 @@ struct DaemonMetricSources {
   const std::atomic<uint64_t>* unwanted_events = nullptr;  // HostServices::unwanted_events
   const http::HttpServer* http = nullptr;
   std::function<JitPrefetchCounts()> jit_prefetch;
+  std::function<std::vector<PluginEventCount>()> plugin_events;
   std::string version;
   int64_t started_at_ms = 0;  // Unix ms; also where the phase histograms start counting
 };

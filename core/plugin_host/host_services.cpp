@@ -305,6 +305,15 @@ lxdr_status instanceAttachDevice(void* host_ctx, const lxdr_instance_ref* instan
   });
 }
 
+lxdr_status counterAdd(void* host_ctx, lxdr_str name, uint64_t delta) {
+  return guarded("counter_add", [&] {
+    HostContext& c = contextOf(host_ctx);
+    std::string refused = c.services->plugin_counters.add(c.plugin_name, copy(name), delta);
+    if (!refused.empty()) return fail(LXDR_ERR_INVALID_ARGUMENT, "counter_add: " + refused);
+    return LXDR_OK;
+  });
+}
+
 lxdr_host_api makeApi() {
   lxdr_host_api api{};
   api.struct_size = sizeof(api);
@@ -325,6 +334,7 @@ lxdr_host_api makeApi() {
   api.instance_push_file = &instancePushFile;
   api.instance_pull_file = &instancePullFile;
   api.instance_attach_device = &instanceAttachDevice;
+  api.counter_add = &counterAdd;
   return api;
 }
 

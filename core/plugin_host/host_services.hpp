@@ -17,6 +17,7 @@
 #include "events/inbox.hpp"
 #include "lxdrunner/plugin_abi.h"
 #include "lxdrunner/sdk/types.hpp"
+#include "plugin_host/plugin_counters.hpp"
 
 namespace lxdrunner::plugin_host {
 
@@ -47,6 +48,8 @@ struct HostServices {
   std::function<bool(const std::vector<std::string>& labels)> wants_labels;
   // Events dropped because no entry wanted them (for /metrics).
   std::atomic<uint64_t> unwanted_events{0};
+  // What plugins count through counter_add (for /metrics).
+  PluginCounters plugin_counters;
   std::function<lxdr_status(const lxdr_runner_request& request, bool jit, std::string& out,
                             std::string& error)>
       runner_credentials;

@@ -82,6 +82,22 @@ got=$(curl -s -o "$work/body" -w '%{http_code}' "$url")
 check "GET" 405 "$got"
 post "other event" 200 "$q" push
 
+# What the plugin counted reaches /metrics (counter_add); 413 is the server's (the plugin
+# never sees the body), counted as lxdrunner_errors_total{kind="http_body_too_large"}.
+curl -sf "http://127.0.0.1:$port/metrics" >"$work/metrics"
+metric() { # metric NAME WANT: the series line NAME has value WANT
+  if grep -qxF "$1 $2" "$work/metrics"; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL: /metrics: want '$1 $2', have: $(grep -F "${1%%\{*}" "$work/metrics" | grep -v '^#' | tr '\n' ';')"
+  fi
+}
+metric 'lxdrunner_plugin_events_total{plugin="webhook",event="bad_signature"}' 2
+metric 'lxdrunner_plugin_events_total{plugin="webhook",event="unsupported_media_type"}' 1
+metric 'lxdrunner_plugin_events_total{plugin="webhook",event="bad_request"}' 4
+metric 'lxdrunner_plugin_events_total{plugin="webhook",event="ping"}' 1
+metric 'lxdrunner_plugin_events_total{plugin="webhook",event="ignored"}' 1
+metric 'lxdrunner_plugin_events_total{plugin="webhook",event="accepted"}' 1
+metric 'lxdrunner_errors_total{kind="http_body_too_large"}' 1
+
 if kill -0 "$pid" 2>/dev/null && curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; then
   passed=$((passed + 1))
 else

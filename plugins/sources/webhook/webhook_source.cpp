@@ -89,6 +89,16 @@ lxdr_status WebhookSource::handle(void* ctx, const lxdr_http_request* request,
   return LXDR_OK;
 }
 
+// Counts here (tests read it) and on /metrics (lxdrunner_plugin_events_total). A host older
+// than ABI 1.1 has no counters; a failure to count never fails the delivery.
+void WebhookSource::tally(std::atomic<uint64_t>& local, std::string_view event) {
+  ++local;
+  try {
+    host().count(event);
+  } catch (const std::exception&) {
+  }
+}
+
 void WebhookSource::answer(const sdk::HttpRequest& req, const sdk::HttpResponse& out) {
   if (req.method != "POST") {
     out.header("Allow", "POST");
@@ -102,7 +112,7 @@ void WebhookSource::answer(const sdk::HttpRequest& req, const sdk::HttpResponse&
   // The signature is checked before a single byte of the body is parsed.
   const std::string_view signature = req.header("X-Hub-Signature-256");
   if (signature.empty() || !verifySignature256(secret_, req.body, signature)) {
-    ++counters_.bad_signature;
+    tally(counters_.bad_signature, "bad_signature");
     host().warning(std::string("webhook: ") + (signature.empty() ? "missing" : "wrong") +
                    " X-Hub-Signature-256 from " + std::string(req.remote_address) +
                    ": check that the GitHub webhook's secret equals hooksecret");
@@ -110,7 +120,7 @@ void WebhookSource::answer(const sdk::HttpRequest& req, const sdk::HttpResponse&
     return;
   }
   if (!isJson(req.header("Content-Type"))) {
-    ++counters_.bad_request;
+    tally(counters_.bad_request, "unsupported_media_type");
     reply(out, 415, "set the webhook's content type to application/json");
     return;
   }
@@ -120,34 +130,34 @@ void WebhookSource::answer(const sdk::HttpRequest& req, const sdk::HttpResponse&
   if (event == "ping") {
     auto ping = parsePing(req.body);
     if (!ping) {
-      ++counters_.bad_request;
+      tally(counters_.bad_request, "bad_request");
       reply(out, 400, ping.error().describe());
       return;
     }
-    ++counters_.ping;
+    tally(counters_.ping, "ping");
     host().info("webhook: ping from hook " + std::to_string(ping.value().hook_id) + ": " +
                 ping.value().zen);
     reply(out, 200, "pong");
     return;
   }
   if (event != "workflow_job") {
-    ++counters_.ignored;
+    tally(counters_.ignored, "ignored");
     reply(out, 200, "ignored: lxdrunner only needs workflow_job events");
     return;
   }
   if (dedup_.seen(delivery)) {
-    ++counters_.duplicate;
+    tally(counters_.duplicate, "duplicate");
     reply(out, 200, "duplicate delivery: already queued");
     return;
   }
   auto parsed = parseWorkflowJob(req.body);
   if (!parsed) {
     if (parsed.error().kind == ParseErrorKind::kUnknownAction) {
-      ++counters_.ignored;
+      tally(counters_.ignored, "ignored");
       reply(out, 200, "ignored: " + parsed.error().message);
       return;
     }
-    ++counters_.bad_request;
+    tally(counters_.bad_request, "bad_request");
     reply(out, 400, parsed.error().describe());
     return;
   }
@@ -156,18 +166,18 @@ void WebhookSource::answer(const sdk::HttpRequest& req, const sdk::HttpResponse&
     host().emit(job);
   } catch (const sdk::Error& e) {
     if (e.status() == LXDR_ERR_NOT_FOUND) {
-      ++counters_.unwanted;
+      tally(counters_.unwanted, "unwanted");
       dedup_.remember(delivery);
       reply(out, 200, "ignored: no runnermap entry wants these labels");
       return;
     }
-    ++counters_.overloaded;
+    tally(counters_.overloaded, "not_queued");
     // Not accepted: GitHub marks the delivery failed, and redelivery or the poll source
     // brings it back.
     reply(out, 503, std::string("not queued: ") + e.what());
     return;
   }
-  ++counters_.accepted;
+  tally(counters_.accepted, "accepted");
   dedup_.remember(delivery);
   reply(out, 200, "queued");
 }

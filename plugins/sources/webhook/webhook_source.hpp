@@ -49,6 +49,7 @@ class WebhookSource : public sdk::EventSource {
   static lxdr_status handle(void* ctx, const lxdr_http_request* request,
                             const lxdr_http_response* response);
   void answer(const sdk::HttpRequest& request, const sdk::HttpResponse& response);
+  void tally(std::atomic<uint64_t>& local, std::string_view event);
 
   std::string path_;
   std::string secret_;

@@ -81,6 +81,8 @@ class FakeHost {
   std::vector<JobEvent> events() const { return locked(events_); }
   std::map<std::string, PushedFile> files() const { return locked(files_); }
   std::vector<AttachedDevice> devices() const { return locked(devices_); }
+  // 1.1: the plugin's counters (counter_add), by name.
+  std::map<std::string, uint64_t> counters() const { return locked(counters_); }
   std::vector<std::string> routes() const {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<std::string> out;
@@ -322,6 +324,21 @@ class FakeHost {
       self(ctx).devices_.push_back({InstanceRef::fromC(*ref), copy(name), copy(json)});
       return LXDR_OK;
     };
+    // The daemon's rules: 1-64 of [a-z0-9_], at most 64 names.
+    a.counter_add = [](void* ctx, lxdr_str name, uint64_t delta) {
+      const std::string n = copy(name);
+      bool good = !n.empty() && n.size() <= 64;
+      for (char ch : n)
+        good = good && ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_');
+      if (!good) return fail(LXDR_ERR_INVALID_ARGUMENT, "FakeHost: bad counter name '" + n + "'");
+      std::lock_guard<std::mutex> lock(self(ctx).mu_);
+      auto& counters = self(ctx).counters_;
+      if (counters.count(n) == 0 && counters.size() >= 64) {
+        return fail(LXDR_ERR_INVALID_ARGUMENT, "FakeHost: more than 64 counter names");
+      }
+      counters[n] += delta;
+      return LXDR_OK;
+    };
     return a;
   }
 
@@ -334,6 +351,7 @@ class FakeHost {
   std::map<std::string, lxdr_http_route> routes_;
   std::map<std::string, PushedFile> files_;
   std::vector<AttachedDevice> devices_;
+  std::map<std::string, uint64_t> counters_;
 };
 
 }  // namespace lxdrunner::sdk

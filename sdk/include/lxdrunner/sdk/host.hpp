@@ -84,6 +84,15 @@ class Host {
           "register_http_route");
   }
 
+  // --- metrics ---------------------------------------------------------------------------
+  // 1.1: adds to the plugin's counter `name` on /metrics. False when the host is older than
+  // 1.1 (nothing counted); throws on a bad name or one counter name too many.
+  bool count(std::string_view name, uint64_t delta = 1) const {
+    if (api_.counter_add == nullptr) return false;
+    check(api_.counter_add(ctx_, slice(name), delta), "counter_add");
+    return true;
+  }
+
   // --- GitHub and runners --------------------------------------------------------------
   GithubResponse github(std::string_view method, std::string_view path, std::string_view body = {},
                         int64_t deadline_ms = 0, uint64_t installation_id = 0) const {
