@@ -39,6 +39,9 @@
 #   LXDRUNNER_START_GRACE      seconds to watch the new runner for an early failure [1]
 #   LXDRUNNER_PROVISIONER_OPTIONS  the entry's provisioner_options as JSON (not read here;
 #                              for custom scripts that take options of their own)
+#   LXDRUNNER_JOB_ID, _RUN_ID, _RUN_ATTEMPT, _REPOSITORY, _OWNER, _ORGANIZATION, _WORKFLOW,
+#   _NAME, _HEAD_BRANCH, _LABELS, and LXDRUNNER_ENTRY: the job (phases all and start only;
+#                              not read here; for custom scripts that set up per job)
 #   LXDRUNNER_PHASE            all | prepare | start [all]
 #                                all:     everything, for a job that is waiting (cold launch)
 #                                prepare: a warm pool's instance, before any job: user, runner

@@ -8,10 +8,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 #include <stdexcept>
 
 #include "config/render.hpp"
 #include "lxdrunner/sdk/strings.hpp"
+#include "lxdrunner/sdk/types.hpp"
 
 namespace lxdrunner::daemon {
 
@@ -85,8 +87,27 @@ StepResult PluginExecutor::launch(const config::RunnerEntry& entry, const jobs::
 
 namespace {
 
+// The job as a provisioner sees it (ABI 1.1), from the job's record and its entry.
+sdk::JobContext jobContext(const config::RunnerEntry& entry, const jobs::JobRecord& job) {
+  sdk::JobContext c;
+  c.job_id = job.job_id;
+  c.run_id = job.run_id;
+  c.run_attempt = job.run_attempt;
+  c.installation_id = job.installation_id;
+  c.repository = job.repository;
+  c.owner = job.repository.substr(0, job.repository.find('/'));
+  c.organization = job.organization;
+  c.workflow_name = job.workflow_name;
+  c.job_name = job.job_name;
+  c.head_branch = job.head_branch;
+  c.job_labels = job.labels;
+  c.entry_name = entry.name;
+  c.entry_labels = entry.labels;
+  return c;
+}
+
 // A provision request and the strings it points into. A prepare() request has no job: job id
-// 0 and no scope (the runner registers only at start()).
+// 0, no scope (the runner registers only at start()) and no job context.
 class ProvisionCall {
  public:
   ProvisionCall(const config::RunnerEntry& entry, const jobs::JobRecord* job,
@@ -108,6 +129,11 @@ class ProvisionCall {
     request_.runner_os = sdk::slice(os_);
     request_.runner_arch = sdk::slice(arch_);
     request_.deadline_ms = toMonotonicMs(deadline);
+    if (job != nullptr) {
+      context_ = std::make_unique<sdk::JobContext>(jobContext(entry, *job));
+      borrowed_context_ = std::make_unique<sdk::BorrowedJobContext>(*context_);
+      request_.job = borrowed_context_->get();
+    }
   }
   ProvisionCall(const ProvisionCall&) = delete;
   ProvisionCall& operator=(const ProvisionCall&) = delete;
@@ -119,6 +145,8 @@ class ProvisionCall {
   std::string os_;
   std::string arch_;
   std::vector<lxdr_str> labels_;
+  std::unique_ptr<sdk::JobContext> context_;
+  std::unique_ptr<sdk::BorrowedJobContext> borrowed_context_;
   lxdr_provision_request request_{};
 };
 

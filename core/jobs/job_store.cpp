@@ -34,7 +34,8 @@ using detail::WriteTransaction;
 const char* const kColumns =
     "job_id, seq, state, entry, instance, remote, backend, repository, labels, run_id,"
     " run_attempt, delivery_id, source, queued_at, launching_at, provisioning_at, running_at,"
-    " finished_at, attempts, last_error, runner_name, instance_gone_at, served_warm";
+    " finished_at, attempts, last_error, runner_name, instance_gone_at, served_warm,"
+    " organization, installation_id, workflow_name, job_name, head_branch";
 const char* const kActiveStates = "('launching', 'provisioning', 'running')";
 const char* const kFinishedStates = "('completed', 'failed', 'cancelled')";
 
@@ -72,6 +73,11 @@ std::vector<JobRecord> readRecords(Statement& st) {
     r.runner_name = str(20);
     r.instance_gone_at = i64(21);
     r.served_warm = i64(22) != 0;
+    r.organization = str(23);
+    r.installation_id = fromDb(i64(24));
+    r.workflow_name = str(25);
+    r.job_name = str(26);
+    r.head_branch = str(27);
     out.push_back(std::move(r));
   }
   return out;
@@ -181,12 +187,15 @@ bool JobStore::recordQueued(const sdk::JobEvent& event, const std::string& entry
   Session& s = impl_->session;
   // ON CONFLICT DO NOTHING makes the dedupe atomic: no window between "is it there" and insert.
   s << "INSERT INTO jobs (job_id, state, entry, repository, labels, run_id, run_attempt,"
-       " delivery_id, source, queued_at) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)"
+       " delivery_id, source, queued_at, organization, installation_id, workflow_name,"
+       " job_name, head_branch)"
+       " VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
        " ON CONFLICT(job_id) DO NOTHING",
       bind(toDb(event.job_id)), bind(entry), bind(event.repository),
       bind(labelsToJson(event.labels)), bind(toDb(event.run_id)),
       bind(static_cast<Int64>(event.run_attempt)), bind(event.delivery_id), bind(source),
-      bind(static_cast<Int64>(now_ms)), now;
+      bind(static_cast<Int64>(now_ms)), bind(event.organization), bind(toDb(event.installation_id)),
+      bind(event.workflow_name), bind(event.job_name), bind(event.head_branch), now;
   return changes(s) == 1;
 }
 

@@ -45,6 +45,12 @@ struct JobRecord {
   std::string runner_name;       // the runner GitHub says took the job; empty until then
   int64_t instance_gone_at = 0;  // when `instance` was destroyed; 0 = alive (or none)
   bool served_warm = false;      // the instance came from the entry's warm pool
+  // What the job's first event said about it (the job context provisioners see).
+  std::string organization;  // empty for a user's repository
+  uint64_t installation_id = 0;
+  std::string workflow_name;
+  std::string job_name;
+  std::string head_branch;
 
   bool hasLiveInstance() const { return !instance.empty() && instance_gone_at == 0; }
 };

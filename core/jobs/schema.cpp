@@ -77,6 +77,14 @@ const std::vector<std::vector<std::string>>& migrations() {
           " ready_at INTEGER NOT NULL DEFAULT 0)",
           "CREATE INDEX warm_entry_state ON warm_instances(entry, state, ready_at)",
       },
+      // 4: the job as provisioners see it (ABI 1.1's job context), from its first event.
+      {
+          "ALTER TABLE jobs ADD COLUMN organization TEXT NOT NULL DEFAULT ''",
+          "ALTER TABLE jobs ADD COLUMN installation_id INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE jobs ADD COLUMN workflow_name TEXT NOT NULL DEFAULT ''",
+          "ALTER TABLE jobs ADD COLUMN job_name TEXT NOT NULL DEFAULT ''",
+          "ALTER TABLE jobs ADD COLUMN head_branch TEXT NOT NULL DEFAULT ''",
+      },
   };
   return steps;
 }

@@ -27,6 +27,10 @@ Poco::JSON::Object::Ptr jobSummaryJson(const jobs::JobRecord& job) {
   o->set("labels", labels);
   o->set("run_id", static_cast<Poco::UInt64>(job.run_id));
   o->set("run_attempt", static_cast<Poco::UInt64>(job.run_attempt));
+  o->set("organization", job.organization);
+  o->set("workflow_name", job.workflow_name);
+  o->set("job_name", job.job_name);
+  o->set("head_branch", job.head_branch);
   o->set("instance", job.instance);
   o->set("instance_live", job.hasLiveInstance());
   o->set("backend", job.backend);

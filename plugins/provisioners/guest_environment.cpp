@@ -66,6 +66,22 @@ std::vector<std::string> guestEnvironment(const GuestPlan& plan, const EntrySett
       "LXDRUNNER_PROVISIONER_OPTIONS=" + settings.options_json,
       "LXDRUNNER_PHASE=" + plan.phase,
   };
+  // What the job is, for scripts that set things up per job (not secrets: GitHub shows all
+  // of it on the job's page). Absent in phase prepare and with a host older than 1.1.
+  if (plan.job) {
+    const sdk::JobContext& j = *plan.job;
+    env.push_back("LXDRUNNER_JOB_ID=" + std::to_string(j.job_id));
+    env.push_back("LXDRUNNER_JOB_RUN_ID=" + std::to_string(j.run_id));
+    env.push_back("LXDRUNNER_JOB_RUN_ATTEMPT=" + std::to_string(j.run_attempt));
+    env.push_back("LXDRUNNER_JOB_REPOSITORY=" + j.repository);
+    env.push_back("LXDRUNNER_JOB_OWNER=" + j.owner);
+    env.push_back("LXDRUNNER_JOB_ORGANIZATION=" + j.organization);
+    env.push_back("LXDRUNNER_JOB_WORKFLOW=" + j.workflow_name);
+    env.push_back("LXDRUNNER_JOB_NAME=" + j.job_name);
+    env.push_back("LXDRUNNER_JOB_HEAD_BRANCH=" + j.head_branch);
+    env.push_back("LXDRUNNER_JOB_LABELS=" + joined(j.job_labels, ','));
+    env.push_back("LXDRUNNER_ENTRY=" + j.entry_name);
+  }
   return env;
 }
 

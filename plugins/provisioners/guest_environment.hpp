@@ -5,10 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "entry_settings.hpp"
+#include "lxdrunner/sdk/types.hpp"
 
 namespace lxdrunner::provisioners {
 
@@ -23,6 +25,8 @@ struct GuestPlan {
   int64_t budget_seconds = 0;  // the whole script's; 0 = none
   // all (cold: everything at once) | prepare (warm pool: no credential, no start) | start
   std::string phase = "all";
+  // The job (ABI 1.1), for the script's LXDRUNNER_JOB_* variables; none in prepare.
+  std::optional<sdk::JobContext> job;
 };
 
 // "NAME=value" entries for ExecRequest::env.

@@ -80,6 +80,7 @@ GuestPlan RunnerProvisioner::plan(const sdk::ProvisionRequest& request, const En
   p.credentials = entry.credentials;
   p.runner_name = request.instance.name;
   p.labels = request.labels;
+  if (p.phase != "prepare") p.job = request.job;
   if (entry.credentials == CredentialMode::kRegistrationToken && p.phase != "prepare") {
     p.runner_url = runnerUrl(settings_.github_url, request.scope, name_);
   }

@@ -110,6 +110,20 @@ class GreetingProvisioner : public Provisioner {
     ExecResult out =
         host().exec(r.instance, ExecRequest{{"cat", "/etc/greeting"}, {}, 0, "", "", 0});
     log += out.out;
+    if (r.job) {  // 1.1: what it knows of the job, for the tests to compare
+      const JobContext& j = *r.job;
+      auto joined = [](const std::vector<std::string>& v) {
+        std::string s;
+        for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+        return s;
+      };
+      log += "\njob " + std::to_string(j.job_id) + " run " + std::to_string(j.run_id) + "/" +
+             std::to_string(j.run_attempt) + " repo " + j.repository + " owner " + j.owner +
+             " org " + j.organization + " installation " + std::to_string(j.installation_id) +
+             " workflow " + j.workflow_name + " name " + j.job_name + " branch " + j.head_branch +
+             " labels " + joined(j.job_labels) + " entry " + j.entry_name + " " +
+             joined(j.entry_labels);
+    }
     host().info("provisioned " + r.instance.name);
   }
 };

@@ -307,3 +307,52 @@ TEST_CASE(
   CHECK(f.host.files().count("/run/lxdrunner-credential") == 0);
   CHECK(f.execs.size() == 1);  // only the mkdir
 }
+
+TEST_CASE("provisioner bash: the setup script sees the job (LXDRUNNER_JOB_*), never in prepare") {
+  BashFixture f;
+  auto plugin = f.host.create<BashProvisioner>();
+  Job job;
+  lxdrunner::sdk::JobContext c;
+  c.job_id = 42;
+  c.run_id = 4200;
+  c.run_attempt = 2;
+  c.repository = "octo-org/hello";
+  c.owner = "octo-org";
+  c.organization = "octo-org";
+  c.workflow_name = "CI";
+  c.job_name = "build (gpu)";
+  c.head_branch = "main";
+  c.job_labels = {"self-hosted", "gpu"};
+  c.entry_name = "gpu";
+  job.context = c;
+  std::string log;
+
+  SECTION("cold: provision()") {
+    REQUIRE(provision(plugin, job, log) == LXDR_OK);
+    const ExecRequest& r = f.execs.back().request;
+    CHECK(envValue(r, "LXDRUNNER_JOB_ID") == "42");
+    CHECK(envValue(r, "LXDRUNNER_JOB_RUN_ID") == "4200");
+    CHECK(envValue(r, "LXDRUNNER_JOB_RUN_ATTEMPT") == "2");
+    CHECK(envValue(r, "LXDRUNNER_JOB_REPOSITORY") == "octo-org/hello");
+    CHECK(envValue(r, "LXDRUNNER_JOB_OWNER") == "octo-org");
+    CHECK(envValue(r, "LXDRUNNER_JOB_ORGANIZATION") == "octo-org");
+    CHECK(envValue(r, "LXDRUNNER_JOB_WORKFLOW") == "CI");
+    CHECK(envValue(r, "LXDRUNNER_JOB_NAME") == "build (gpu)");
+    CHECK(envValue(r, "LXDRUNNER_JOB_HEAD_BRANCH") == "main");
+    CHECK(envValue(r, "LXDRUNNER_JOB_LABELS") == "self-hosted,gpu");
+    CHECK(envValue(r, "LXDRUNNER_ENTRY") == "gpu");
+  }
+  SECTION("warm: prepare() has no job, start() has it") {
+    REQUIRE(callPhase(plugin, job, log, Phase::kPrepare) == LXDR_OK);
+    CHECK(envValue(f.execs.back().request, "LXDRUNNER_PHASE") == "prepare");
+    CHECK(envValue(f.execs.back().request, "LXDRUNNER_JOB_ID") == "<unset>");
+    REQUIRE(callPhase(plugin, job, log, Phase::kStart) == LXDR_OK);
+    CHECK(envValue(f.execs.back().request, "LXDRUNNER_PHASE") == "start");
+    CHECK(envValue(f.execs.back().request, "LXDRUNNER_JOB_REPOSITORY") == "octo-org/hello");
+  }
+  SECTION("a host older than 1.1: no job, no variables") {
+    job.context.reset();
+    REQUIRE(provision(plugin, job, log) == LXDR_OK);
+    CHECK(envValue(f.execs.back().request, "LXDRUNNER_JOB_ID") == "<unset>");
+  }
+}

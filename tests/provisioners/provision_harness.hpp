@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -33,6 +34,8 @@ struct Job {
   std::string runner_os = "linux";
   std::string runner_arch = "x64";
   int64_t deadline_ms = 0;
+  // 1.1: the job context the daemon passes with provision() and start() (never prepare()).
+  std::optional<lxdrunner::sdk::JobContext> context;
 };
 
 // Which entry point the daemon calls: provision() for a cold launch, prepare() and start()
@@ -53,6 +56,11 @@ inline lxdr_status callPhase(FakeHost::Instance& plugin, const Job& job, std::st
   req.runner_os = lxdrunner::sdk::slice(job.runner_os);
   req.runner_arch = lxdrunner::sdk::slice(job.runner_arch);
   req.deadline_ms = job.deadline_ms;
+  std::optional<lxdrunner::sdk::BorrowedJobContext> context;
+  if (job.context && phase != Phase::kPrepare) {
+    context.emplace(*job.context);
+    req.job = context->get();
+  }
   lxdr_sink sink = lxdrunner::sdk::stringSink(log);
   const auto& ops = plugin.ops<lxdr_provisioner_ops>();
   auto* const entry = phase == Phase::kProvision ? ops.provision

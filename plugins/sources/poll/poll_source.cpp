@@ -171,6 +171,9 @@ int PollSource::pollRepository(const std::string& repo, int64_t deadline) {
         e.job_id = id;
         e.run_id = u64(j, "run_id");
         e.run_attempt = static_cast<uint32_t>(u64(j, "run_attempt"));
+        e.workflow_name = str(j, "workflow_name");
+        e.job_name = str(j, "name");
+        e.head_branch = str(j, "head_branch");
         e.repository = repo;
         e.delivery_id = "poll:" + std::to_string(id);
         if (auto labels = j->getArray("labels")) {

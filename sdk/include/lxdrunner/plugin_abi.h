@@ -179,6 +179,10 @@ typedef struct lxdr_job_event {
   uint64_t runner_id;       /* workflow_job.runner_id; 0 when null */
   lxdr_str runner_name;     /* workflow_job.runner_name; empty when null */
   lxdr_str conclusion;      /* workflow_job.conclusion; empty when null */
+  /* 1.1: what a provisioner's job context shows (empty when the source does not know). */
+  lxdr_str workflow_name; /* workflow_job.workflow_name */
+  lxdr_str job_name;      /* workflow_job.name */
+  lxdr_str head_branch;   /* workflow_job.head_branch */
 } lxdr_job_event;
 
 /* ------------------------------------------------------------------------------------- */
@@ -379,6 +383,13 @@ typedef struct lxdr_host_api {
   lxdr_status (*instance_attach_device)(void* host_ctx, const lxdr_instance_ref* instance,
                                         lxdr_str device_name, lxdr_str device_json,
                                         int64_t deadline_ms);
+
+  /* 1.1: adds `delta` to the plugin's counter `name` (1-64 of [a-z0-9_]), shown on /metrics
+   * as lxdrunner_plugin_events_total{plugin="<plugin>",event="<name>"}. Counters start at 0
+   * and only grow; a plugin may have at most 64 names (a new name beyond that, or a bad
+   * name, is LXDR_ERR_INVALID_ARGUMENT and counts nothing). Cheap (no I/O): fine on every
+   * request. OWNERSHIP: name borrowed. */
+  lxdr_status (*counter_add)(void* host_ctx, lxdr_str name, uint64_t delta);
 } lxdr_host_api;
 
 /* ------------------------------------------------------------------------------------- */
@@ -445,6 +456,28 @@ typedef struct lxdr_backend_ops {
                                    int64_t deadline_ms, const lxdr_sink* out);
 } lxdr_backend_ops;
 
+/* 1.1: the job an instance is provisioned for, as the daemon recorded it from the job's
+ * events. Strings are empty and numbers 0 when the event source did not say.
+ * OWNERSHIP: borrowed for the duration of the call that passes it. */
+typedef struct lxdr_job_context {
+  uint32_t struct_size;
+  uint32_t run_attempt;         /* workflow_job.run_attempt (1 for a first run) */
+  uint64_t job_id;              /* workflow_job.id */
+  uint64_t run_id;              /* workflow_job.run_id */
+  uint64_t installation_id;     /* the GitHub App installation that sent it; 0 with a PAT */
+  lxdr_str repository;          /* "owner/name" */
+  lxdr_str owner;               /* "owner" of repository: a user or an organisation */
+  lxdr_str organization;        /* organisation login; empty for a user's repository */
+  lxdr_str workflow_name;       /* workflow_job.workflow_name */
+  lxdr_str job_name;            /* workflow_job.name */
+  lxdr_str head_branch;         /* workflow_job.head_branch */
+  uint32_t job_label_count;     /* number of elements in job_labels */
+  uint32_t entry_label_count;   /* number of elements in entry_labels */
+  const lxdr_str* job_labels;   /* workflow_job.labels: what the workflow asked for */
+  const lxdr_str* entry_labels; /* the runnermap entry's labels: the runner's label set */
+  lxdr_str entry_name;          /* the runnermap entry that matched */
+} lxdr_job_context;
+
 /* What a provisioner works on. OWNERSHIP: borrowed for the duration of provision(). */
 typedef struct lxdr_provision_request {
   uint32_t struct_size;
@@ -457,6 +490,8 @@ typedef struct lxdr_provision_request {
   lxdr_str runner_os;     /* "linux" | "win" | "osx" */
   lxdr_str runner_arch;   /* "x64" | "arm" | "arm64" */
   int64_t deadline_ms;
+  /* 1.1: the job. NULL in prepare() (there is no job yet) and from a 1.0 host. */
+  const lxdr_job_context* job;
 } lxdr_provision_request;
 
 /* PROVISIONER. Every operation is concurrent (different instances at once). Each returns

@@ -91,3 +91,35 @@ TEST_CASE("an empty file from an interrupted first start is migrated") {
   CHECK(store.recordQueued(test::queuedEvent(1), "e", 1));
   CHECK(store.get(1).has_value());
 }
+
+TEST_CASE("a version 3 database (before the job context) is upgraded with its jobs kept") {
+  test::TempDb db;
+  {
+    JobStore store(db.path());
+    REQUIRE(store.recordQueued(test::queuedEvent(7), "small", 1000, "webhook"));
+  }
+  {
+    // Back to version 3 as an older lxdrunner left it: without step 4's columns.
+    auto s = rawSession(db.path());
+    for (const char* column :
+         {"organization", "installation_id", "workflow_name", "job_name", "head_branch"}) {
+      std::string drop = std::string("ALTER TABLE jobs DROP COLUMN ") + column;
+      s << drop, now;
+    }
+    s << "PRAGMA user_version = 3", now;
+  }
+  JobStore store(db.path());
+  auto job = store.get(7);
+  REQUIRE(job.has_value());
+  CHECK(job->entry == "small");
+  CHECK(job->organization.empty());
+  CHECK(job->installation_id == 0);
+  CHECK(job->workflow_name.empty());
+  auto event = test::queuedEvent(8);
+  event.workflow_name = "CI";
+  REQUIRE(store.recordQueued(event, "small", 2000, "webhook"));
+  CHECK(store.get(8)->workflow_name == "CI");
+  int version = -1;
+  rawSession(db.path()) << "PRAGMA user_version", into(version), now;
+  CHECK(version == latestSchemaVersion());
+}

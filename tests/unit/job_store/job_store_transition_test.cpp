@@ -84,6 +84,30 @@ TEST_CASE("the same job id recorded twice is one row") {
   CHECK(all[0].queued_at == 10);
 }
 
+TEST_CASE("what provisioners see of the job is kept from its first event") {
+  test::TempDb db;
+  JobStore store(db.path());
+  auto event = test::queuedEvent(8, "octo-org/app");
+  event.organization = "octo-org";
+  event.installation_id = 18446744073709551615ULL;  // 2^64-1: every bit kept
+  event.workflow_name = "CI";
+  event.job_name = "build (ubuntu, 3.12)";
+  event.head_branch = "feature/\xc3\xa9t\xc3\xa9";
+  REQUIRE(store.recordQueued(event, "e", 10, "webhook"));
+  const auto r = store.get(8);
+  REQUIRE(r);
+  CHECK(r->organization == "octo-org");
+  CHECK(r->installation_id == 18446744073709551615ULL);
+  CHECK(r->workflow_name == "CI");
+  CHECK(r->job_name == "build (ubuntu, 3.12)");
+  CHECK(r->head_branch == "feature/\xc3\xa9t\xc3\xa9");
+  // A poll event knows less; the absent fields read as empty, not as garbage.
+  REQUIRE(store.recordQueued(test::queuedEvent(9), "e", 11, "poll"));
+  CHECK(store.get(9)->organization.empty());
+  CHECK(store.get(9)->installation_id == 0);
+  CHECK(store.get(9)->workflow_name.empty());
+}
+
 TEST_CASE("every legal transition works and stamps its phase; illegal ones change nothing") {
   test::TempDb db;
   JobStore store(db.path());

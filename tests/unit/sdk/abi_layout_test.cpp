@@ -25,7 +25,7 @@ TEST_CASE("ABI 1 layout is pinned on LP64", "[abi]") {
   CHECK(offsetof(lxdr_instance_ref, name) == 0);
   CHECK(offsetof(lxdr_instance_ref, remote) == 16);
   CHECK(offsetof(lxdr_instance_ref, backend) == 32);
-  CHECK(sizeof(lxdr_job_event) == 136);
+  CHECK(sizeof(lxdr_job_event) == 184);  // 1.1: workflow_name, job_name, head_branch
   CHECK(offsetof(lxdr_job_event, struct_size) == 0);
   CHECK(offsetof(lxdr_job_event, action) == 4);
   CHECK(offsetof(lxdr_job_event, job_id) == 8);
@@ -40,6 +40,9 @@ TEST_CASE("ABI 1 layout is pinned on LP64", "[abi]") {
   CHECK(offsetof(lxdr_job_event, runner_id) == 96);
   CHECK(offsetof(lxdr_job_event, runner_name) == 104);
   CHECK(offsetof(lxdr_job_event, conclusion) == 120);
+  CHECK(offsetof(lxdr_job_event, workflow_name) == 136);
+  CHECK(offsetof(lxdr_job_event, job_name) == 152);
+  CHECK(offsetof(lxdr_job_event, head_branch) == 168);
   CHECK(sizeof(lxdr_http_header) == 32);
   CHECK(offsetof(lxdr_http_header, name) == 0);
   CHECK(offsetof(lxdr_http_header, value) == 16);
@@ -112,7 +115,7 @@ TEST_CASE("ABI 1 layout is pinned on LP64", "[abi]") {
   CHECK(offsetof(lxdr_runner_request, scope) == 32);
   CHECK(offsetof(lxdr_runner_request, job_id) == 48);
   CHECK(offsetof(lxdr_runner_request, deadline_ms) == 56);
-  CHECK(sizeof(lxdr_host_api) == 128);
+  CHECK(sizeof(lxdr_host_api) == 136);  // 1.1: counter_add
   CHECK(offsetof(lxdr_host_api, struct_size) == 0);
   CHECK(offsetof(lxdr_host_api, abi_major) == 4);
   CHECK(offsetof(lxdr_host_api, abi_minor) == 6);
@@ -131,6 +134,7 @@ TEST_CASE("ABI 1 layout is pinned on LP64", "[abi]") {
   CHECK(offsetof(lxdr_host_api, instance_push_file) == 104);
   CHECK(offsetof(lxdr_host_api, instance_pull_file) == 112);
   CHECK(offsetof(lxdr_host_api, instance_attach_device) == 120);
+  CHECK(offsetof(lxdr_host_api, counter_add) == 128);
   CHECK(sizeof(lxdr_event_source_ops) == 24);
   CHECK(offsetof(lxdr_event_source_ops, struct_size) == 0);
   CHECK(offsetof(lxdr_event_source_ops, start) == 8);
@@ -154,7 +158,7 @@ TEST_CASE("ABI 1 layout is pinned on LP64", "[abi]") {
   CHECK(offsetof(lxdr_backend_ops, attach_device) == 56);
   CHECK(offsetof(lxdr_backend_ops, set_frozen) == 64);
   CHECK(offsetof(lxdr_backend_ops, image_fingerprint) == 72);
-  CHECK(sizeof(lxdr_provision_request) == 144);
+  CHECK(sizeof(lxdr_provision_request) == 152);  // 1.1: job
   CHECK(offsetof(lxdr_provision_request, struct_size) == 0);
   CHECK(offsetof(lxdr_provision_request, label_count) == 4);
   CHECK(offsetof(lxdr_provision_request, instance) == 8);
@@ -165,6 +169,24 @@ TEST_CASE("ABI 1 layout is pinned on LP64", "[abi]") {
   CHECK(offsetof(lxdr_provision_request, runner_os) == 104);
   CHECK(offsetof(lxdr_provision_request, runner_arch) == 120);
   CHECK(offsetof(lxdr_provision_request, deadline_ms) == 136);
+  CHECK(offsetof(lxdr_provision_request, job) == 144);
+  CHECK(sizeof(lxdr_job_context) == 168);  // 1.1
+  CHECK(offsetof(lxdr_job_context, struct_size) == 0);
+  CHECK(offsetof(lxdr_job_context, run_attempt) == 4);
+  CHECK(offsetof(lxdr_job_context, job_id) == 8);
+  CHECK(offsetof(lxdr_job_context, run_id) == 16);
+  CHECK(offsetof(lxdr_job_context, installation_id) == 24);
+  CHECK(offsetof(lxdr_job_context, repository) == 32);
+  CHECK(offsetof(lxdr_job_context, owner) == 48);
+  CHECK(offsetof(lxdr_job_context, organization) == 64);
+  CHECK(offsetof(lxdr_job_context, workflow_name) == 80);
+  CHECK(offsetof(lxdr_job_context, job_name) == 96);
+  CHECK(offsetof(lxdr_job_context, head_branch) == 112);
+  CHECK(offsetof(lxdr_job_context, job_label_count) == 128);
+  CHECK(offsetof(lxdr_job_context, entry_label_count) == 132);
+  CHECK(offsetof(lxdr_job_context, job_labels) == 136);
+  CHECK(offsetof(lxdr_job_context, entry_labels) == 144);
+  CHECK(offsetof(lxdr_job_context, entry_name) == 152);
   CHECK(sizeof(lxdr_provisioner_ops) == 32);  // 1.1: prepare, start
   CHECK(offsetof(lxdr_provisioner_ops, struct_size) == 0);
   CHECK(offsetof(lxdr_provisioner_ops, provision) == 8);

@@ -37,6 +37,9 @@ TEST_CASE("queued fixture: action wins over status, runner fields set", "[fixtur
   CHECK(job.repository == "Codertocat/Hello-World");
   CHECK(job.organization.empty());  // user repository: no organization object
   CHECK(job.installation_id == 3456996u);
+  CHECK(job.workflow_name == "CodeQL");
+  CHECK(job.job_name == "update");  // workflow_job.name, not a step's name
+  CHECK(job.head_branch == "main");
 }
 
 TEST_CASE("in_progress fixture", "[fixtures]") {
@@ -65,6 +68,9 @@ TEST_CASE("completed fixture with organization, without installation", "[fixture
   CHECK(job.repository == "Codertocat/Hello-World");
   CHECK(job.organization == "Octocoders");
   CHECK(job.installation_id == 0u);  // no GitHub App
+  // Its steps have names too; only workflow_job's own counts.
+  CHECK(job.job_name == "linters");
+  CHECK(job.workflow_name == "CodeQL");
 }
 
 TEST_CASE("ping fixture", "[fixtures]") {
@@ -132,4 +138,7 @@ TEST_CASE("toJobEvent hands every field to the core", "[fixtures]") {
   CHECK(event.runner_id == 5u);
   CHECK(event.runner_name == "GitHub Actions 5");
   CHECK(event.conclusion == "success");
+  CHECK(event.workflow_name == "CodeQL");
+  CHECK(event.job_name == "linters");
+  CHECK(event.head_branch == "main");
 }

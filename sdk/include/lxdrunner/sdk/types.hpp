@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,6 +73,9 @@ struct JobEvent {
   uint64_t runner_id = 0;
   std::string runner_name;
   std::string conclusion;
+  std::string workflow_name;  // 1.1
+  std::string job_name;       // 1.1
+  std::string head_branch;    // 1.1
 
   static JobEvent fromC(const lxdr_job_event* in) {
     lxdr_job_event c = readVersioned(in);
@@ -88,6 +92,9 @@ struct JobEvent {
     e.runner_id = c.runner_id;
     e.runner_name = copy(c.runner_name);
     e.conclusion = copy(c.conclusion);
+    e.workflow_name = copy(c.workflow_name);
+    e.job_name = copy(c.job_name);
+    e.head_branch = copy(c.head_branch);
     return e;
   }
 };
@@ -110,6 +117,9 @@ class BorrowedJobEvent {
     c_.runner_id = e.runner_id;
     c_.runner_name = slice(e.runner_name);
     c_.conclusion = slice(e.conclusion);
+    c_.workflow_name = slice(e.workflow_name);
+    c_.job_name = slice(e.job_name);
+    c_.head_branch = slice(e.head_branch);
   }
   const lxdr_job_event* get() const noexcept { return &c_; }
 
@@ -182,6 +192,74 @@ struct LaunchRequest {
   }
 };
 
+// 1.1: the job an instance is provisioned for (lxdr_job_context).
+struct JobContext {
+  uint64_t job_id = 0;
+  uint64_t run_id = 0;
+  uint32_t run_attempt = 0;
+  uint64_t installation_id = 0;
+  std::string repository;    // "owner/name"
+  std::string owner;         // the repository's owner
+  std::string organization;  // empty for a user's repository
+  std::string workflow_name;
+  std::string job_name;
+  std::string head_branch;
+  std::vector<std::string> job_labels;    // what the workflow asked for
+  std::string entry_name;                 // the runnermap entry that matched
+  std::vector<std::string> entry_labels;  // the runner's label set
+
+  static JobContext fromC(const lxdr_job_context* in) {
+    lxdr_job_context c = readVersioned(in);
+    JobContext j;
+    j.job_id = c.job_id;
+    j.run_id = c.run_id;
+    j.run_attempt = c.run_attempt;
+    j.installation_id = c.installation_id;
+    j.repository = copy(c.repository);
+    j.owner = copy(c.owner);
+    j.organization = copy(c.organization);
+    j.workflow_name = copy(c.workflow_name);
+    j.job_name = copy(c.job_name);
+    j.head_branch = copy(c.head_branch);
+    j.job_labels = copyAll(c.job_labels, c.job_label_count);
+    j.entry_name = copy(c.entry_name);
+    j.entry_labels = copyAll(c.entry_labels, c.entry_label_count);
+    return j;
+  }
+};
+
+// Holds the C view of a JobContext; valid while both it and the context live.
+class BorrowedJobContext {
+ public:
+  explicit BorrowedJobContext(const JobContext& j)
+      : job_labels_(slices(j.job_labels)), entry_labels_(slices(j.entry_labels)) {
+    c_.struct_size = sizeof(c_);
+    c_.job_id = j.job_id;
+    c_.run_id = j.run_id;
+    c_.run_attempt = j.run_attempt;
+    c_.installation_id = j.installation_id;
+    c_.repository = slice(j.repository);
+    c_.owner = slice(j.owner);
+    c_.organization = slice(j.organization);
+    c_.workflow_name = slice(j.workflow_name);
+    c_.job_name = slice(j.job_name);
+    c_.head_branch = slice(j.head_branch);
+    c_.job_label_count = static_cast<uint32_t>(job_labels_.size());
+    c_.job_labels = job_labels_.data();
+    c_.entry_name = slice(j.entry_name);
+    c_.entry_label_count = static_cast<uint32_t>(entry_labels_.size());
+    c_.entry_labels = entry_labels_.data();
+  }
+  BorrowedJobContext(const BorrowedJobContext&) = delete;
+  BorrowedJobContext& operator=(const BorrowedJobContext&) = delete;
+  const lxdr_job_context* get() const noexcept { return &c_; }
+
+ private:
+  std::vector<lxdr_str> job_labels_;
+  std::vector<lxdr_str> entry_labels_;
+  lxdr_job_context c_{};
+};
+
 struct ProvisionRequest {
   InstanceRef instance;
   uint64_t job_id = 0;
@@ -191,6 +269,8 @@ struct ProvisionRequest {
   std::string runner_os;
   std::string runner_arch;
   int64_t deadline_ms = 0;
+  // 1.1: the job; empty in prepare() (no job yet) and from a 1.0 host.
+  std::optional<JobContext> job;
 
   // The runnermap entry, typed (settings.hpp); its provisioner_options are
   // entry().section("provisioner_options").
@@ -207,6 +287,7 @@ struct ProvisionRequest {
     r.runner_os = copy(c.runner_os);
     r.runner_arch = copy(c.runner_arch);
     r.deadline_ms = c.deadline_ms;
+    if (c.job != nullptr) r.job = JobContext::fromC(c.job);
     return r;
   }
 };

@@ -68,6 +68,15 @@ std::string writeWorkflowJob(const WorkflowJobPayload& p) {
   out += ",";
   appendKey(out, "runner_name");
   appendStringOrNull(out, p.runner_name);
+  out += ",";
+  appendKey(out, "workflow_name");
+  appendStringOrNull(out, p.workflow_name);
+  out += ",";
+  appendKey(out, "name");
+  appendStringOrNull(out, p.job_name);
+  out += ",";
+  appendKey(out, "head_branch");
+  appendStringOrNull(out, p.head_branch);
   out += "},";
   appendKey(out, "repository");
   out += "{";

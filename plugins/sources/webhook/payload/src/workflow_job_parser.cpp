@@ -32,6 +32,9 @@ enum JobKey : std::uint32_t {
   kConclusion = 1u << 5,
   kRunnerId = 1u << 6,
   kRunnerName = 1u << 7,
+  kWorkflowName = 1u << 8,
+  kName = 1u << 9,
+  kHeadBranch = 1u << 10,
 };
 constexpr std::uint32_t kOnlyKey = 1u;  // repository.full_name, organization.login, installation.id
 
@@ -70,6 +73,15 @@ void readJob(PayloadReader& r, WorkflowJobPayload& out, Seen& seen) {
     } else if (key == "runner_name") {
       r.markSeen(seen.job, kRunnerName, "workflow_job.runner_name");
       r.readString("workflow_job.runner_name", out.runner_name, Null::kAllowed);
+    } else if (key == "workflow_name") {
+      r.markSeen(seen.job, kWorkflowName, "workflow_job.workflow_name");
+      r.readString("workflow_job.workflow_name", out.workflow_name, Null::kAllowed);
+    } else if (key == "name") {
+      r.markSeen(seen.job, kName, "workflow_job.name");
+      r.readString("workflow_job.name", out.job_name, Null::kAllowed);
+    } else if (key == "head_branch") {
+      r.markSeen(seen.job, kHeadBranch, "workflow_job.head_branch");
+      r.readString("workflow_job.head_branch", out.head_branch, Null::kAllowed);
     } else {
       r.json().skipValue();
     }

@@ -10,7 +10,9 @@ bool operator==(const WorkflowJobPayload& a, const WorkflowJobPayload& b) {
          a.run_attempt == b.run_attempt && a.labels == b.labels && a.status == b.status &&
          a.conclusion == b.conclusion && a.runner_id == b.runner_id &&
          a.runner_name == b.runner_name && a.repository == b.repository &&
-         a.organization == b.organization && a.installation_id == b.installation_id;
+         a.organization == b.organization && a.installation_id == b.installation_id &&
+         a.workflow_name == b.workflow_name && a.job_name == b.job_name &&
+         a.head_branch == b.head_branch;
 }
 
 std::string_view actionName(lxdr_job_action action) noexcept {
@@ -39,6 +41,9 @@ sdk::JobEvent toJobEvent(const WorkflowJobPayload& payload, std::string delivery
   event.runner_id = payload.runner_id;
   event.runner_name = payload.runner_name;
   event.conclusion = payload.conclusion;
+  event.workflow_name = payload.workflow_name;
+  event.job_name = payload.job_name;
+  event.head_branch = payload.head_branch;
   return event;
 }
 

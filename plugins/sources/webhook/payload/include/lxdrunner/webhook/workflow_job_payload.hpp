@@ -29,6 +29,9 @@ struct WorkflowJobPayload {
   std::string repository;                    // repository.full_name, "owner/name"
   std::string organization;                  // organization.login; "" for user repositories
   std::uint64_t installation_id = 0;         // installation.id; 0 without a GitHub App
+  std::string workflow_name;                 // workflow_job.workflow_name; "" if absent/null
+  std::string job_name;                      // workflow_job.name
+  std::string head_branch;                   // workflow_job.head_branch
 };
 
 bool operator==(const WorkflowJobPayload& a, const WorkflowJobPayload& b);
