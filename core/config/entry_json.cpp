@@ -44,6 +44,14 @@ std::string entryToJson(const RunnerEntry& entry) {
   json->set("max_workers", entry.max_workers);
   json->set("backend", entry.backend);
   json->set("provisioner", entry.provisioner);
+  if (!entry.steps.empty()) {  // only then: entries without steps keep their warm-pool hash
+    json->set("steps", stringArray(entry.steps));
+    Poco::JSON::Object::Ptr options = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    for (const auto& [step, text] : entry.step_options_json) {
+      options->set(step, detail::parseJson(text));
+    }
+    json->set("step_options", options);
+  }
   json->set("match", std::string(toString(entry.match)));
   json->set("remotes", stringArray(entry.remotes));
   json->set("target", entry.target);

@@ -48,7 +48,12 @@ struct RunnerEntry {
   std::string setup_script;  // empty = the provisioner's built-in setup script
   int max_workers = defaults::kMaxWorkers;
   std::string backend;  // backend plugin; when not written, derived from `type`
-  std::string provisioner{defaults::kProvisioner};
+  std::string provisioner{defaults::kProvisioner};  // the one that starts the runner: last
+  // `provisioners: [a, b, bash]`: the steps that run before `provisioner`, in order, on the
+  // same instance (each a provisioner plugin flagged as a step), and each step's own
+  // provisioner_options (`step_options: {a: {...}}`), as JSON objects.
+  std::vector<std::string> steps;
+  std::map<std::string, std::string> step_options_json;
   LabelMatch match = LabelMatch::Subset;
   std::vector<std::string> remotes{std::string(defaults::kMainRemote)};  // servers to launch on
   std::string target;                         // LXD cluster member; empty = let LXD choose

@@ -212,7 +212,17 @@ void emitEntry(YAML::Emitter& out, const RunnerEntry& entry) {
   emitKey(out, "max_workers");
   out << entry.max_workers;
   emitStringValue(out, "backend", entry.backend);
-  emitStringValue(out, "provisioner", entry.provisioner);
+  if (entry.steps.empty()) {
+    emitStringValue(out, "provisioner", entry.provisioner);
+  } else {
+    std::vector<std::string> chain = entry.steps;
+    chain.push_back(entry.provisioner);
+    emitStringList(out, "provisioners", chain);
+    emitKey(out, "step_options");
+    out << YAML::BeginMap;
+    for (const auto& [step, text] : entry.step_options_json) emitJsonValue(out, step.c_str(), text);
+    out << YAML::EndMap;
+  }
   emitStringValue(out, "match", std::string(toString(entry.match)));
   emitStringList(out, "remotes", entry.remotes);
   emitStringValue(out, "target", entry.target);

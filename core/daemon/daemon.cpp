@@ -197,6 +197,7 @@ std::vector<std::string> Daemon::start() {
   for (const auto& entry : config_.runnermap) {
     backends.insert(entry.backend);
     provisioners.insert(entry.provisioner);
+    provisioners.insert(entry.steps.begin(), entry.steps.end());
   }
   std::string error;
   std::map<std::string, plugin_host::PluginInstance*> backend_instances;
@@ -434,6 +435,9 @@ std::optional<std::string> Daemon::startDispatch(
   plugins_.services().instance_wait_limit_ms =
       int64_t{1000} * config_.dispatcher.provision_timeout_s;
   executor_ = std::make_unique<PluginExecutor>(std::move(backends), std::move(provisioners));
+  for (const auto& entry : config_.runnermap) {
+    if (auto bad = executor_->checkChain(entry)) return bad;
+  }
   if (github_ && config_.dispatcher.prefetch_jit_config) startCredentialPrefetch();
   if (github_) runner_directory_ = std::make_unique<GithubRunnerDirectory>(*github_);
   dispatcher_ =

@@ -152,44 +152,119 @@ class ProvisionCall {
 
 }  // namespace
 
-StepResult PluginExecutor::provision(const config::RunnerEntry& entry, const jobs::JobRecord& job,
-                                     const std::string& instance, const std::string& remote,
-                                     dispatch::Deadline deadline) {
-  auto it = provisioners_.find(entry.provisioner);
-  if (it == provisioners_.end()) return missing("provisioner", entry.provisioner);
-  const ProvisionCall call(entry, &job, instance, remote, deadline);
-  std::string log;
-  StepResult out = fromCall(it->second->provision(call.request(), log));
-  out.log = std::move(log);
+namespace {
+
+// The entry as one provisioner of its chain sees it: a step reads its own step_options as
+// provisioner_options; the last provisioner, the entry's own.
+config::RunnerEntry entryFor(const config::RunnerEntry& entry, const std::string& provisioner) {
+  if (provisioner == entry.provisioner) return entry;
+  config::RunnerEntry view = entry;
+  auto it = entry.step_options_json.find(provisioner);
+  view.provisioner_options_json = it != entry.step_options_json.end() ? it->second : "{}";
+  return view;
+}
+
+std::vector<std::string> chainOf(const config::RunnerEntry& entry) {
+  std::vector<std::string> chain = entry.steps;
+  chain.push_back(entry.provisioner);
+  return chain;
+}
+
+enum class Phase { kProvision, kPrepare, kStart };
+
+}  // namespace
+
+StepResult PluginExecutor::runChain(const config::RunnerEntry& entry, const jobs::JobRecord* job,
+                                    const std::string& instance, const std::string& remote,
+                                    dispatch::Deadline deadline, int phase) const {
+  StepResult out;
+  out.status = LXDR_OK;
+  for (const auto& name : chainOf(entry)) {
+    auto it = provisioners_.find(name);
+    if (it == provisioners_.end()) {
+      StepResult m = missing("provisioner", name);
+      m.log = std::move(out.log);
+      return m;
+    }
+    const config::RunnerEntry view = entryFor(entry, name);
+    const ProvisionCall call(view, job, instance, remote, deadline);
+    const bool step = name != entry.provisioner;
+    const auto started = std::chrono::steady_clock::now();
+    std::string log;
+    plugin_host::CallResult r;
+    switch (static_cast<Phase>(phase)) {
+      case Phase::kProvision:
+        r = it->second->provision(call.request(), log);
+        break;
+      case Phase::kPrepare:
+        r = it->second->prepare(call.request(), log);
+        break;
+      case Phase::kStart:
+        r = it->second->startRunner(call.request(), log);
+        break;
+    }
+    out.log += log;
+    if (!log.empty() && log.back() != '\n') out.log += '\n';
+    if (step) {
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count();
+      out.log += "lxdrunner: step " + name + (r.ok() ? " done" : " failed") + " in " +
+                 std::to_string(ms) + " ms\n";
+    }
+    if (!r.ok()) {
+      StepResult failed = fromCall(r);
+      if (step) failed.error = "step " + name + ": " + failed.error;
+      failed.log = std::move(out.log);
+      return failed;
+    }
+  }
   return out;
 }
 
+StepResult PluginExecutor::provision(const config::RunnerEntry& entry, const jobs::JobRecord& job,
+                                     const std::string& instance, const std::string& remote,
+                                     dispatch::Deadline deadline) {
+  return runChain(entry, &job, instance, remote, deadline, static_cast<int>(Phase::kProvision));
+}
+
 bool PluginExecutor::canPrepare(const config::RunnerEntry& entry) const {
-  auto it = provisioners_.find(entry.provisioner);
-  return it != provisioners_.end() && it->second->hasPhases();
+  // Warm only when every provisioner of the chain has both phases.
+  for (const auto& name : chainOf(entry)) {
+    auto it = provisioners_.find(name);
+    if (it == provisioners_.end() || !it->second->hasPhases()) return false;
+  }
+  return true;
 }
 
 StepResult PluginExecutor::prepare(const config::RunnerEntry& entry, const std::string& instance,
                                    const std::string& remote, dispatch::Deadline deadline) {
-  auto it = provisioners_.find(entry.provisioner);
-  if (it == provisioners_.end()) return missing("provisioner", entry.provisioner);
-  const ProvisionCall call(entry, nullptr, instance, remote, deadline);
-  std::string log;
-  StepResult out = fromCall(it->second->prepare(call.request(), log));
-  out.log = std::move(log);
-  return out;
+  return runChain(entry, nullptr, instance, remote, deadline, static_cast<int>(Phase::kPrepare));
 }
 
 StepResult PluginExecutor::start(const config::RunnerEntry& entry, const jobs::JobRecord& job,
                                  const std::string& instance, const std::string& remote,
                                  dispatch::Deadline deadline) {
-  auto it = provisioners_.find(entry.provisioner);
-  if (it == provisioners_.end()) return missing("provisioner", entry.provisioner);
-  const ProvisionCall call(entry, &job, instance, remote, deadline);
-  std::string log;
-  StepResult out = fromCall(it->second->startRunner(call.request(), log));
-  out.log = std::move(log);
-  return out;
+  return runChain(entry, &job, instance, remote, deadline, static_cast<int>(Phase::kStart));
+}
+
+std::optional<std::string> PluginExecutor::checkChain(const config::RunnerEntry& entry) const {
+  for (const auto& name : chainOf(entry)) {
+    auto it = provisioners_.find(name);
+    if (it == provisioners_.end()) continue;  // reported where the plugin failed to load
+    const bool last = name == entry.provisioner;
+    if (last && it->second->isStep()) {
+      return "runnermap entry '" + entry.name + "': provisioner '" + name +
+             "' is a step and starts no runner: list one that does (bash, image, disk-mount) "
+             "last in provisioners";
+    }
+    if (!last && !it->second->isStep()) {
+      return "runnermap entry '" + entry.name + "': provisioner '" + name +
+             "' starts a runner, so it can only be the last of provisioners (only steps may "
+             "come before it)";
+    }
+  }
+  return std::nullopt;
 }
 
 StepResult PluginExecutor::setFrozen(const std::string& backend, const std::string& instance,

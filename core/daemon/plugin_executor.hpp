@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "dispatch/executor.hpp"
@@ -32,6 +33,9 @@ class PluginExecutor final : public dispatch::Executor {
   dispatch::StepResult start(const config::RunnerEntry& entry, const jobs::JobRecord& job,
                              const std::string& instance, const std::string& remote,
                              dispatch::Deadline deadline) override;
+  // Why the entry's provisioner chain cannot work (a step last, or a runner-starting one
+  // before the last), or nothing.
+  std::optional<std::string> checkChain(const config::RunnerEntry& entry) const;
   dispatch::StepResult setFrozen(const std::string& backend, const std::string& instance,
                                  const std::string& remote, bool frozen,
                                  dispatch::Deadline deadline) override;
@@ -45,6 +49,12 @@ class PluginExecutor final : public dispatch::Executor {
   std::function<void(const std::string& instance)> on_destroy;
 
  private:
+  // Runs the entry's steps, then its provisioner, in one phase (0 provision, 1 prepare,
+  // 2 start), stopping at the first failure, which names the step.
+  dispatch::StepResult runChain(const config::RunnerEntry& entry, const jobs::JobRecord* job,
+                                const std::string& instance, const std::string& remote,
+                                dispatch::Deadline deadline, int phase) const;
+
   std::map<std::string, plugin_host::PluginInstance*> backends_;
   std::map<std::string, plugin_host::PluginInstance*> provisioners_;
 };

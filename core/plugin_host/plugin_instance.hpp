@@ -55,6 +55,8 @@ class PluginInstance {
   bool hasPhases() const noexcept {
     return provisioner_ops_.prepare != nullptr && provisioner_ops_.start != nullptr;
   }
+  // 1.1: a step runs before the provisioner that starts the runner (LXDR_PROVISIONER_STEP).
+  bool isStep() const noexcept { return (provisioner_ops_.flags & LXDR_PROVISIONER_STEP) != 0; }
   CallResult prepare(const lxdr_provision_request& request, std::string& log);
   CallResult startRunner(const lxdr_provision_request& request, std::string& log);
 

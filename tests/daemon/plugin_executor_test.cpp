@@ -88,3 +88,88 @@ TEST_CASE("a user's repository: owner set, organisation empty") {
 
 }  // namespace
 }  // namespace lxdrunner::daemon
+
+namespace lxdrunner::daemon {
+namespace {
+
+// An executor over the test backend, the test provisioner and the test step.
+struct Chain {
+  plugin_host::PluginHost host;
+  std::map<std::string, plugin_host::PluginInstance*> provisioners;
+  plugin_host::PluginInstance* backend = nullptr;
+  Chain() {
+    host.registry().loadFile(test::testPlugin("test_good"));
+    host.registry().loadFile(test::testPlugin("test_step"));
+    std::string error;
+    backend = host.instantiate("test-backend", LXDR_KIND_BACKEND, "{}", error);
+    provisioners["test-provisioner"] =
+        host.instantiate("test-provisioner", LXDR_KIND_PROVISIONER, "{}", error);
+    provisioners["test-step"] = host.instantiate("test-step", LXDR_KIND_PROVISIONER, "{}", error);
+  }
+  PluginExecutor executor() { return PluginExecutor({{"test-backend", backend}}, provisioners); }
+};
+
+config::RunnerEntry chained() {
+  auto e = entry();
+  e.steps = {"test-step"};
+  e.step_options_json["test-step"] = R"({"text":"from step_options"})";
+  e.provisioner_options_json = R"({"text":"the runner's own"})";
+  return e;
+}
+
+TEST_CASE("provisioners: [step, provisioner] run in order, each with its own options") {
+  Chain c;
+  REQUIRE(c.backend != nullptr);
+  REQUIRE(c.provisioners["test-step"] != nullptr);
+  CHECK(c.provisioners["test-step"]->isStep());
+  CHECK_FALSE(c.provisioners["test-provisioner"]->isStep());
+  auto executor = c.executor();
+  const auto e = chained();
+  CHECK_FALSE(executor.checkChain(e).has_value());
+  REQUIRE(executor.launch(e, job(), "lxdrunner-chain", soon()).status == LXDR_OK);
+  const auto r = executor.provision(e, job(), "lxdrunner-chain", "main", soon());
+  REQUIRE(r.status == LXDR_OK);
+  const auto step_at = r.log.find("test-step wrote from step_options for octo-org/app");
+  const auto done_at = r.log.find("lxdrunner: step test-step done in ");
+  const auto runner_at = r.log.find("hello job 9007199254740993");
+  REQUIRE(step_at != std::string::npos);
+  REQUIRE(done_at != std::string::npos);
+  REQUIRE(runner_at != std::string::npos);
+  CHECK(step_at < done_at);
+  CHECK(done_at < runner_at);  // the step first, then the one that starts the runner
+  // A chain whose provisioners all lack prepare/start is served cold.
+  CHECK_FALSE(executor.canPrepare(e));
+}
+
+TEST_CASE("a failing step fails the provision, names the step, and nothing after it runs") {
+  Chain c;
+  auto executor = c.executor();
+  auto e = chained();
+  e.step_options_json["test-step"] = R"({"fail":true})";
+  REQUIRE(executor.launch(e, job(), "lxdrunner-chain-fail", soon()).status == LXDR_OK);
+  const auto r = executor.provision(e, job(), "lxdrunner-chain-fail", "main", soon());
+  CHECK(r.status == LXDR_ERR_INTERNAL);
+  CHECK_THAT(r.error, Catch::StartsWith("step test-step: "));
+  CHECK_THAT(r.error, Catch::Contains("asked to fail"));
+  CHECK_THAT(r.log, Catch::Contains("lxdrunner: step test-step failed in "));
+  CHECK_THAT(r.log, !Catch::Contains("hello job"));
+}
+
+TEST_CASE("a chain in the wrong order is refused, naming the entry and the provisioner") {
+  Chain c;
+  auto executor = c.executor();
+  auto e = entry();
+  e.steps = {"test-provisioner"};
+  e.provisioner = "test-step";
+  const auto why = executor.checkChain(e);
+  REQUIRE(why.has_value());
+  CHECK_THAT(*why, Catch::Contains("runnermap entry 'gpu': provisioner 'test-provisioner' starts "
+                                   "a runner, so it can only be the last"));
+  e.steps.clear();
+  const auto step_last = executor.checkChain(e);
+  REQUIRE(step_last.has_value());
+  CHECK_THAT(*step_last, Catch::Contains("provisioner 'test-step' is a step and starts no runner"));
+}
+
+}  // namespace
+}  // namespace lxdrunner::daemon

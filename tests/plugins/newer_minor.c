@@ -27,7 +27,7 @@ static lxdr_status provision(lxdr_plugin_instance* self, const lxdr_provision_re
   return LXDR_OK;
 }
 
-static const lxdr_provisioner_ops ops = {sizeof(lxdr_provisioner_ops), provision, 0, 0};
+static const lxdr_provisioner_ops ops = {sizeof(lxdr_provisioner_ops), provision, 0, 0, 0};
 static const lxdr_plugin_descriptor descriptor = {sizeof(lxdr_plugin_descriptor),
                                                   LXDR_ABI_MAJOR,
                                                   LXDR_ABI_MINOR + 1,

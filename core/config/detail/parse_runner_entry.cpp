@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
 #include <array>
 #include <set>
 #include <string_view>
@@ -161,6 +162,58 @@ void readWarmPool(const Field& field, RunnerEntry& entry, DiagnosticSink& sink) 
   }
 }
 
+// `provisioners: [a, b, bash]`: steps a and b, then bash, which starts the runner. Whether
+// each is a step is the plugins' to say; the daemon checks it when it loads them.
+void readProvisionerChain(const MappingView& view, RunnerEntry& entry, DiagnosticSink& sink) {
+  const Field* const single = view.find("provisioner");
+  const Field* const list = view.find("provisioners");
+  if (!isSet(list)) {
+    readPluginName(single, entry.provisioner, sink);
+    return;
+  }
+  if (isSet(single)) {
+    sink.error(positionOf(*list), list->path,
+               "set either provisioner or provisioners, not both (provisioner: NAME is "
+               "provisioners: [NAME])");
+    return;
+  }
+  const auto names = readStringList(*list, sink);
+  if (!names) return;
+  if (names->empty()) {
+    sink.error(positionOf(*list), list->path,
+               "must name at least the provisioner that starts the runner (e.g. [bash])");
+    return;
+  }
+  std::vector<std::string> chain;
+  for (const auto& name : *names) {
+    if (!checkPluginName(*list, name, sink)) return;
+    if (std::find(chain.begin(), chain.end(), name) != chain.end()) {
+      sink.error(positionOf(*list), list->path, "names '" + name + "' twice");
+      return;
+    }
+    chain.push_back(name);
+  }
+  entry.provisioner = chain.back();
+  chain.pop_back();
+  entry.steps = std::move(chain);
+}
+
+// `step_options: {STEP: {...}}`: what each step reads as its provisioner_options.
+void readStepOptions(const Field& field, RunnerEntry& entry, DiagnosticSink& sink) {
+  if (!expectMapping(field, sink)) return;
+  for (const auto& step : mappingEntries(field, sink)) {
+    if (std::find(entry.steps.begin(), entry.steps.end(), step.name) == entry.steps.end()) {
+      sink.error(positionOf(step), step.path,
+                 "'" + step.name +
+                     "' is not a step of this entry's provisioners (options of the last one, "
+                     "which starts the runner, go in provisioner_options)");
+      continue;
+    }
+    if (!expectMapping(step, sink)) continue;
+    entry.step_options_json[step.name] = jsonText(yamlToJson(step, sink));
+  }
+}
+
 std::string backendFor(InstanceType type) {
   return std::string(type == InstanceType::VirtualMachine ? defaults::kVirtualMachineBackend
                                                           : defaults::kContainerBackend);
@@ -225,7 +278,10 @@ ParsedEntry parseRunnerEntry(const Field& item, const LegacyValues& legacy, Diag
   if (entry.backend.empty() && type) {
     entry.backend = backendFor(*type);
   }
-  readPluginName(view.find("provisioner"), entry.provisioner, sink);
+  readProvisionerChain(view, entry, sink);
+  if (const Field* const field = view.find("step_options"); isSet(field)) {
+    readStepOptions(*field, entry, sink);
+  }
   if (const Field* const field = view.find("match")) {
     entry.match = readEnum(*field, sink, kLabelMatchNames).value_or(entry.match);
   }

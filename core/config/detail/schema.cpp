@@ -92,6 +92,7 @@ const std::vector<std::string_view>& runnerEntryKeys() {
       "remote",       "remotes",      "target",
       "config",       "devices",      "provisioner_options",
       "runner_group", "ephemeral",    "warm_pool",
+      "provisioners", "step_options",
   };
   return keys;
 }

@@ -508,7 +508,19 @@ typedef struct lxdr_provision_request {
  *              it to one push and one exec where possible.
  * prepare() followed by start() must leave the instance as provision() would. The host
  * calls provision() for cold launches and prepare()/start() for warm ones; a provisioner
- * whose prepare or start is NULL (every 1.0 provisioner) is served cold only. */
+ * whose prepare or start is NULL (every 1.0 provisioner) is served cold only.
+ *
+ * 1.1: steps. An entry may list several provisioners (`provisioners: [a, b, bash]`): the
+ * host runs them in that order on the same instance within one deadline, each with its own
+ * provisioner_options (the entry's `step_options.NAME`, in entry_json's provisioner_options),
+ * and stops at the first that fails. Every one but the last must carry
+ * LXDR_PROVISIONER_STEP in `flags`: it prepares the instance (certificates, a proxy, a job
+ * env file, a driver check) and never registers or starts a runner. The last, without the
+ * flag, starts the runner. A step's request has the same job and scope as the runner's;
+ * with a warm pool every provisioner of the chain runs prepare() in order, then start() in
+ * order, and an entry with a provisioner that has no phases is served cold. */
+#define LXDR_PROVISIONER_STEP 1u
+
 typedef struct lxdr_provisioner_ops {
   uint32_t struct_size;
   lxdr_status (*provision)(lxdr_plugin_instance* self, const lxdr_provision_request* request,
@@ -518,6 +530,9 @@ typedef struct lxdr_provisioner_ops {
                          const lxdr_sink* log);
   lxdr_status (*start)(lxdr_plugin_instance* self, const lxdr_provision_request* request,
                        const lxdr_sink* log);
+  /* 1.1: LXDR_PROVISIONER_* bits; 0 (and every 1.0 table) = starts the runner. Unknown bits
+   * are ignored. */
+  uint64_t flags;
 } lxdr_provisioner_ops;
 
 /* ------------------------------------------------------------------------------------- */

@@ -12,7 +12,7 @@ static lxdr_status create(const lxdr_host_api* host, void* host_ctx, lxdr_str co
   return LXDR_OK;
 }
 
-static const lxdr_provisioner_ops ops = {sizeof(lxdr_provisioner_ops), broken_provision, 0, 0};
+static const lxdr_provisioner_ops ops = {sizeof(lxdr_provisioner_ops), broken_provision, 0, 0, 0};
 static const lxdr_plugin_descriptor descriptor = {sizeof(lxdr_plugin_descriptor),
                                                   LXDR_ABI_MAJOR,
                                                   LXDR_ABI_MINOR,

@@ -4,7 +4,7 @@
  * struct_size would find a name to show: it must not. */
 #include "broken_parts.h"
 
-static const lxdr_provisioner_ops ops = {sizeof(lxdr_provisioner_ops), broken_provision, 0, 0};
+static const lxdr_provisioner_ops ops = {sizeof(lxdr_provisioner_ops), broken_provision, 0, 0, 0};
 static const lxdr_plugin_descriptor descriptor = {
     16,  LXDR_ABI_MAJOR,       LXDR_ABI_MINOR, LXDR_KIND_PROVISIONER,
     0,   "beyond-struct-size", "1.0.0",        "a descriptor shorter than ABI 1 requires",

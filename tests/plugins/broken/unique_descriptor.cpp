@@ -13,7 +13,7 @@ struct Tag {};
 
 template <class T>
 const lxdr_plugin_descriptor* descriptor() {
-  static const lxdr_provisioner_ops ops = {sizeof(lxdr_provisioner_ops), broken_provision, 0, 0};
+  static const lxdr_provisioner_ops ops = {sizeof(lxdr_provisioner_ops), broken_provision, 0, 0, 0};
   static lxdr_plugin_descriptor d = BROKEN_DESCRIPTOR(PLUGIN_NAME, &ops);
   return &d;
 }

@@ -2,7 +2,7 @@
 /* It declares a kind this host does not know (a future one, say). */
 #include "broken_parts.h"
 
-static const lxdr_provisioner_ops ops = {sizeof(lxdr_provisioner_ops), broken_provision, 0, 0};
+static const lxdr_provisioner_ops ops = {sizeof(lxdr_provisioner_ops), broken_provision, 0, 0, 0};
 static const lxdr_plugin_descriptor descriptor = {sizeof(lxdr_plugin_descriptor),
                                                   LXDR_ABI_MAJOR,
                                                   LXDR_ABI_MINOR,

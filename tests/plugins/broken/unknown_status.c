@@ -15,7 +15,7 @@ static const char* last_error(lxdr_plugin_instance* self) {
   return "the plugin's own words";
 }
 
-static const lxdr_provisioner_ops ops = {sizeof(lxdr_provisioner_ops), provision, 0, 0};
+static const lxdr_provisioner_ops ops = {sizeof(lxdr_provisioner_ops), provision, 0, 0, 0};
 static const lxdr_plugin_descriptor descriptor = {sizeof(lxdr_plugin_descriptor),
                                                   LXDR_ABI_MAJOR,
                                                   LXDR_ABI_MINOR,

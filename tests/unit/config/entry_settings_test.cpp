@@ -2,6 +2,7 @@
 // The keys added since the original lxdrunner: per-entry LXD settings, plugins, paths.
 #include <catch2/catch.hpp>
 
+#include "config/render.hpp"
 #include "test_support.hpp"
 
 using namespace lxdrunner::config;
@@ -185,4 +186,69 @@ TEST_CASE("state_dir moves the runner cache with it", "[config][paths]") {
   REQUIRE(result.config.has_value());
   CHECK(result.config->state_dir == "/srv/lxdrunner/");
   CHECK(result.config->runner_cache_dir == "/srv/lxdrunner/runner-cache");
+}
+
+TEST_CASE("provisioners: steps, then the provisioner that starts the runner", "[config][entries]") {
+  const auto result = loadString(kMinimalConfig +
+                                     "    provisioners: [job-env, certs, bash]\n"
+                                     "    step_options:\n"
+                                     "      job-env: {path: /etc/job.env, mode: 384}\n"
+                                     "    provisioner_options: {user: ci}\n",
+                                 "test.yml");
+  INFO(listing(result));
+  REQUIRE(result.config.has_value());
+  CHECK(result.diagnostics.empty());
+  const RunnerEntry& entry = result.config->runnermap.at(0);
+  CHECK(entry.steps == std::vector<std::string>{"job-env", "certs"});
+  CHECK(entry.provisioner == "bash");
+  CHECK(entry.step_options_json ==
+        std::map<std::string, std::string>{{"job-env", R"({"path":"/etc/job.env","mode":384})"}});
+  CHECK(entry.provisioner_options_json == R"({"user":"ci"})");
+  // Shown (and loaded back) as a chain; plugins see the steps in the entry's JSON.
+  const std::string rendered = renderEffective(*result.config);
+  CHECK_THAT(rendered, Catch::Contains("provisioners: [job-env, certs, bash]"));
+  const auto again = loadString(rendered, "rendered.yml");
+  INFO(listing(again));
+  REQUIRE(again.config.has_value());
+  CHECK(again.config->runnermap.at(0).steps == entry.steps);
+  CHECK(again.config->runnermap.at(0).step_options_json == entry.step_options_json);
+  CHECK_THAT(entryToJson(entry), Catch::Contains(R"("steps":["job-env","certs"])"));
+}
+
+TEST_CASE("a chain of one is provisioner: NAME; entries without steps look as before",
+          "[config][entries]") {
+  const auto result = loadString(kMinimalConfig + "    provisioners: [image]\n", "test.yml");
+  INFO(listing(result));
+  REQUIRE(result.config.has_value());
+  const RunnerEntry& entry = result.config->runnermap.at(0);
+  CHECK(entry.provisioner == "image");
+  CHECK(entry.steps.empty());
+  CHECK_THAT(entryToJson(entry), !Catch::Contains("steps"));  // warm-pool hashes unchanged
+}
+
+TEST_CASE("bad provisioner chains are refused with the key", "[config][entries]") {
+  struct Case {
+    std::string yaml;
+    std::string key;
+    std::string message;
+  };
+  const std::vector<Case> cases{
+      {"    provisioner: bash\n    provisioners: [a, bash]\n", "runnermap[0].provisioners",
+       "set either provisioner or provisioners"},
+      {"    provisioners: []\n", "runnermap[0].provisioners", "must name at least"},
+      {"    provisioners: [a, a, bash]\n", "runnermap[0].provisioners", "names 'a' twice"},
+      {"    provisioners: [Bad, bash]\n", "runnermap[0].provisioners", "not a valid plugin name"},
+      {"    provisioners: [a, bash]\n    step_options: {bash: {x: 1}}\n",
+       "runnermap[0].step_options.bash", "is not a step of this entry's provisioners"},
+      {"    provisioners: [a, bash]\n    step_options: {a: 3}\n", "runnermap[0].step_options.a",
+       ""},
+  };
+  for (const auto& c : cases) {
+    const auto result = loadString(kMinimalConfig + c.yaml, "test.yml");
+    INFO(c.yaml << listing(result));
+    const auto errors = errorsOf(result);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].key == c.key);
+    CHECK_THAT(errors[0].message, Catch::Contains(c.message));
+  }
 }

@@ -187,11 +187,12 @@ TEST_CASE("ABI 1 layout is pinned on LP64", "[abi]") {
   CHECK(offsetof(lxdr_job_context, job_labels) == 136);
   CHECK(offsetof(lxdr_job_context, entry_labels) == 144);
   CHECK(offsetof(lxdr_job_context, entry_name) == 152);
-  CHECK(sizeof(lxdr_provisioner_ops) == 32);  // 1.1: prepare, start
+  CHECK(sizeof(lxdr_provisioner_ops) == 40);  // 1.1: prepare, start, flags
   CHECK(offsetof(lxdr_provisioner_ops, struct_size) == 0);
   CHECK(offsetof(lxdr_provisioner_ops, provision) == 8);
   CHECK(offsetof(lxdr_provisioner_ops, prepare) == 16);
   CHECK(offsetof(lxdr_provisioner_ops, start) == 24);
+  CHECK(offsetof(lxdr_provisioner_ops, flags) == 32);
   CHECK(sizeof(lxdr_plugin_descriptor) == 80);
   CHECK(offsetof(lxdr_plugin_descriptor, struct_size) == 0);
   CHECK(offsetof(lxdr_plugin_descriptor, abi_major) == 4);

@@ -99,6 +99,9 @@ class Backend : public PluginBase {
 class Provisioner : public PluginBase {
  public:
   static constexpr lxdr_plugin_kind kKind = LXDR_KIND_PROVISIONER;
+  // 1.1: a step prepares the instance before the provisioner that starts the runner and never
+  // starts one itself (`provisioners: [my-step, bash]`). Set it to true in a step's class.
+  static constexpr bool kIsStep = false;
   using PluginBase::PluginBase;
   virtual void provision(const ProvisionRequest& request, std::string& log) = 0;
 };

@@ -186,6 +186,14 @@ struct Adapter {
     return s;
   }
 
+  static constexpr uint64_t provisionerFlags() noexcept {
+    if constexpr (T::kKind == LXDR_KIND_PROVISIONER) {
+      return T::kIsStep ? LXDR_PROVISIONER_STEP : 0;
+    } else {
+      return 0;
+    }
+  }
+
   static const void* ops() noexcept {
     if constexpr (T::kKind == LXDR_KIND_EVENT_SOURCE) {
       static const lxdr_event_source_ops o{sizeof(lxdr_event_source_ops), &start, &stop};
@@ -204,12 +212,12 @@ struct Adapter {
       return &o;
     } else if constexpr (std::is_base_of_v<PhasedProvisioner, T>) {
       static const lxdr_provisioner_ops o{sizeof(lxdr_provisioner_ops), &provision, &prepare,
-                                          &startRunner};
+                                          &startRunner, provisionerFlags()};
       return &o;
     } else {
       // Cold only: the host sees no prepare/start and never puts the entry in a warm pool.
       static const lxdr_provisioner_ops o{sizeof(lxdr_provisioner_ops), &provision, nullptr,
-                                          nullptr};
+                                          nullptr, provisionerFlags()};
       return &o;
     }
   }
