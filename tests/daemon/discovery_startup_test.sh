@@ -4,7 +4,8 @@
 # A fresh install with a GitHub App and no repository list: the start-up scan finds a job
 # queued in one of the installation's repositories while lxdrunner was not running (its
 # webhook went nowhere), and skips archived ones. Then the poll source with
-# `repositories: auto` polls the discovered repositories. No LXD: the in-memory test backend.
+# `repositories: auto` polls the discovered repositories, and a fresh install with a PAT
+# finds the jobs of the user's repositories. No LXD: the in-memory test backend.
 set -uo pipefail
 bin=$1 sim=$2 src=$3 plugins=$4 test_plugins=$5
 work=$(mktemp -d)
@@ -28,7 +29,8 @@ openssl genrsa -out "$work/app.pem" 2048 2>/dev/null
 openssl rsa -in "$work/app.pem" -pubout -out "$work/app.pub" 2>/dev/null
 chmod 600 "$work/app.pem"
 
-"$sim" --port 0 --app-id 4242 --app-public-key "$work/app.pub" --installation-id 7 \
+pat=ghp_discovery_test_token
+"$sim" --port 0 --pat "$pat" --app-id 4242 --app-public-key "$work/app.pub" --installation-id 7 \
   >"$work/sim.out" 2>"$work/sim.err" &
 sim_pid=$!
 for _ in $(seq 100); do grep -q "listening on" "$work/sim.out" && break; sleep 0.1; done
@@ -55,12 +57,10 @@ job=$(queue_job octo/two)
 archived_job=$(queue_job octo/old)
 [ -n "$job" ] && [ -n "$archived_job" ] || fail "cannot queue the jobs"
 
+credentials="github_app: { app_id: 4242, installation_id: 7, private_key: { file: $work/app.pem } }"
 write_config() { # write_config EVENT_SOURCES_YAML
   cat >"$work/config.yml" <<YAML
-github_app:
-  app_id: 4242
-  installation_id: 7
-  private_key: { file: $work/app.pem }
+$credentials
 hooksecret: discovery-test-secret
 github_api_url: $sim_url
 prefix: lxdrt-discovery
@@ -68,7 +68,7 @@ web_host: 127.0.0.1
 web_port: 0
 web_tls: false
 plugin_dirs: [ "$plugins", "$test_plugins" ]
-state_dir: $work/state
+state_dir: $work/$state
 runner_cache_dir: $work/runner-cache
 event_sources:
 $1
@@ -86,7 +86,7 @@ YAML
 start_daemon() {
   LXDRUNNER_NO_INSTALLED_PLUGINS=1 "$bin" run --config "$work/config.yml" >>"$work/daemon.log" 2>&1 &
   daemon_pid=$!
-  daemon_port "$work/state" "$daemon_pid" web_port >/dev/null || fail "the daemon did not start"
+  daemon_port "$work/$state" "$daemon_pid" web_port >/dev/null || fail "the daemon did not start"
 }
 stop_daemon() {
   kill -TERM "$daemon_pid" 2>/dev/null
@@ -94,6 +94,7 @@ stop_daemon() {
   daemon_pid=
 }
 
+state=state
 # 1. Webhook only, an empty job store: the start-up scan asks about the discovered repositories.
 write_config "  webhook: {}"
 start_daemon
@@ -118,3 +119,22 @@ wait_log 30 "job $late queued in octo/one for entry 'discovery' (from poll)" ||
   fail "job $late was not polled from the discovered repository octo/one"
 grep -q "BEGIN RSA PRIVATE KEY\|BEGIN PRIVATE KEY" "$work/daemon.log" && fail "the App key reached the log"
 echo "ok: the poll source with repositories: auto polled job $late"
+stop_daemon
+
+# 3. A fresh install with a PAT: /user/repos gives the same repositories (archived left out);
+# both queued jobs are found at start-up.
+mv "$work/daemon.log" "$work/daemon-app.log"
+state=state-pat
+credentials="pat: $pat"
+write_config "  webhook: {}"
+start_daemon
+wait_log 60 "found queued on GitHub" || fail "the start-up scan with a PAT did not finish"
+grep -q "recovery: .* 2 found queued on GitHub" "$work/daemon.log" ||
+  fail "the start-up scan with a PAT did not find the two jobs"
+grep -qF "job $job queued in octo/two for entry 'discovery' (from startup-poll)" "$work/daemon.log" ||
+  fail "job $job was not found with the PAT"
+grep -qF "job $late queued in octo/one for entry 'discovery' (from startup-poll)" "$work/daemon.log" ||
+  fail "job $late was not found with the PAT"
+[ "$(count_log "job $archived_job ")" = 0 ] || fail "the archived repository was scanned with the PAT"
+grep -qF "$pat" "$work/daemon.log" "$work/daemon-app.log" && fail "the PAT reached the log"
+echo "ok: a fresh install with a PAT found jobs $job and $late in the user's repositories"
