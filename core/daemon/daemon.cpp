@@ -57,7 +57,11 @@ std::optional<std::string> Daemon::startGithub() {
   } catch (const std::exception& e) {
     return std::string("GitHub client: ") + e.what();
   }
+  // Costs nothing until asked: by the poll source with `repositories: auto` and by the
+  // start-up scan; then one listing per refresh interval.
+  discovery_ = std::make_unique<github::RepositoryDiscovery>(*github_);
   auto& services = plugins_.services();
+  services.discovered_repositories = [this] { return discovery_->repositories(); };
   services.github_request = [this](const lxdr_github_request& r, sdk::GithubResponse& out,
                                    std::string& error) {
     try {
@@ -319,6 +323,7 @@ void Daemon::stop() {
   plugins_.services().wants_labels = nullptr;
   plugins_.services().github_request = nullptr;
   plugins_.services().runner_credentials = nullptr;
+  plugins_.services().discovered_repositories = nullptr;
 }
 
 void Daemon::consume() {
@@ -348,21 +353,32 @@ void Daemon::consume() {
 
 namespace {
 
-std::optional<std::string> firstPolledRepository(const config::Config& config) {
+// The enabled poll source's explicit `repositories` list; nullopt for `auto`, none given, or
+// no poll source: then discovery decides.
+std::optional<std::vector<std::string>> polledRepositories(const config::Config& config) {
   for (const auto& source : config.event_sources) {
     if (source.name != "poll" || !source.enabled) continue;
     try {
       Poco::JSON::Parser parser;
       auto settings = parser.parse(source.settings_json).extract<Poco::JSON::Object::Ptr>();
       auto repositories = settings ? settings->getArray("repositories") : nullptr;
-      if (repositories && repositories->size() > 0) {
-        const std::string first = repositories->getElement<std::string>(0);
-        if (first.find('/') != std::string::npos) return first;
+      if (!repositories || repositories->size() == 0) continue;
+      std::vector<std::string> out;
+      for (size_t i = 0; i < repositories->size(); ++i) {
+        const std::string r = repositories->get(static_cast<unsigned>(i)).toString();
+        if (r.find('/') != std::string::npos) out.push_back(r);
       }
+      if (!out.empty()) return out;
     } catch (const std::exception&) {
       // The poll plugin reports its own settings' problems; here it is only a hint.
     }
   }
+  return std::nullopt;
+}
+
+std::optional<std::string> firstPolledRepository(const config::Config& config) {
+  auto polled = polledRepositories(config);
+  if (polled) return polled->front();
   return std::nullopt;
 }
 
@@ -373,8 +389,17 @@ std::string Daemon::runnerDownloadsScope() const {
   if (!configured.empty()) {
     return (configured.find('/') == std::string::npos ? "orgs/" : "repos/") + configured;
   }
-  std::lock_guard<std::mutex> lock(repository_mu_);
-  return latest_repository_.empty() ? std::string() : "repos/" + latest_repository_;
+  {
+    std::lock_guard<std::mutex> lock(repository_mu_);
+    if (!latest_repository_.empty()) return "repos/" + latest_repository_;
+  }
+  // A fresh install with `repositories: auto`: any discovered repository will do (the list
+  // the start-up scan or the poll source fetched; no GitHub call here).
+  if (discovery_) {
+    if (auto found = discovery_->cached(); found && !found->empty())
+      return "repos/" + found->front();
+  }
+  return {};
 }
 
 std::optional<std::string> Daemon::startRunnerCache() {
@@ -439,7 +464,15 @@ std::optional<std::string> Daemon::startDispatch(
     if (auto bad = executor_->checkChain(entry)) return bad;
   }
   if (github_ && config_.dispatcher.prefetch_jit_config) startCredentialPrefetch();
-  if (github_) runner_directory_ = std::make_unique<GithubRunnerDirectory>(*github_);
+  if (github_) {
+    runner_directory_ = std::make_unique<GithubRunnerDirectory>(*github_);
+    // The start-up scan covers what the poll source watches: its list, or the discovered
+    // repositories (the default, and the only way a fresh install's scan finds anything).
+    auto polled = polledRepositories(config_);
+    runner_directory_->startup_repositories = [this, polled] {
+      return polled ? *polled : discovery_->repositories();
+    };
+  }
   dispatcher_ =
       std::make_unique<dispatch::Dispatcher>(config_, *store_, *executor_, runner_directory_.get());
   dispatcher_->on_repository = [this](const std::string& repository) {

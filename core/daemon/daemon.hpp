@@ -20,6 +20,7 @@
 #include "dispatch/reconciler.hpp"
 #include "events/inbox.hpp"
 #include "github/github_client.hpp"
+#include "github/repository_discovery.hpp"
 #include "http/http_server.hpp"
 #include "http/route_table.hpp"
 #include "jobs/job_store.hpp"
@@ -89,6 +90,7 @@ class Daemon {
   http::RouteTable routes_;
   std::unique_ptr<http::HttpServer> http_;
   std::unique_ptr<github::GithubClient> github_;
+  std::unique_ptr<github::RepositoryDiscovery> discovery_;  // uses github_
   std::unique_ptr<runner_cache::RunnerCache> runner_cache_;
   mutable std::mutex repository_mu_;
   std::string latest_repository_;

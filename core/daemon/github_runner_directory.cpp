@@ -22,6 +22,13 @@ github::RequestOptions bounded() {
 
 }  // namespace
 
+bool GithubRunnerDirectory::rateLimitRoom() {
+  const int64_t limit = client_.stats().rate_limit.load();
+  const int64_t remaining = client_.stats().rate_remaining.load();
+  if (limit <= 0 || remaining < 0) return true;
+  return remaining * 2 > limit;
+}
+
 std::optional<std::vector<dispatch::RunnerState>> GithubRunnerDirectory::runners(
     const std::string& repository, std::string& error) {
   try {

@@ -2,6 +2,10 @@
 // The dispatcher's RunnerDirectory over the GitHub client (repository-level runners).
 #pragma once
 
+#include <functional>
+#include <string>
+#include <vector>
+
 #include "dispatch/runner_directory.hpp"
 #include "github/github_client.hpp"
 
@@ -18,6 +22,14 @@ class GithubRunnerDirectory final : public dispatch::RunnerDirectory {
                                          std::string& error) override;
   std::optional<std::vector<sdk::JobEvent>> queuedJobs(const std::string& repository,
                                                        std::string& error) override;
+  std::vector<std::string> startupRepositories() override {
+    return startup_repositories ? startup_repositories() : std::vector<std::string>{};
+  }
+  // Room while more than half of GitHub's limit is left (the poll source's default share),
+  // or while GitHub has not said.
+  bool rateLimitRoom() override;
+
+  std::function<std::vector<std::string>()> startup_repositories;
 
  private:
   github::GithubClient& client_;

@@ -2,6 +2,7 @@
 #include "dispatch/reconciler.hpp"
 
 #include <Poco/Logger.h>
+#include <Poco/String.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -218,10 +219,28 @@ ReconcileReport Reconciler::recoverStates(int64_t recorded_before_ms) {
 
 void Reconciler::discoverQueued(ReconcileReport& report) {
   std::lock_guard<std::mutex> pass(pass_mu_);
-  // Jobs queued while the daemon was down, in repositories it has served recently.
+  // Jobs queued while the daemon was down, in repositories it has served recently and in
+  // those the poll source watches (its list, or the discovered ones: a fresh install's).
   if (runners_ != nullptr) {
     const int64_t since = dispatcher_.now() - config_.dispatcher.job_retention_days * kDayMs;
-    for (const auto& repository : store_.repositoriesSince(since)) {
+    std::vector<std::string> repositories = store_.repositoriesSince(since);
+    const size_t from_store = repositories.size();
+    std::set<std::string> seen;
+    for (const auto& r : repositories) seen.insert(Poco::toLower(r));
+    for (auto& r : runners_->startupRepositories()) {
+      if (seen.insert(Poco::toLower(r)).second) repositories.push_back(std::move(r));
+    }
+    for (size_t i = 0; i < repositories.size(); ++i) {
+      const auto& repository = repositories[i];
+      if (i >= from_store && !runners_->rateLimitRoom()) {
+        // What the store does not know can wait for the poll source's rounds.
+        report.deferred += repositories.size() - i;
+        logger().warning(
+            "recovery: %s repositories left out of the start-up scan to spare the GitHub rate "
+            "limit",
+            std::to_string(repositories.size() - i));
+        break;
+      }
       if (!beginCall(report)) break;
       std::string error;
       auto queued = runners_->queuedJobs(repository, error);

@@ -70,8 +70,11 @@ class Reconciler {
   // Settles what the store says about jobs recorded before `recorded_before_ms` (launching,
   // provisioning, ended on GitHub meanwhile). The scheduler may start after it.
   ReconcileReport recoverStates(int64_t recorded_before_ms = INT64_MAX);
-  // Asks GitHub for jobs queued while the daemon was down, in recently served repositories;
-  // they are recorded as queued. May wait on GitHub for long: run it with the scheduler on.
+  // Asks GitHub for jobs queued while the daemon was down, in recently served repositories
+  // and in RunnerDirectory::startupRepositories() (the poll source's, or the discovered
+  // ones); they are recorded as queued. Those the store does not know are left out (counted
+  // in `deferred`) once RunnerDirectory::rateLimitRoom() says no. May wait on GitHub for
+  // long: run it with the scheduler on.
   void discoverQueued(ReconcileReport& report);
   ReconcileReport reconcileOnce();
   // The periodic pass on its own thread. requestStop() returns at once: a pass in progress

@@ -38,6 +38,12 @@ class RunnerDirectory {
   // Jobs GitHub has queued in the repository (as queued events), for the start-up poll.
   virtual std::optional<std::vector<sdk::JobEvent>> queuedJobs(const std::string& repository,
                                                                std::string& error) = 0;
+  // Repositories the start-up scan looks at besides those in the job store: the poll
+  // source's list, or the repositories discovery finds. None unless overridden.
+  virtual std::vector<std::string> startupRepositories() { return {}; }
+  // False when GitHub's rate limit has too little left for calls that can wait (the start-up
+  // scan of repositories the store does not know; the poll source covers them later).
+  virtual bool rateLimitRoom() { return true; }
 };
 
 }  // namespace lxdrunner::dispatch

@@ -296,6 +296,7 @@ Response GithubClient::request(const std::string& method, const std::string& pat
     r.status = a.status;
     r.rate = rateHeaders(a);
     if (r.rate.remaining) stats_.rate_remaining = *r.rate.remaining;
+    if (r.rate.limit) stats_.rate_limit = *r.rate.limit;
 
     if (a.status == 401 && settings_.app && !auth_retried) {
       // An installation token revoked or expired early: fetch a new one once.

@@ -140,6 +140,9 @@ class GithubClient {
                                            RequestOptions options = {});
   void redeliver(const std::string& hooks_path, uint64_t delivery_id, RequestOptions options = {});
 
+  // True with GitHub App credentials, false with a PAT.
+  bool usesApp() const noexcept { return settings_.app.has_value(); }
+
   // The JWT that authenticates as the App itself (RS256, iat = now - 60 s, exp = now + 9 min).
   std::string appJwt() const;
 
@@ -149,6 +152,7 @@ class GithubClient {
     std::atomic<uint64_t> retries{0};
     std::atomic<uint64_t> token_refreshes{0};
     std::atomic<int64_t> rate_remaining{-1};
+    std::atomic<int64_t> rate_limit{-1};  // x-ratelimit-limit of the latest answer
   };
   const Stats& stats() const noexcept { return stats_; }
 

@@ -98,6 +98,17 @@ lxdr_status configGet(void* host_ctx, lxdr_str key, const lxdr_sink* out) {
   return guarded("config_get", [&] {
     HostContext& c = contextOf(host_ctx);
     std::string path = copy(key);
+    if (path == kDiscoveredRepositoriesKey) {
+      if (!c.services->discovered_repositories) {
+        return fail(LXDR_ERR_NOT_FOUND, "repository discovery is not running in this daemon");
+      }
+      Poco::JSON::Array list;
+      for (const auto& r : c.services->discovered_repositories()) list.add(r);
+      std::ostringstream json;
+      list.stringify(json);
+      write(out, json.str());
+      return LXDR_OK;
+    }
     if (c.config.isNull()) return fail(LXDR_ERR_NOT_FOUND, "no configuration for this plugin");
     Poco::JSON::Query query(c.config);
     Poco::Dynamic::Var value = query.find(path);

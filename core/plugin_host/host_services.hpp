@@ -57,6 +57,12 @@ struct HostServices {
                             std::string& out, std::string& error)>
       runner_tarball;
 
+  // The repositories discovery finds (GitHub App installation or PAT user), "owner/name".
+  // Read by config_get for the reserved key kDiscoveredRepositoriesKey, so an event source
+  // (poll with `repositories: auto`) gets the current list each time it asks, with no ABI
+  // change. Empty hook: the key is not found.
+  std::function<std::vector<std::string>()> discovered_repositories;
+
   // Backends by plugin name, for routing instance operations from provisioners.
   void addBackend(const std::string& name, PluginInstance* backend);
   PluginInstance* backend(const std::string& name) const;
@@ -65,6 +71,10 @@ struct HostServices {
   mutable std::mutex mu_;
   std::map<std::string, PluginInstance*> backends_;
 };
+
+// The config_get key under which a plugin reads the discovered repositories (a JSON array).
+// The ':' keeps it apart from any key of a plugin's own settings.
+inline constexpr const char* kDiscoveredRepositoriesKey = "lxdrunner:repositories";
 
 // The object behind one plugin instance's host_ctx.
 struct HostContext {

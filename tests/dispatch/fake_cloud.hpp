@@ -6,6 +6,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -55,6 +56,10 @@ class FakeGithub final : public RunnerDirectory {
   std::function<void(const std::string& repository)> on_listing;
   // Runs as a runner deletion starts, outside the lock: a runner can take a job right then.
   std::function<void()> on_delete;
+  // What startupRepositories() answers (the poll source's list or the discovered ones), and
+  // whether the rate limit has room for scanning them.
+  std::vector<std::string> startup_repositories;
+  std::atomic<bool> rate_limit_room{true};
 
   events::InboxEvent queue(uint64_t id, std::vector<std::string> labels,
                            const std::string& repository = "octo/repo") {
@@ -244,10 +249,18 @@ class FakeGithub final : public RunnerDirectory {
     }
     return JobStatus{it->second.status, it->second.conclusion, it->second.runner};
   }
+  std::vector<std::string> startupRepositories() override { return startup_repositories; }
+  bool rateLimitRoom() override { return rate_limit_room.load(); }
+  // Queued-jobs look-ups made, by repository.
+  std::map<std::string, int> queuedLookups() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return queued_lookups_;
+  }
   std::optional<std::vector<sdk::JobEvent>> queuedJobs(const std::string& repository,
                                                        std::string&) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
+    ++queued_lookups_[repository];
     std::vector<sdk::JobEvent> out;
     for (uint64_t id : order_) {
       const Job& job = jobs_[id];
@@ -280,6 +293,7 @@ class FakeGithub final : public RunnerDirectory {
   size_t deletes_ = 0;
   size_t calls_ = 0;
   std::map<std::string, int> listings_;
+  std::map<std::string, int> queued_lookups_;
 };
 
 class FakeExecutor final : public Executor {

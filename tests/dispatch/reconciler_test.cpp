@@ -153,6 +153,48 @@ TEST_CASE("recovery finds jobs queued while the daemon was down") {
   CHECK(h.store->get(2)->source == "startup-poll");
 }
 
+TEST_CASE("recovery on a fresh store finds jobs queued in discovered repositories") {
+  Harness h({makeEntry("linux", kLinux, 10)});
+  h.github.queue(1, kLinux, "octo/discovered");  // queued before lxdrunner was ever started
+  h.github.queue(2, kLinux, "octo/elsewhere");   // a repository discovery does not list
+  h.github.startup_repositories = {"octo/discovered", "octo/empty"};
+  REQUIRE(h.store->repositoriesSince(0).empty());
+  const auto report = h.reconciler->recover();
+  CHECK(report.discovered == 1);
+  REQUIRE(h.store->get(1).has_value());
+  CHECK(h.store->get(1)->source == "startup-poll");
+  CHECK(h.store->get(1)->repository == "octo/discovered");
+  CHECK_FALSE(h.store->get(2).has_value());
+  CHECK(h.github.queuedLookups() ==
+        std::map<std::string, int>{{"octo/discovered", 1}, {"octo/empty", 1}});
+}
+
+TEST_CASE("recovery scans the union of the store's and the discovered repositories once each") {
+  Harness h({makeEntry("linux", kLinux, 10)});
+  auto known = h.github.queue(1, kLinux, "octo/known");
+  h.dispatcher->handle(known);
+  h.github.queue(2, kLinux, "octo/known");
+  h.github.queue(3, kLinux, "octo/new");
+  h.github.startup_repositories = {"Octo/Known", "octo/new"};  // GitHub's case may differ
+  const auto report = h.reconciler->recover();
+  CHECK(report.discovered == 2);
+  CHECK(h.github.queuedLookups() == std::map<std::string, int>{{"octo/known", 1}, {"octo/new", 1}});
+}
+
+TEST_CASE("recovery leaves discovered repositories to the poll source when the rate limit is low") {
+  Harness h({makeEntry("linux", kLinux, 10)});
+  auto known = h.github.queue(1, kLinux, "octo/known");
+  h.dispatcher->handle(known);
+  h.github.queue(2, kLinux, "octo/known");
+  h.github.queue(3, kLinux, "octo/new");
+  h.github.startup_repositories = {"octo/new", "octo/other"};
+  h.github.rate_limit_room = false;
+  const auto report = h.reconciler->recover();
+  CHECK(report.discovered == 1);  // the store's repository is still scanned
+  CHECK(report.deferred == 2);
+  CHECK(h.github.queuedLookups() == std::map<std::string, int>{{"octo/known", 1}});
+}
+
 TEST_CASE("reconciler: a stopped instance whose runner took no job is removed, its job retried") {
   Harness h({makeEntry("linux", kLinux, 10)});
   const auto name = leaveJobIn(h, 1, JobState::Running);

@@ -24,11 +24,6 @@ for _ in $(seq 100); do grep -q "listening on" "$work/sim.out" && break; sleep 0
 sim_url=$(sed -n 's/^listening on \(http[^ ]*\).*/\1/p' "$work/sim.out" | head -n 1)
 [ -n "$sim_url" ] || fail "the simulator did not start: $(cat "$work/sim.err")"
 
-job=$(curl -sf -X POST "$sim_url/_sim/jobs" -H 'Content-Type: application/json' \
-  -d '{"repo":"octo/hello","labels":["self-hosted","linux"]}') || fail "cannot queue a job"
-job_id=$(echo "$job" | sed -n 's/.*"job_id": *\([0-9]*\).*/\1/p')
-[ -n "$job_id" ] || fail "no job id in $job"
-
 cat >"$work/config.yml" <<YAML
 pat: ghp_poll_e2e
 github_api_url: $sim_url
@@ -55,6 +50,14 @@ cd "$work" || exit 1
 LXDRUNNER_NO_INSTALLED_PLUGINS=1 "$bin" --config "$work/config.yml" >"$work/daemon.log" 2>&1 &
 daemon_pid=$!
 daemon_port "$work/state" "$daemon_pid" web_port >/dev/null || fail "the daemon did not start"
+# The start-up scan covers the poll source's repositories too: queue the job once it is
+# over, so only the poll source can find it.
+for _ in $(seq 150); do grep -q "found queued on GitHub" "$work/daemon.log" && break; sleep 0.1; done
+grep -q "recovery: .* 0 found queued on GitHub" "$work/daemon.log" || fail "the start-up scan did not end"
+job=$(curl -sf -X POST "$sim_url/_sim/jobs" -H 'Content-Type: application/json' \
+  -d '{"repo":"octo/hello","labels":["self-hosted","linux"]}') || fail "cannot queue a job"
+job_id=$(echo "$job" | sed -n 's/.*"job_id": *\([0-9]*\).*/\1/p')
+[ -n "$job_id" ] || fail "no job id in $job"
 for _ in $(seq 150); do grep -q "job $job_id queued" "$work/daemon.log" && break; sleep 0.1; done
 grep -q "job $job_id queued in octo/hello for entry 'Test Runner' (from poll)" "$work/daemon.log" \
   || fail "the polled job did not reach the inbox"

@@ -6,6 +6,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <chrono>
+#include <optional>
 
 namespace lxdrunner::poll {
 namespace {
@@ -41,7 +42,10 @@ PollSettings parsePollSettings(const std::string& config_json) {
   auto fail = [](const std::string& what) {
     throw sdk::Error(LXDR_ERR_INVALID_ARGUMENT, "event_sources.poll." + what);
   };
-  if (auto repos = c->getArray("repositories")) {
+  if (!c->has("repositories") || c->isNull("repositories") ||
+      (c->get("repositories").isString() && c->getValue<std::string>("repositories") == "auto")) {
+    s.discover = true;
+  } else if (auto repos = c->getArray("repositories")) {
     for (size_t i = 0; i < repos->size(); ++i) {
       std::string r = repos->get(static_cast<unsigned>(i)).toString();
       size_t slash = r.find('/');
@@ -51,8 +55,14 @@ PollSettings parsePollSettings(const std::string& config_json) {
       }
       s.repositories.push_back(r);
     }
+    if (s.repositories.empty()) {
+      fail(
+          "repositories: list at least one OWNER/NAME to poll, or write auto to poll the "
+          "repositories the credentials reach");
+    }
+  } else {
+    fail("repositories: a list of OWNER/NAME, or auto");
   }
-  if (s.repositories.empty()) fail("repositories: list at least one OWNER/NAME to poll");
   if (c->has("interval")) s.interval_s = c->getValue<int>("interval");
   if (s.interval_s < 5) fail("interval: at least 5 seconds");
   if (c->has("rate_limit_share")) s.rate_limit_share = c->getValue<double>("rate_limit_share");
@@ -219,13 +229,63 @@ void PollSource::redeliverFailed(int64_t deadline) {
   }
 }
 
+std::vector<std::string> PollSource::repositories() {
+  if (!settings_.discover) return settings_.repositories;
+  std::optional<std::string> json;
+  try {
+    json = host().config(kDiscoveredRepositoriesKey);
+  } catch (const sdk::Error& e) {
+    throw sdk::Error(
+        LXDR_ERR_TRANSIENT,
+        std::string("repositories: auto: the daemon's repository discovery failed: ") + e.what());
+  }
+  if (!json) {
+    throw sdk::Error(
+        LXDR_ERR_UNSUPPORTED,
+        "repositories: auto needs an lxdrunner that discovers repositories (host key " +
+            std::string(kDiscoveredRepositoriesKey) +
+            "); list event_sources.poll.repositories instead");
+  }
+  std::vector<std::string> out;
+  Poco::JSON::Parser parser;
+  auto list = parser.parse(*json).extract<Poco::JSON::Array::Ptr>();
+  for (size_t i = 0; list && i < list->size(); ++i) {
+    std::string r = list->get(static_cast<unsigned>(i)).toString();
+    if (r.find('/') != std::string::npos) out.push_back(std::move(r));
+  }
+  if (out.size() != discovered_count_) {
+    discovered_count_ = out.size();
+    host().info("poll: watching " + std::to_string(out.size()) + " discovered repositor" +
+                (out.size() == 1 ? "y" : "ies"));
+  }
+  return out;
+}
+
 int PollSource::pollOnce() {
   over_budget_ = false;
   const int64_t deadline = host().deadlineIn(std::chrono::seconds(settings_.interval_s));
   int emitted = 0;
-  for (const auto& repo : settings_.repositories) {
+  size_t failed = 0;
+  std::string first_error;
+  for (const auto& repo : repositories()) {
     if (over_budget_) break;
-    emitted += pollRepository(repo, deadline);
+    if (!settings_.discover) {
+      emitted += pollRepository(repo, deadline);
+      continue;
+    }
+    // A discovered repository GitHub will not answer about (Actions disabled, access
+    // narrowed since the listing) must not keep the others from being polled.
+    try {
+      emitted += pollRepository(repo, deadline);
+    } catch (const sdk::Error& e) {
+      if (e.status() == LXDR_ERR_CANCELLED || e.status() == LXDR_ERR_TIMEOUT) throw;
+      if (failed++ == 0) first_error = repo + ": " + e.what();
+    }
+  }
+  if (failed > 0) {
+    host().warning("poll: " + std::to_string(failed) + " discovered repositor" +
+                   (failed == 1 ? "y" : "ies") + " could not be polled this round (" + first_error +
+                   ")");
   }
   if (settings_.redeliver_failed && !over_budget_) redeliverFailed(deadline);
   if (over_budget_) {

@@ -10,6 +10,9 @@ namespace lxdrunner::github_sim {
 void addRunnerRoutes(Router& router, SimContext& ctx);
 // GitHub REST: workflow runs and their jobs.
 void addWorkflowRunRoutes(Router& router, SimContext& ctx);
+// GitHub REST: repository listings (/installation/repositories, /user/repos) and the
+// /_sim/repos control endpoint that declares repositories.
+void addRepositoryRoutes(Router& router, SimContext& ctx);
 // GitHub REST: repository/organisation hooks, the app hook and hook deliveries.
 void addHookRoutes(Router& router, SimContext& ctx);
 // GitHub REST: GitHub App endpoints (JWT) and /rate_limit.

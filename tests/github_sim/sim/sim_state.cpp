@@ -55,6 +55,17 @@ const IssuedToken* SimState::liveToken(const std::string& token, const std::stri
   return &it->second;
 }
 
+std::map<std::string, Repository> SimState::knownRepositories() const {
+  std::map<std::string, Repository> out = repositories;
+  for (const auto& [id, run] : runs) {
+    Repository repository;
+    repository.fullName = run.repo;
+    repository.orgOwned = !run.org.empty();
+    out.emplace(toLower(run.repo), repository);
+  }
+  return out;
+}
+
 void SimState::clearActivity() {
   runners.clear();
   jobs.clear();

@@ -127,6 +127,17 @@ struct Delivery {
   std::string responseBody;
 };
 
+// A repository declared through /_sim/repos. Repositories that have workflow runs are known
+// without being declared; declaring one sets its flags.
+struct Repository {
+  std::string fullName;  // "owner/name", as declared
+  bool orgOwned = false;
+  bool archived = false;
+  bool disabled = false;
+  bool isPrivate = false;
+  std::int64_t installationId = 0;  // listed for this installation only; 0: for every one
+};
+
 // Registration, remove and installation tokens, by their value.
 struct IssuedToken {
   std::string token;
@@ -150,7 +161,8 @@ class SimState {
   std::map<std::int64_t, Hook> hooks;
   std::map<std::int64_t, Delivery> deliveries;
   std::map<std::string, IssuedToken> tokens;
-  std::vector<std::string> extraPats;  // added through the control API
+  std::vector<std::string> extraPats;              // added through the control API
+  std::map<std::string, Repository> repositories;  // declared; lowercased full name -> it
 
   std::map<std::string, std::int64_t> requestCounts;  // "GET /repos/{owner}/{repo}/..." -> n
   std::map<std::string, std::int64_t> apiVersions;    // X-GitHub-Api-Version value -> n
@@ -184,8 +196,13 @@ class SimState {
   const IssuedToken* liveToken(const std::string& token, const std::string& kind,
                                std::int64_t now) const;
 
-  // Forgets runners, jobs, runs, deliveries, issued tokens and counters; keeps hooks, PATs and
-  // the id sources (ids are never reused, so stale references fail loudly).
+  // Every repository the simulator knows: those declared and those with workflow runs, by
+  // lowercased full name (GitHub's listing order).
+  std::map<std::string, Repository> knownRepositories() const;
+
+  // Forgets runners, jobs, runs, deliveries, issued tokens and counters; keeps hooks, PATs,
+  // declared repositories and the id sources (ids are never reused, so stale references fail
+  // loudly).
   void clearActivity();
 };
 

@@ -388,6 +388,18 @@ JsonObject stateSnapshot(SimContext& ctx, bool forFile) {
   out->set("accept_headers", counterMap(s.acceptHeaders));
   if (forFile) {
     out->set("extra_pats", stringArray(s.extraPats));
+    JsonArray repositories = newArray();
+    for (const auto& [key, r] : s.repositories) {
+      JsonObject o = newObject();
+      o->set("full_name", r.fullName);
+      o->set("org", r.orgOwned);
+      o->set("archived", r.archived);
+      o->set("disabled", r.disabled);
+      o->set("private", r.isPrivate);
+      o->set("installation_id", r.installationId);
+      repositories->add(o);
+    }
+    out->set("repositories", repositories);
     out->set("counters", counters(s));
   }
   return out;
@@ -430,6 +442,16 @@ void restoreSnapshot(SimContext& ctx, const JsonObject& snapshot) {
   counterMapFrom(snapshot, "api_versions", s.apiVersions);
   counterMapFrom(snapshot, "accept_headers", s.acceptHeaders);
   s.extraPats = list(snapshot, "extra_pats");
+  forEachObject(snapshot, "repositories", [&](const JsonObject& o) {
+    Repository r;
+    r.fullName = str(o, "full_name");
+    r.orgOwned = flag(o, "org");
+    r.archived = flag(o, "archived");
+    r.disabled = flag(o, "disabled");
+    r.isPrivate = flag(o, "private");
+    r.installationId = num(o, "installation_id");
+    if (!r.fullName.empty()) s.repositories[toLower(r.fullName)] = r;
+  });
   countersFrom(optObject(snapshot, "counters"), s);
 }
 

@@ -24,9 +24,11 @@ class RecordingHandler : public Poco::Net::HTTPRequestHandler {
     ReceivedWebhook webhook;
     for (const auto& [name, value] : request) webhook.headers[toLower(name)] = value;
     Poco::StreamCopier::copyToString(request.stream(), webhook.body);
+    // The answer is the one set before the request was recorded: a test that changes it
+    // once waitFor() has seen this request must not change this request's answer.
+    const int status = receiver_.status();
     receiver_.record(std::move(webhook));
-    response.setStatusAndReason(
-        static_cast<Poco::Net::HTTPResponse::HTTPStatus>(receiver_.status()));
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
     response.setContentLength(2);
     response.send() << "ok";
   }

@@ -171,6 +171,40 @@ TEST_CASE("host services called directly", "[host_services]") {
   CHECK(api->now_ms(&ctx) >= t0);
 }
 
+TEST_CASE("config_get answers the discovered repositories under the reserved key",
+          "[host_services][discovery]") {
+  lxdrunner::plugin_host::HostServices services;
+  HostContext ctx;
+  ctx.plugin_name = "poll";
+  ctx.services = &services;
+  Poco::JSON::Parser parser;
+  // A plugin's own settings cannot shadow the key.
+  ctx.config = parser.parse(R"({"repositories":"auto","lxdrunner:repositories":"mine"})")
+                   .extract<Poco::JSON::Object::Ptr>();
+  const lxdr_host_api* api = hostApi();
+  auto get = [&](std::string& out) {
+    lxdr_sink sink = lxdrunner::sdk::stringSink(out);
+    return api->config_get(&ctx, slice(lxdrunner::plugin_host::kDiscoveredRepositoriesKey), &sink);
+  };
+  std::string v;
+  CHECK(get(v) == LXDR_ERR_NOT_FOUND);
+  CHECK(std::string(api->last_error(&ctx)) == "repository discovery is not running in this daemon");
+
+  int asked = 0;
+  services.discovered_repositories = [&] {
+    ++asked;
+    return std::vector<std::string>{"octo/a", "octo/b\"quoted"};
+  };
+  CHECK(get(v) == LXDR_OK);
+  auto list = parser.parse(v).extract<Poco::JSON::Array::Ptr>();
+  REQUIRE(list->size() == 2);
+  CHECK(list->getElement<std::string>(0) == "octo/a");
+  CHECK(list->getElement<std::string>(1) == "octo/b\"quoted");
+  v.clear();
+  CHECK(get(v) == LXDR_OK);
+  CHECK(asked == 2);  // asked each time: the list may change
+}
+
 TEST_CASE("instance_exec writes no further into the caller's result than its struct_size",
           "[host_services]") {
   Loaded l;

@@ -131,7 +131,10 @@ TEST_CASE("GitHub errors fail the round with the status", "[poll]") {
 
 TEST_CASE("settings are validated at create()", "[poll]") {
   FakeHost host;
-  CHECK_THROWS_WITH(host.create<PollSource>("{}"), Catch::Contains("list at least one OWNER/NAME"));
+  CHECK_THROWS_WITH(host.create<PollSource>(R"({"repositories":[]})"),
+                    Catch::Contains("list at least one OWNER/NAME"));
+  CHECK_THROWS_WITH(host.create<PollSource>(R"({"repositories":"all"})"),
+                    Catch::Contains("a list of OWNER/NAME, or auto"));
   CHECK_THROWS_WITH(host.create<PollSource>(R"({"repositories":["nope"]})"),
                     Catch::Contains("'nope' is not OWNER/NAME"));
   CHECK_THROWS_WITH(host.create<PollSource>(R"({"repositories":["o/r"],"interval":1})"),
@@ -161,4 +164,60 @@ TEST_CASE("start and stop run and end the polling thread promptly", "[poll]") {
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
   std::lock_guard<std::mutex> lock(gh.mu);
   CHECK(gh.calls.size() == 1);
+}
+
+TEST_CASE("repositories: auto (or none given) polls the discovered repositories each round",
+          "[poll][discovery]") {
+  for (const char* settings : {R"({"repositories":"auto"})", "{}", R"({"repositories":null})"}) {
+    FakeHost host;
+    ScriptedGithub gh;
+    gh.set(kRuns, R"({"workflow_runs":[{"id":1}]})");
+    gh.set("GET /repos/o/r/actions/runs/1/jobs?filter=latest&per_page=100",
+           R"({"jobs":[{"id":7,"run_id":1,"status":"queued","labels":["x"]}]})");
+    gh.set("GET /repos/o/second/actions/runs?status=queued&per_page=100",
+           R"({"workflow_runs":[{"id":2}]})");
+    gh.set("GET /repos/o/second/actions/runs/2/jobs?filter=latest&per_page=100",
+           R"({"jobs":[{"id":8,"run_id":2,"status":"queued","labels":["x"]}]})");
+    host.onGithub = [&](const std::string& m, const std::string& p, const std::string& b) {
+      return gh(m, p, b);
+    };
+    host.setConfig("lxdrunner:repositories", R"(["o/r"])");
+    auto instance = host.create<PollSource>(settings);
+    CHECK(plugin(instance).pollOnce() == 1);
+    CHECK(host.logged("poll: watching 1 discovered repository"));
+    // The daemon's list changed (a repository was added to the installation).
+    host.setConfig("lxdrunner:repositories", R"(["o/r","o/second"])");
+    CHECK(plugin(instance).pollOnce() == 1);
+    auto events = host.events();
+    REQUIRE(events.size() == 2);
+    CHECK(events[1].repository == "o/second");
+    CHECK(events[1].job_id == 8);
+    CHECK(host.logged("poll: watching 2 discovered repositories"));
+  }
+}
+
+TEST_CASE("a discovered repository GitHub refuses does not stop the round", "[poll][discovery]") {
+  FakeHost host;
+  ScriptedGithub gh;
+  gh.set("GET /repos/o/a/actions/runs?status=queued&per_page=100", R"({"message":"Not Found"})", "",
+         -1, -1, 404);
+  gh.set("GET /repos/o/b/actions/runs?status=queued&per_page=100",
+         R"({"workflow_runs":[{"id":2}]})");
+  gh.set("GET /repos/o/b/actions/runs/2/jobs?filter=latest&per_page=100",
+         R"({"jobs":[{"id":9,"run_id":2,"status":"queued","labels":["x"]}]})");
+  host.onGithub = [&](const std::string& m, const std::string& p, const std::string& b) {
+    return gh(m, p, b);
+  };
+  host.setConfig("lxdrunner:repositories", R"(["o/a","o/b"])");
+  auto instance = host.create<PollSource>("{}");
+  CHECK(plugin(instance).pollOnce() == 1);
+  CHECK(host.logged("1 discovered repository could not be polled this round (o/a: GET"));
+}
+
+TEST_CASE("repositories: auto on a host without discovery says what to do", "[poll][discovery]") {
+  FakeHost host;
+  auto instance = host.create<PollSource>(R"({"repositories":"auto"})");
+  CHECK_THROWS_WITH(plugin(instance).pollOnce(),
+                    Catch::Contains("needs an lxdrunner that discovers repositories") &&
+                        Catch::Contains("list event_sources.poll.repositories instead"));
 }
