@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# installed_sdk_test.sh BUILD_DIR EXAMPLE_DIR LXDRUNNER CMAKE CTEST
+# installed_sdk_test.sh BUILD_DIR EXAMPLE_DIR LXDRUNNER CMAKE CTEST LIBRARY PLUGIN KIND VERSION
+# e.g. ... example_motd example-motd provisioner 1.0.0
 set -euo pipefail
-build=$1 example=$2 lxdrunner=$3 cmake=$4 ctest=$5
+build=$1 example=$2 lxdrunner=$3 cmake=$4 ctest=$5 library=$6 name=$7 kind=$8 version=$9
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 prefix="$work/prefix"
@@ -25,12 +26,12 @@ command -v ninja >/dev/null && generator=(-G Ninja)
 "$cmake" --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 "$ctest" --test-dir "$work/build" --output-on-failure
 "$cmake" --install "$work/build" >/dev/null
-plugin=$(find "$work/plugin-prefix" -name example_motd.so)
-[ -n "$plugin" ] || { echo "FAIL: example_motd.so not installed into the plugin directory"; exit 1; }
-case $plugin in */lxdrunner/plugins/example_motd.so) ;; *) echo "FAIL: installed at $plugin"; exit 1 ;; esac
+plugin=$(find "$work/plugin-prefix" -name "$library.so")
+[ -n "$plugin" ] || { echo "FAIL: $library.so not installed into the plugin directory"; exit 1; }
+case $plugin in */lxdrunner/plugins/$library.so) ;; *) echo "FAIL: installed at $plugin"; exit 1 ;; esac
 
 out=$(cd "$work" && XDG_CONFIG_HOME="$work" LXDRUNNER_PLUGIN_PATH="$(dirname "$plugin")" "$lxdrunner" plugins)
 echo "$out"
-echo "$out" | grep -qE "^example-motd +provisioner +1\.0\.0 +1\.1 +$plugin$" \
+echo "$out" | grep -qE "^$name +$kind +${version//./\\.} +1\.1 +$plugin$" \
   || { echo "FAIL: the daemon did not list the installed example"; exit 1; }
 echo "ok: example plugin built against the installed SDK and loaded"
