@@ -8,22 +8,7 @@
 # finds the jobs of the user's repositories. No LXD: the in-memory test backend.
 set -uo pipefail
 bin=$1 sim=$2 src=$3 plugins=$4 test_plugins=$5
-work=$(mktemp -d)
-daemon_pid= sim_pid=
-cleanup() {
-  [ -n "$daemon_pid" ] && kill -9 "$daemon_pid" 2>/dev/null
-  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null
-  wait 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  echo "--- daemon log (last 40 lines):" >&2
-  tail -n 40 "$work/daemon.log" >&2
-  exit 1
-}
-. "$src/tests/lib/daemon_ports.sh"
+. "$src/tests/lib/daemon_test.sh"
 command -v openssl >/dev/null || { echo "skipped: no openssl command to make an App key"; exit 0; }
 openssl genrsa -out "$work/app.pem" 2048 2>/dev/null
 openssl rsa -in "$work/app.pem" -pubout -out "$work/app.pub" 2>/dev/null

@@ -7,22 +7,7 @@
 # daemon is ready once recovery is through. No LXD: the in-memory test backend.
 set -uo pipefail
 bin=$1 sim=$2 src=$3 plugins=$4 test_plugins=$5
-work=$(mktemp -d)
-daemon_pid= sim_pid=
-cleanup() {
-  [ -n "$daemon_pid" ] && kill -9 "$daemon_pid" 2>/dev/null
-  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null
-  wait 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  echo "--- daemon log (last 40 lines):" >&2
-  tail -n 40 "$work/daemon.log" >&2
-  exit 1
-}
-. "$src/tests/lib/daemon_ports.sh"
+. "$src/tests/lib/daemon_test.sh"
 pat=ghp_startup_test_token
 secret=startup-test-hook-secret
 repo=octo/startup
