@@ -64,7 +64,7 @@ struct Job {
   std::int64_t startedAt = 0;
   std::int64_t completedAt = 0;
   std::int64_t sequence = 0;  // creation order: runners get the oldest matching job first
-  RunnerTiming runnerTiming;   // the timing of the runner that took it
+  RunnerTiming runnerTiming;  // the timing of the runner that took it
 
   std::string repoOwner() const { return repo.substr(0, repo.find('/')); }
   std::string repoName() const { return repo.substr(repo.find('/') + 1); }
