@@ -59,7 +59,8 @@ TEST_CASE("a job context survives the C view both ways") {
 
 TEST_CASE("a request from a 1.0 host has no job context, whatever follows it in memory") {
   // A 1.0 host's request ends before `job`: what lies beyond its struct_size is not read.
-  BorrowedJobContext c(sample());
+  const JobContext j = sample();  // the view borrows its strings: it must outlive the view
+  BorrowedJobContext c(j);
   lxdr_provision_request req{};
   req.job = c.get();
   req.struct_size = static_cast<uint32_t>(offsetof(lxdr_provision_request, job));
@@ -70,7 +71,8 @@ TEST_CASE("a request from a 1.0 host has no job context, whatever follows it in 
 }
 
 TEST_CASE("a job context from an older 1.1 writer reads its missing tail as empty") {
-  BorrowedJobContext c(sample());
+  const JobContext kept = sample();
+  BorrowedJobContext c(kept);
   lxdr_job_context shorter;
   std::memcpy(&shorter, c.get(), sizeof shorter);
   shorter.struct_size = static_cast<uint32_t>(offsetof(lxdr_job_context, job_label_count));

@@ -250,6 +250,8 @@ class BorrowedJobContext {
     c_.entry_label_count = static_cast<uint32_t>(entry_labels_.size());
     c_.entry_labels = entry_labels_.data();
   }
+  // It borrows the context's strings: a temporary would leave it dangling.
+  explicit BorrowedJobContext(JobContext&&) = delete;
   BorrowedJobContext(const BorrowedJobContext&) = delete;
   BorrowedJobContext& operator=(const BorrowedJobContext&) = delete;
   const lxdr_job_context* get() const noexcept { return &c_; }
