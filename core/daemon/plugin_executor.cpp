@@ -170,13 +170,11 @@ std::vector<std::string> chainOf(const config::RunnerEntry& entry) {
   return chain;
 }
 
-enum class Phase { kProvision, kPrepare, kStart };
-
 }  // namespace
 
 StepResult PluginExecutor::runChain(const config::RunnerEntry& entry, const jobs::JobRecord* job,
                                     const std::string& instance, const std::string& remote,
-                                    dispatch::Deadline deadline, int phase) const {
+                                    dispatch::Deadline deadline, Phase phase) const {
   StepResult out;
   out.status = LXDR_OK;
   for (const auto& name : chainOf(entry)) {
@@ -192,7 +190,7 @@ StepResult PluginExecutor::runChain(const config::RunnerEntry& entry, const jobs
     const auto started = std::chrono::steady_clock::now();
     std::string log;
     plugin_host::CallResult r;
-    switch (static_cast<Phase>(phase)) {
+    switch (phase) {
       case Phase::kProvision:
         r = it->second->provision(call.request(), log);
         break;
@@ -225,7 +223,7 @@ StepResult PluginExecutor::runChain(const config::RunnerEntry& entry, const jobs
 StepResult PluginExecutor::provision(const config::RunnerEntry& entry, const jobs::JobRecord& job,
                                      const std::string& instance, const std::string& remote,
                                      dispatch::Deadline deadline) {
-  return runChain(entry, &job, instance, remote, deadline, static_cast<int>(Phase::kProvision));
+  return runChain(entry, &job, instance, remote, deadline, Phase::kProvision);
 }
 
 bool PluginExecutor::canPrepare(const config::RunnerEntry& entry) const {
@@ -239,13 +237,13 @@ bool PluginExecutor::canPrepare(const config::RunnerEntry& entry) const {
 
 StepResult PluginExecutor::prepare(const config::RunnerEntry& entry, const std::string& instance,
                                    const std::string& remote, dispatch::Deadline deadline) {
-  return runChain(entry, nullptr, instance, remote, deadline, static_cast<int>(Phase::kPrepare));
+  return runChain(entry, nullptr, instance, remote, deadline, Phase::kPrepare);
 }
 
 StepResult PluginExecutor::start(const config::RunnerEntry& entry, const jobs::JobRecord& job,
                                  const std::string& instance, const std::string& remote,
                                  dispatch::Deadline deadline) {
-  return runChain(entry, &job, instance, remote, deadline, static_cast<int>(Phase::kStart));
+  return runChain(entry, &job, instance, remote, deadline, Phase::kStart);
 }
 
 std::optional<std::string> PluginExecutor::checkChain(const config::RunnerEntry& entry) const {

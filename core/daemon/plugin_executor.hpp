@@ -49,11 +49,12 @@ class PluginExecutor final : public dispatch::Executor {
   std::function<void(const std::string& instance)> on_destroy;
 
  private:
-  // Runs the entry's steps, then its provisioner, in one phase (0 provision, 1 prepare,
-  // 2 start), stopping at the first failure, which names the step.
+  enum class Phase { kProvision, kPrepare, kStart };
+  // Runs the entry's steps, then its provisioner, in one phase, stopping at the first
+  // failure, which names the step.
   dispatch::StepResult runChain(const config::RunnerEntry& entry, const jobs::JobRecord* job,
                                 const std::string& instance, const std::string& remote,
-                                dispatch::Deadline deadline, int phase) const;
+                                dispatch::Deadline deadline, Phase phase) const;
 
   std::map<std::string, plugin_host::PluginInstance*> backends_;
   std::map<std::string, plugin_host::PluginInstance*> provisioners_;

@@ -56,27 +56,22 @@ std::string writeWorkflowJob(const WorkflowJobPayload& p) {
     if (i > 0) out.push_back(',');
     appendJsonString(out, p.labels[i]);
   }
-  out += "],";
-  appendKey(out, "status");
-  appendStringOrNull(out, p.status);
-  out += ",";
-  appendKey(out, "conclusion");
-  appendStringOrNull(out, p.conclusion);
+  out += "]";
+  // ,"key":"text" (or null): the job's optional string members.
+  const auto member = [&out](std::string_view key, std::string_view text) {
+    out += ",";
+    appendKey(out, key);
+    appendStringOrNull(out, text);
+  };
+  member("status", p.status);
+  member("conclusion", p.conclusion);
   out += ",";
   appendKey(out, "runner_id");
   appendIdOrNull(out, p.runner_id);
-  out += ",";
-  appendKey(out, "runner_name");
-  appendStringOrNull(out, p.runner_name);
-  out += ",";
-  appendKey(out, "workflow_name");
-  appendStringOrNull(out, p.workflow_name);
-  out += ",";
-  appendKey(out, "name");
-  appendStringOrNull(out, p.job_name);
-  out += ",";
-  appendKey(out, "head_branch");
-  appendStringOrNull(out, p.head_branch);
+  member("runner_name", p.runner_name);
+  member("workflow_name", p.workflow_name);
+  member("name", p.job_name);
+  member("head_branch", p.head_branch);
   out += "},";
   appendKey(out, "repository");
   out += "{";
