@@ -10,7 +10,6 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <set>
 
 #include "plugin_host/path_trust.hpp"
 
@@ -45,20 +44,6 @@ std::optional<std::string> claimDescriptor(const lxdr_plugin_descriptor* descrip
   return "'" + name + "' hands out the very descriptor " + it->second +
          " already did: both libraries share the plugin's statics (built without hidden "
          "visibility?); rebuild both with lxdrunner_add_plugin() and this SDK";
-}
-
-std::string listProblem(const lxdr_plugin_list& list) {
-  if (list.struct_size < sizeof(lxdr_plugin_list)) {
-    return "its plugin list is malformed: struct_size " + std::to_string(list.struct_size) +
-           ", less than the " + std::to_string(sizeof(lxdr_plugin_list)) + " ABI " +
-           std::to_string(LXDR_ABI_MAJOR) + " requires";
-  }
-  if (list.count == 0) return "its plugin list is empty (count 0)";
-  if (list.descriptors == nullptr) {
-    return "its plugin list is malformed: count " + std::to_string(list.count) +
-           " but descriptors is NULL";
-  }
-  return {};
 }
 
 std::string fileError(const std::string& path, const std::string& reason) {
@@ -115,48 +100,17 @@ LibraryLoad loadLibrary(const std::string& path) {
   }
 
   auto entry = library->get<std::remove_pointer_t<lxdr_plugin_entry_fn>>(LXDR_PLUGIN_ENTRY_SYMBOL);
-  const lxdr_plugin_list* list = nullptr;
-  try {
-    list = entry(LXDR_ABI_MAJOR, LXDR_ABI_MINOR);
-  } catch (...) {
-    // A C function must not throw; a broken C++ plugin might anyway.
-    result.errors.push_back(
-        fileError(path, "its entry point threw an exception: the plugin is broken"));
-    return result;
-  }
   {
     std::lock_guard<std::mutex> lock(keptMutex());
     keptLibraries().push_back(std::move(library));
   }
-  if (list == nullptr) {
-    result.errors.push_back(fileError(path,
-                                      "its entry point returned no plugin list: it refuses "
-                                      "to load into plugin ABI " +
-                                          std::to_string(LXDR_ABI_MAJOR) + "." +
-                                          std::to_string(LXDR_ABI_MINOR)));
-    return result;
-  }
-  // Only struct_size is read before it is known to cover the rest.
-  if (list->struct_size < sizeof(lxdr_plugin_list)) {
-    result.errors.push_back(fileError(path, listProblem(*list)));
-    return result;
-  }
-  lxdr_plugin_list copied{};
-  std::memcpy(&copied, list, sizeof(copied));
-  if (std::string why = listProblem(copied); !why.empty()) {
-    result.errors.push_back(fileError(path, why));
-    return result;
-  }
-  std::set<const lxdr_plugin_descriptor*> listed;
-  for (uint32_t i = 0; i < copied.count; ++i) {
-    const lxdr_plugin_descriptor* descriptor = copied.descriptors[i];
+  // The same checks the SDK's test kit and `lxdrunner plugin-check` run (sdk/plugin_checks.hpp).
+  sdk::PluginListCheck checked = sdk::checkPluginList(entry);
+  for (const auto& why : checked.errors) result.errors.push_back(fileError(path, why));
+  for (size_t i = 0; i < checked.plugins.size(); ++i) {
     PluginInfo info;
-    std::optional<std::string> why = checkDescriptor(descriptor, info);
-    if (!why && !listed.insert(descriptor).second) {
-      why = "'" + info.name + "' appears twice in its plugin list: the plugin is broken";
-    }
-    if (!why) why = claimDescriptor(descriptor, trusted.resolved, info.name);
-    if (why) {
+    static_cast<sdk::CheckedPlugin&>(info) = std::move(checked.plugins[i]);
+    if (auto why = claimDescriptor(checked.originals[i], trusted.resolved, info.name)) {
       result.errors.push_back(fileError(path, *why));
       continue;
     }

@@ -3,13 +3,17 @@
 #                      [INSTALL_DESTINATION <dir>] [COMPONENT <component>] [NO_INSTALL])
 #
 # Builds a plugin as a MODULE library the daemon can dlopen:
-#  - file name <name>.so (no "lib" prefix), hidden visibility: only the entry symbol
-#    lxdrunner_plugin_entry is exported;
+#  - file name <name>.so (no "lib" prefix), hidden visibility, and a version script that
+#    exports the entry symbol lxdrunner_plugin_entry and nothing else. Hidden visibility
+#    alone leaves template instantiations and inline functions' statics from C++ headers
+#    (std::, Poco::) exported as weak or STB_GNU_UNIQUE symbols, which the dynamic linker
+#    merges across libraries; `lxdrunner plugin-check` refuses a plugin that exports them;
 #  - linked with -z defs, so a plugin that reaches for a daemon symbol fails to link instead
 #    of failing to load;
 #  - installed into the lxdrunner plugin directory (default LXDRUNNER_SDK_PLUGIN_INSTALL_DIR,
 #    relative to the install prefix).
 include_guard(GLOBAL)
+set(_LXDRUNNER_PLUGIN_VERSION_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/lxdrunner-plugin.map")
 
 function(lxdrunner_add_plugin name)
   cmake_parse_arguments(P "NO_INSTALL" "OUTPUT_DIRECTORY;INSTALL_DESTINATION;COMPONENT"
@@ -29,6 +33,9 @@ function(lxdrunner_add_plugin name)
   if(NOT (CMAKE_CXX_COMPILER_ID STREQUAL "Clang" AND CMAKE_CXX_FLAGS MATCHES "-fsanitize"))
     target_link_options(${name} PRIVATE "LINKER:-z,defs")
   endif()
+  target_link_options(${name} PRIVATE
+                      "LINKER:--version-script=${_LXDRUNNER_PLUGIN_VERSION_SCRIPT}")
+  set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS "${_LXDRUNNER_PLUGIN_VERSION_SCRIPT}")
   if(P_OUTPUT_DIRECTORY)
     set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${P_OUTPUT_DIRECTORY}")
   endif()
