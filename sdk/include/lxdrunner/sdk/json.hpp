@@ -32,6 +32,52 @@ struct JsonValue {
     return found;
   }
 
+  // Compact JSON text of the value (members in document order).
+  std::string dump() const {
+    switch (type) {
+      case Type::kNull:
+        return "null";
+      case Type::kBool:
+        return boolean ? "true" : "false";
+      case Type::kNumber:
+        return text;
+      case Type::kString:
+        return quoted(text);
+      case Type::kArray: {
+        std::string out = "[";
+        for (size_t i = 0; i < items.size(); ++i) out += (i == 0 ? "" : ",") + items[i].dump();
+        return out + "]";
+      }
+      case Type::kObject: {
+        std::string out = "{";
+        for (size_t i = 0; i < members.size(); ++i) {
+          out += (i == 0 ? "" : ",") + quoted(members[i].first) + ":" + members[i].second.dump();
+        }
+        return out + "}";
+      }
+    }
+    return "null";
+  }
+
+  static std::string quoted(const std::string& s) {
+    std::string out = "\"";
+    for (const char ch : s) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += ch;
+      } else if (c < 0x20) {
+        constexpr const char* kHex = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xf];
+      } else {
+        out += ch;
+      }
+    }
+    return out + "\"";
+  }
+
   // Parses one JSON document. Throws Error(LXDR_ERR_INVALID_ARGUMENT) naming `what` and the
   // byte offset of the problem.
   static JsonValue parse(std::string_view text, const std::string& what) {

@@ -294,6 +294,39 @@ struct ProvisionRequest {
   }
 };
 
+// Holds the C view of a ProvisionRequest, as a host passes it to provision(), prepare() and
+// start(); valid while both it and the request live. The job context is passed only when
+// the request has one (never in prepare(), where the host has no job).
+class BorrowedProvisionRequest {
+ public:
+  explicit BorrowedProvisionRequest(const ProvisionRequest& r) : labels_(slices(r.labels)) {
+    c_.struct_size = sizeof(c_);
+    c_.instance = r.instance.toC();
+    c_.job_id = r.job_id;
+    c_.label_count = static_cast<uint32_t>(labels_.size());
+    c_.labels = labels_.data();
+    c_.scope = slice(r.scope);
+    c_.entry_json = slice(r.entry_json);
+    c_.runner_os = slice(r.runner_os);
+    c_.runner_arch = slice(r.runner_arch);
+    c_.deadline_ms = r.deadline_ms;
+    if (r.job) {
+      job_ = std::make_unique<BorrowedJobContext>(*r.job);
+      c_.job = job_->get();
+    }
+  }
+  // It borrows the request's strings: a temporary would leave it dangling.
+  explicit BorrowedProvisionRequest(ProvisionRequest&&) = delete;
+  BorrowedProvisionRequest(const BorrowedProvisionRequest&) = delete;
+  BorrowedProvisionRequest& operator=(const BorrowedProvisionRequest&) = delete;
+  const lxdr_provision_request* get() const noexcept { return &c_; }
+
+ private:
+  std::vector<lxdr_str> labels_;
+  std::unique_ptr<BorrowedJobContext> job_;
+  lxdr_provision_request c_{};
+};
+
 // The answer to a GitHub REST call made through the host.
 struct GithubResponse {
   int status = 0;
