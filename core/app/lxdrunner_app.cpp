@@ -16,10 +16,13 @@
 #include "cli/cli_client.hpp"
 #include "cli/cli_client_render.hpp"
 #include "cli/doctor_command.hpp"
+#include "cli/plugin_check/plugin_check.hpp"
 #include "cli/ports_file.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/sd_notify.hpp"
 #include "logging/logging.hpp"
+#include "lxdrunner/sdk/types.hpp"
+#include "plugin_host/provisioner_chain.hpp"
 
 namespace lxdrunner::app {
 
@@ -45,7 +48,8 @@ constexpr int kExitUsage = 64;
 
 bool isCommand(const std::string& command) {
   return command == "run" || command == "check-config" || command == "plugins" ||
-         command == "doctor" || command == "webhook" || isOperatorCommand(command);
+         command == "doctor" || command == "webhook" || command == "plugin-check" ||
+         isOperatorCommand(command);
 }
 
 // Loading a plugin runs its code. Only the commands that use plugins load them, so that every
@@ -53,6 +57,17 @@ bool isCommand(const std::string& command) {
 // `sudo lxdrunner status` in their directory).
 bool loadsPlugins(const std::string& command) {
   return command == "run" || command == "plugins" || command == "doctor";
+}
+
+// A provisioner's place in a chain (`provisioners: [steps..., runner]`) and whether it can
+// serve warm pools: "step", "runner", with "+warm" when it has prepare() and start().
+std::string pluginRole(const plugin_host::PluginInfo& p) {
+  if (p.kind != LXDR_KIND_PROVISIONER) return "-";
+  const auto ops =
+      lxdrunner::sdk::readVersioned(static_cast<const lxdr_provisioner_ops*>(p.descriptor.ops));
+  std::string role = (ops.flags & LXDR_PROVISIONER_STEP) != 0 ? "step" : "runner";
+  if (ops.prepare != nullptr && ops.start != nullptr) role += "+warm";
+  return role;
 }
 
 }  // namespace
@@ -88,6 +103,12 @@ void LxdrunnerApp::defineOptions(Poco::Util::OptionSet& options) {
   options.addOption(Poco::Util::Option("org", "", "doctor, webhook install: organisation")
                         .argument("ORG")
                         .repeatable(true));
+  options.addOption(Poco::Util::Option("settings", "",
+                                       "plugin-check: plugin settings (plugin name -> settings, "
+                                       "as under plugins: in config.yml)")
+                        .argument("FILE")
+                        .repeatable(false)
+                        .binding("cli.settings"));
   options.addOption(Poco::Util::Option("url", "", "webhook install: where GitHub delivers")
                         .argument("URL")
                         .repeatable(false)
@@ -172,11 +193,15 @@ void LxdrunnerApp::printHelp() const {
       "Commands:\n"
       "  run            run the daemon in the foreground (default; --daemon to detach)\n"
       "  check-config   validate the configuration and print the effective one, secrets masked\n"
-      "  plugins        list the plugins found (name, kind, version, ABI, file)\n"
+      "  plugins        list the plugins found (name, kind, version, ABI, role, file;\n"
+      "                 a provisioner's role: step or runner, +warm with prepare/start)\n"
       "  doctor         check LXD, GitHub credentials, the webhook and the runner cache\n"
       "                 (--json, --repo OWNER/REPO, --org ORG; exit 1 on any FAIL)\n"
       "  webhook install (--repo OWNER/REPO | --org ORG) --url URL\n"
-      "                 create or update the workflow_job webhook with the hooksecret\n");
+      "                 create or update the workflow_job webhook with the hooksecret\n"
+      "  plugin-check FILE.so [--settings FILE]\n"
+      "                 run the daemon's checks and a smoke run on a plugin library; needs\n"
+      "                 no configuration (exit 1 on any FAIL)\n");
   help.setFooter(
       "Operator commands (ask the running daemon through its operator API; --json for "
       "scripts):\n" +
@@ -211,6 +236,7 @@ int LxdrunnerApp::main(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   if (isOperatorCommand(command)) return runOperatorClient(args);
+  if (command == "plugin-check") return pluginCheck(args);
   loadConfiguration();
   if (loadsPlugins(command)) scanPlugins();
   if (command == "doctor" || command == "webhook") {
@@ -238,6 +264,18 @@ int LxdrunnerApp::runOperatorClient(const std::vector<std::string>& args) {
                                           json_, config().getString("cli.state", "")});
 }
 
+int LxdrunnerApp::pluginCheck(const std::vector<std::string>& args) {
+  if (args.size() != 2) {
+    std::cerr << "lxdrunner: plugin-check takes one plugin file: lxdrunner plugin-check FILE.so "
+                 "[--settings FILE]\n";
+    return kExitUsage;
+  }
+  // Only the given file is loaded: no configuration, no plugin directories.
+  setupLogging();
+  return cli::plugin_check::runPluginCheck({args[1], config().getString("cli.settings", "")},
+                                           std::cout);
+}
+
 int LxdrunnerApp::checkConfig() {
   if (!config_path_) {
     std::cerr << "lxdrunner: no configuration file found (looked at:";
@@ -258,14 +296,47 @@ int LxdrunnerApp::checkConfig() {
     std::cerr << *config_path_ << ": warning: " << config::placeholderMessage(key)
               << "; 'lxdrunner run' refuses to start until then\n";
   }
-  // Plugins are not loaded here (loading runs their code): `plugins` lists them and `doctor`
-  // creates the ones the configuration names.
+  // Plugins are loaded only to check a chain of provisioners, which only their descriptors
+  // can tell (loading runs their code; the loader refuses files others could write):
+  // `plugins` lists them and `doctor` creates the ones the configuration names.
+  if (!checkProvisionerChains(*load.config)) return kExitFailure;
   std::cout << "# " << *config_path_ << ": valid (" << load.warningCount()
             << " configuration warning(s), " << placeholders.size()
             << " placeholder secret(s)); plugins not checked: see 'lxdrunner plugins' and "
                "'lxdrunner doctor'\n"
             << config::renderEffective(*load.config);
   return kExitOk;
+}
+
+bool LxdrunnerApp::checkProvisionerChains(const config::Config& c) {
+  bool chains = false;
+  for (const auto& entry : c.runnermap) chains = chains || !entry.steps.empty();
+  if (!chains) return true;
+  scanPlugins();
+  const auto& registry = plugins_->host().registry();
+  bool ok = true;
+  for (const auto& entry : c.runnermap) {
+    if (entry.steps.empty()) continue;
+    std::vector<std::string> chain = entry.steps;
+    chain.push_back(entry.provisioner);
+    auto problem = plugin_host::chainProblem(
+        entry.name, chain, [&](const std::string& name) -> std::optional<bool> {
+          const auto* p = registry.find(name, LXDR_KIND_PROVISIONER);
+          if (p == nullptr) {
+            std::cerr << *config_path_ << ": warning: runnermap entry '" << entry.name
+                      << "': provisioner '" << name
+                      << "' is not in the plugin directories here, so its place in the chain "
+                         "is not checked\n";
+            return std::nullopt;
+          }
+          return plugin_host::isStep(*p);
+        });
+    if (problem) {
+      std::cerr << *config_path_ << ": error: " << *problem << '\n';
+      ok = false;
+    }
+  }
+  return ok;
 }
 
 int LxdrunnerApp::listPlugins(bool json) {
@@ -282,15 +353,16 @@ int LxdrunnerApp::listPlugins(bool json) {
       std::cout << (first ? "" : ",") << "{\"name\":\"" << p->name << "\",\"kind\":\""
                 << plugin_host::kindName(p->kind) << "\",\"version\":\"" << p->version
                 << "\",\"abi\":\"" << p->abi_major << "." << p->abi_minor << "\",\"file\":\""
-                << p->file << "\"}";
+                << p->file << "\",\"role\":\"" << pluginRole(*p) << "\"}";
       first = false;
     }
     std::cout << "]\n";
   } else {
-    std::vector<std::vector<std::string>> rows{{"NAME", "KIND", "VERSION", "ABI", "FILE"}};
+    std::vector<std::vector<std::string>> rows{{"NAME", "KIND", "VERSION", "ABI", "ROLE", "FILE"}};
     for (const auto* p : registry.all()) {
       rows.push_back({p->name, plugin_host::kindName(p->kind), p->version,
-                      std::to_string(p->abi_major) + "." + std::to_string(p->abi_minor), p->file});
+                      std::to_string(p->abi_major) + "." + std::to_string(p->abi_minor),
+                      pluginRole(*p), p->file});
     }
     printAlignedTable(std::cout, rows);
   }

@@ -38,6 +38,8 @@ class LxdrunnerApp : public Poco::Util::ServerApplication {
   // status, jobs, job, instances, drain, resume: they read only what reaching the API takes.
   int runOperatorClient(const std::vector<std::string>& args);
   int checkConfig();
+  bool checkProvisionerChains(const config::Config& c);
+  int pluginCheck(const std::vector<std::string>& args);
   int listPlugins(bool json);
   int runDaemon();
 

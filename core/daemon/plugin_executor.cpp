@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "daemon/plugin_executor.hpp"
 
+#include "plugin_host/provisioner_chain.hpp"
+
 #include <Poco/DateTimeParser.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -247,22 +249,12 @@ StepResult PluginExecutor::start(const config::RunnerEntry& entry, const jobs::J
 }
 
 std::optional<std::string> PluginExecutor::checkChain(const config::RunnerEntry& entry) const {
-  for (const auto& name : chainOf(entry)) {
-    auto it = provisioners_.find(name);
-    if (it == provisioners_.end()) continue;  // reported where the plugin failed to load
-    const bool last = name == entry.provisioner;
-    if (last && it->second->isStep()) {
-      return "runnermap entry '" + entry.name + "': provisioner '" + name +
-             "' is a step and starts no runner: list one that does (bash, image, disk-mount) "
-             "last in provisioners";
-    }
-    if (!last && !it->second->isStep()) {
-      return "runnermap entry '" + entry.name + "': provisioner '" + name +
-             "' starts a runner, so it can only be the last of provisioners (only steps may "
-             "come before it)";
-    }
-  }
-  return std::nullopt;
+  return plugin_host::chainProblem(entry.name, chainOf(entry),
+                                   [this](const std::string& name) -> std::optional<bool> {
+                                     auto it = provisioners_.find(name);
+                                     if (it == provisioners_.end()) return std::nullopt;
+                                     return it->second->isStep();
+                                   });
 }
 
 StepResult PluginExecutor::setFrozen(const std::string& backend, const std::string& instance,

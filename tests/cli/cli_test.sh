@@ -151,6 +151,21 @@ run-daemon-events)
   expect_in err "careless plugin logs its hooksecret: ****"
   if grep -q "per-source-hooksecret-for-cli-tests" err out; then fail "the hooksecret reached the log"; fi
   ;;
+check-config-chain)
+  # A chain of provisioners: only the plugins' descriptors say which are steps, so
+  # check-config loads them (from trusted files) to refuse a chain that cannot run.
+  base=$(sed -e "s|@PLUGIN_DIR@|$plugins|" -e "s|@STATE_DIR@|$work/state|" \
+    -e '/provisioner: test-provisioner/d' "$src/tests/cli/data/test-plugins.yml.in")
+  printf '%s\n    provisioners: [test-step, test-provisioner]\n' "$base" >good.yml
+  expect_rc "$(run check-config --config good.yml)" 0
+  expect_in out "provisioners: [test-step, test-provisioner]"
+  printf '%s\n    provisioners: [test-provisioner, test-step]\n' "$base" >bad.yml
+  expect_rc "$(run check-config --config bad.yml)" 1
+  expect_in err "bad.yml: error: runnermap entry 'Test Runner': provisioner 'test-provisioner' starts a runner, so it can only be the last of provisioners"
+  printf '%s\n    provisioners: [test-step, test-step-missing]\n' "$base" >unknown.yml
+  expect_rc "$(run check-config --config unknown.yml)" 0
+  expect_in err "provisioner 'test-step-missing' is not in the plugin directories here"
+  ;;
 no-plugin-code)
   # Someone else's directory: a config.yml whose plugin_dirs holds a library that records
   # being loaded. Commands that need no plugin must not run its code (sudo lxdrunner status).

@@ -32,6 +32,8 @@ case $plugin in */lxdrunner/plugins/$library.so) ;; *) echo "FAIL: installed at 
 
 out=$(cd "$work" && XDG_CONFIG_HOME="$work" LXDRUNNER_PLUGIN_PATH="$(dirname "$plugin")" "$lxdrunner" plugins)
 echo "$out"
-echo "$out" | grep -qE "^$name +$kind +${version//./\\.} +1\.1 +$plugin$" \
+echo "$out" | grep -qE "^$name +$kind +${version//./\\.} +1\.1 +[a-z+-]+ +$plugin$" \
   || { echo "FAIL: the daemon did not list the installed example"; exit 1; }
-echo "ok: example plugin built against the installed SDK and loaded"
+# What the walkthrough has an author run before shipping (docs/plugin-authoring.md).
+"$lxdrunner" plugin-check "$plugin" || { echo "FAIL: plugin-check refused the example"; exit 1; }
+echo "ok: example plugin built against the installed SDK, loaded and checked"
