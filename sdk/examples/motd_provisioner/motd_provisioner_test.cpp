@@ -22,12 +22,12 @@ lxdr_status provision(FakeHost::Instance& plugin, const InstanceRef& ref, std::s
 
 TEST_CASE("writes the configured message and verifies it") {
   FakeHost host;
-  host.setConfig("message", "Hello from CI");
   host.onExec = [&](const InstanceRef&, const ExecRequest& r) {
     REQUIRE(r.argv == std::vector<std::string>{"cat", "/etc/motd"});
     return ExecResult{0, host.files()["/etc/motd"].content, ""};
   };
-  auto plugin = host.create<example::MotdProvisioner>();
+  // The plugin's settings, as under plugins.example-motd in config.yml.
+  auto plugin = host.create<example::MotdProvisioner>(R"({"message":"Hello from CI"})");
   std::string log;
   REQUIRE(provision(plugin, {"runner-1", "main", "lxd-container"}, log) == LXDR_OK);
   CHECK(host.files()["/etc/motd"].content == "Hello from CI\n");

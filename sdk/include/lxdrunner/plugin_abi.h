@@ -119,6 +119,21 @@ typedef enum lxdr_log_level {
   LXDR_LOG_ERROR = 4
 } lxdr_log_level;
 
+/* Enumerations in function signatures (lxdr_status returned by every call, lxdr_log_level
+ * passed to log): on every psABI lxdrunner supports (x86-64 System V, AArch64 AAPCS64) an
+ * enumeration whose values fit an int is passed and returned exactly as an int, whatever the
+ * compiler or language, so these signatures are as stable as int ones. Inside structs the
+ * ABI stores enumerations as uint32_t fields instead (kind, action): a field's width must not
+ * depend on the enumeration. The one way to break this is -fshort-enums, which the checks
+ * below refuse at compile time. Values stay below 2^31 in every future minor. */
+#if defined(__cplusplus)
+static_assert(sizeof(lxdr_status) == 4, "lxdr_status must be int-sized: no -fshort-enums");
+static_assert(sizeof(lxdr_log_level) == 4, "lxdr_log_level must be int-sized: no -fshort-enums");
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+_Static_assert(sizeof(lxdr_status) == 4, "lxdr_status must be int-sized: no -fshort-enums");
+_Static_assert(sizeof(lxdr_log_level) == 4, "lxdr_log_level must be int-sized: no -fshort-enums");
+#endif
+
 /* A string slice. OWNERSHIP: borrowed for the duration of the call that passes it. */
 typedef struct lxdr_str {
   const char* ptr; /* may be NULL when len == 0; not necessarily NUL-terminated */
