@@ -55,8 +55,10 @@ contains() { [[ $1 == *"$2"* ]]; }
 lacks() { [[ $1 != *"$2"* ]]; }
 
 # --- a fake actions runner: config.sh, run.sh, bin/ at the root ---------------------------
+# make_fake_runner DIR EXIT HOLD: with HOLD=1 its "job" lasts until the test releases it
+# (release NAME), at most 120 s: checks of a running runner never race its exit.
 make_fake_runner() {
-    local dir=$1 run_exit=$2 job_seconds=$3
+    local dir=$1 run_exit=$2 hold=$3
     mkdir -p "$dir/bin"
     cat >"$dir/run.sh" <<EOF
 #!/bin/sh
@@ -75,7 +77,10 @@ root=\$(cd "\$(dirname "\$0")" && pwd)
 } >/tmp/fake-runner.out.tmp
 mv /tmp/fake-runner.out.tmp /tmp/fake-runner.out
 echo "fake runner: working"
-sleep $job_seconds
+if [ $hold = 1 ]; then
+    i=0
+    while [ ! -e /tmp/release-runner ] && [ \$i -lt 1200 ]; do sleep 0.1; i=\$((i + 1)); done
+fi
 exit $run_exit
 EOF
     cat >"$dir/config.sh" <<'EOF'
@@ -150,6 +155,9 @@ guest_file() {
     guest "$1" "cat '$2'"
 }
 
+# release NAME: ends the held fake runner's "job".
+release() { lxc exec "$1" -- touch /tmp/release-runner; }
+
 wait_stopped() { # NAME SECONDS
     local _
     for _ in $(seq 1 $(($2 * 5))); do
@@ -177,7 +185,7 @@ lxc query /1.0 >/dev/null || {
     echo "LXD does not answer (run tests/lxd/env/lxd-test-env.sh ensure)"
     exit 1
 }
-make_fake_runner "$WORK/runner" 0 3
+make_fake_runner "$WORK/runner" 0 1
 tar -czf "$WORK/runner.tar.gz" -C "$WORK/runner" .
 make_fake_runner "$WORK/failing-runner" 7 0
 tar -czf "$WORK/failing-runner.tar.gz" -C "$WORK/failing-runner" .
@@ -206,9 +214,10 @@ if prepare_tarball_instance "$n"; then
     sid=$(sed -n 's/^sid=//p' <<<"$facts")
     check "run.sh is in the supervisor's own session (setsid)" contains \
         "$(guest "$n" "tr '\\0' ' ' </proc/$sid/cmdline")" "runner-helper.sh supervise"
-    check "no credential left anywhere" [ "$(guest "$n" 'ls /run/lxdrunner-credential /run/lxdrunner-runner 2>&1 | grep -c "No such file"')" = 2 ]
+    check "no credential left anywhere" [ "$(guest "$n" 'ls /run/lxdrunner-credential /run/lxdrunner-runner/credential 2>&1 | grep -c "No such file"')" = 2 ]
     check "the runner log holds the runner's output" contains \
         "$(guest_file "$n" /var/lib/lxdrunner/runner.log "fake runner: working")" "fake runner: working"
+    release "$n"
     check "the instance powers off after the runner exits" wait_stopped "$n" 30
 fi
 
@@ -235,6 +244,7 @@ if prepare_tarball_instance "$n"; then
     [[ $env_facts == *"token_on_a_command_line=none"* ]] || not_ok "what config.sh saw" "$env_facts"
     check "config.sh ran as the runner user" contains "$(guest "$n" 'cat /tmp/fake-config.user')" runner
     check "run.sh got no JIT config" contains "$(guest_file "$n" /tmp/fake-runner.out)" "jit=none"
+    release "$n"
     sleep 4
     check "with poweroff off, the instance keeps running" \
         [ "$(lxc list "^$n\$" -c s -f csv)" = RUNNING ]
@@ -268,6 +278,7 @@ if launch "$n"; then
     check "the runner could write its root (.runner)" contains "$facts" "root_writable=yes"
     check "the copied executable runs" contains "$facts" "listener=listener-ok"
     check "the runner got its JIT config" contains "$facts" "jit=$JIT"
+    release "$n"
     check "the instance powers off after the runner exits" wait_stopped "$n" 30
 fi
 
@@ -318,6 +329,7 @@ if prepare_tarball_instance "$n"; then
     check "the runner runs in the armed supervisor's session" [ "$(sed -n 's/^sid=//p' <<<"$facts")" = "$armed_pid" ]
     run_script "$n" LXDRUNNER_PHASE=start
     check "a second start is refused" [ "$RC" = 2 ]
+    release "$n"
     check "the instance powers off after the runner exits" wait_stopped "$n" 30
 fi
 

@@ -38,6 +38,15 @@ http_stop_if_asked() {
   return 0
 }
 
+# Waits for the client. A signal ends the first wait at once (the trap has killed the
+# client): the second reaps it, so its files are complete before they are read.
+http_reap() {
+  http_stop_if_asked
+  wait "$HTTP_CHILD"
+  wait "$HTTP_CHILD" 2>/dev/null
+  HTTP_CHILD=
+}
+
 # http_post URL BODY_FILE OUT_FILE MAX_SECONDS: POSTs the JSON in BODY_FILE, writes the
 # answer's body to OUT_FILE and sets HTTP_STATUS; sets it to 000 (and HTTP_ERROR) and returns
 # 1 when no answer came. Call it directly, not in $(...): the client runs in the background
@@ -53,19 +62,21 @@ http_wget_status() {
 }
 
 # The status and error files are left for the next call to overwrite (and the caller's
-# temporary directory to remove): a process less per request.
+# temporary directory to remove): a process less per request. They are emptied here, not
+# only by the client's redirections: a signal can kill the client before it ran them, and
+# the last request's "200" must not be read as this one's.
 http_post() {
   local url=$1 body=$2 out=$3 max=$4 status="" err=$3.err
   HTTP_STATUS=000 HTTP_ERROR=""
   : >"$out"
+  : >"$out.status"
+  : >"$err"
   if [ "${HTTP_CLIENT[0]}" = curl ]; then
     curl -sS -o "$out" -w '%{http_code}' -X POST --max-time "$max" \
       -H 'Content-Type: application/json' -H 'Accept: application/json' \
       --data-binary @"$body" "$url" >"$out.status" 2>"$err" &
     HTTP_CHILD=$!
-    http_stop_if_asked
-    wait "$HTTP_CHILD"
-    HTTP_CHILD=
+    http_reap
     read -r status <"$out.status" 2>/dev/null
   else
     # wget prints the status line with -S; on 4xx/5xx it exits 1 and keeps no body. No -T:
@@ -73,9 +84,7 @@ http_post() {
     "${HTTP_CLIENT[@]}" -S -O "$out" --header 'Content-Type: application/json' \
       --header 'Accept: application/json' --post-file "$body" "$url" 2>"$err" &
     HTTP_CHILD=$!
-    http_stop_if_asked
-    wait "$HTTP_CHILD"
-    HTTP_CHILD=
+    http_reap
     status=$(http_wget_status "$err")
   fi
   case $status in
