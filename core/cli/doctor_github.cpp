@@ -10,11 +10,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "cli/runner_permissions.hpp"
 #include "github/http_transport.hpp"
+#include "github/runner_groups.hpp"
 #include "logging/logging.hpp"
 
 namespace lxdrunner::cli {
@@ -487,6 +489,36 @@ void checkWebhooks(const config::Config& config, github::GithubClient& client,
   }
   for (const auto& org : targets.orgs) {
     checkScopeHook(config, client, "orgs/" + org, "--org " + org, path, report);
+  }
+}
+
+void checkRunnerGroups(const config::Config& config, github::GithubClient& client,
+                       const GithubTargets& targets, DoctorReport& report) {
+  std::map<std::string, std::string> groups;  // group -> the first entry naming it
+  for (const auto& entry : config.runnermap) {
+    if (entry.runner_group.empty() || entry.runner_scope == config::RunnerScope::Repo) continue;
+    groups.emplace(entry.runner_group, entry.name);
+  }
+  if (groups.empty()) return;
+  if (targets.orgs.empty()) {
+    report.warn("runner groups", "not checked: no organisation to look in",
+                "pass --org ORG to check that the runnermap's runner groups exist there");
+    return;
+  }
+  github::RunnerGroups lookup(client);
+  for (const auto& org : targets.orgs) {
+    for (const auto& [group, entry] : groups) {
+      const std::string check = "runner group '" + group + "' of " + org;
+      try {
+        const uint64_t id = lookup.resolve(org, group, "", bounded());
+        report.ok(check, "id " + std::to_string(id) + " (runnermap entry '" + entry + "')");
+      } catch (const std::exception& e) {
+        report.fail(check, e.what(),
+                    "create the group (organisation settings > Actions > Runner groups) or "
+                    "fix runner_group of runnermap entry '" +
+                        entry + "'");
+      }
+    }
   }
 }
 
