@@ -31,6 +31,7 @@ int runDoctor(const config::Config& config, plugin_host::PluginHost& plugins,
   auto client = checkGithubCredentials(config, targets, report);
   if (client) {
     checkWebhooks(config, *client, targets, report);
+    checkRunnerGroups(config, *client, targets, report);
   } else if (!webhookPath(config).empty()) {
     report.warn("webhook", "not checked: the GitHub credentials are unusable",
                 "fix the credentials (see above), then run the doctor again");

@@ -10,10 +10,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 #include <sstream>
 
+#include "cli/runner_permissions.hpp"
 #include "github/http_transport.hpp"
+#include "github/runner_groups.hpp"
 #include "logging/logging.hpp"
 
 namespace lxdrunner::cli {
@@ -106,9 +109,12 @@ std::set<std::string> splitScopes(const std::string& header) {
   return out;
 }
 
-// Runners are registered per repository; only an organisation runner_downloads_scope makes
-// lxdrunner call an organisation's runner endpoints (to list runner downloads).
+// Organisation runners (runner_scope org or auto), or an organisation runner_downloads_scope,
+// make lxdrunner call an organisation's runner endpoints.
 bool needsOrgRunners(const config::Config& config) {
+  for (const auto& entry : config.runnermap) {
+    if (entry.runner_scope != config::RunnerScope::Repo) return true;
+  }
   const auto& scope = config.dispatcher.runner_downloads_scope;
   return !scope.empty() && scope.find('/') == std::string::npos;
 }
@@ -152,17 +158,14 @@ bool checkPat(const config::Config& config, const GithubTargets& targets, Doctor
         "write on the repositories" +
             std::string(
                 needsOrgRunners(config)
-                    ? ", and Self-hosted runners read on the organisation of runner_downloads_scope"
+                    ? ", and Self-hosted runners read and write on the organisations (organisation "
+                      "runners, or runner_downloads_scope)"
                     : "") +
             "; the calls below show whether it has them");
     return true;
   }
   const auto scopes = splitScopes(answer.header("x-oauth-scopes"));
-  std::vector<std::string> missing;
-  if (scopes.count("repo") == 0) missing.push_back("repo");
-  if (needsOrgRunners(config) && scopes.count("admin:org") == 0) {
-    missing.push_back("admin:org");
-  }
+  const std::vector<std::string> missing = patScopeNeeds(config, scopes).missing;
   std::string have;
   for (const auto& s : scopes) have += (have.empty() ? "" : ", ") + s;
   if (!missing.empty()) {
@@ -232,19 +235,19 @@ bool checkApp(const config::Config& config, const github::GithubClient& client,
   logging::addSecret(stringOf(token, "token"));
   auto permissions = token->getObject("permissions");
   auto permission = [&](const std::string& name) { return stringOf(permissions, name); };
-  std::vector<std::string> missing;
-  if (permission("administration") != "write") missing.push_back("administration: write");
-  if (needsOrgRunners(config) && permission("organization_self_hosted_runners").empty()) {
-    missing.push_back(
-        "organization_self_hosted_runners: read (runner_downloads_scope is an "
-        "organisation)");
-  }
+  const PermissionNeeds needs = appPermissionNeeds(config, permission);
+  const std::vector<std::string>& missing = needs.missing;
   if (!missing.empty()) {
     std::string names;
     for (const auto& m : missing) names += (names.empty() ? "" : ", ") + m;
     report.fail(install_check, "the installation lacks " + names,
                 "grant it in the App's settings (Permissions), then accept the new permissions "
                 "in the installation");
+    return true;
+  }
+  if (!needs.advice.empty()) {
+    report.warn(install_check, "token issued, but no " + needs.advice.front(),
+                "grant it in the App's settings if such jobs come, or set runner_scope: org");
     return true;
   }
   std::vector<std::string> hook_missing;
@@ -262,9 +265,13 @@ bool checkApp(const config::Config& config, const github::GithubClient& client,
                 "hook needs none)");
     return true;
   }
-  report.ok(install_check,
-            "token issued; administration: write" +
-                std::string(needsOrgRunners(config) ? ", organization_self_hosted_runners" : ""));
+  std::string granted;
+  for (const std::string name : {"administration", "organization_self_hosted_runners"}) {
+    if (!permission(name).empty()) {
+      granted += (granted.empty() ? "" : ", ") + name + ": " + permission(name);
+    }
+  }
+  report.ok(install_check, "token issued; " + granted);
   return true;
 }
 
@@ -482,6 +489,36 @@ void checkWebhooks(const config::Config& config, github::GithubClient& client,
   }
   for (const auto& org : targets.orgs) {
     checkScopeHook(config, client, "orgs/" + org, "--org " + org, path, report);
+  }
+}
+
+void checkRunnerGroups(const config::Config& config, github::GithubClient& client,
+                       const GithubTargets& targets, DoctorReport& report) {
+  std::map<std::string, std::string> groups;  // group -> the first entry naming it
+  for (const auto& entry : config.runnermap) {
+    if (entry.runner_group.empty() || entry.runner_scope == config::RunnerScope::Repo) continue;
+    groups.emplace(entry.runner_group, entry.name);
+  }
+  if (groups.empty()) return;
+  if (targets.orgs.empty()) {
+    report.warn("runner groups", "not checked: no organisation to look in",
+                "pass --org ORG to check that the runnermap's runner groups exist there");
+    return;
+  }
+  github::RunnerGroups lookup(client);
+  for (const auto& org : targets.orgs) {
+    for (const auto& [group, entry] : groups) {
+      const std::string check = "runner group '" + group + "' of " + org;
+      try {
+        const uint64_t id = lookup.resolve(org, group, "", bounded());
+        report.ok(check, "id " + std::to_string(id) + " (runnermap entry '" + entry + "')");
+      } catch (const std::exception& e) {
+        report.fail(check, e.what(),
+                    "create the group (organisation settings > Actions > Runner groups) or "
+                    "fix runner_group of runnermap entry '" +
+                        entry + "'");
+      }
+    }
   }
 }
 

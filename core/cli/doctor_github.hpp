@@ -40,4 +40,9 @@ std::unique_ptr<github::GithubClient> checkGithubCredentials(const config::Confi
 void checkWebhooks(const config::Config& config, github::GithubClient& client,
                    const GithubTargets& targets, DoctorReport& report);
 
+// The runner groups the runnermap names exist in each --org organisation (one line per
+// group and organisation); a warning without --org.
+void checkRunnerGroups(const config::Config& config, github::GithubClient& client,
+                       const GithubTargets& targets, DoctorReport& report);
+
 }  // namespace lxdrunner::cli

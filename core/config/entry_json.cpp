@@ -62,6 +62,7 @@ std::string entryToJson(const RunnerEntry& entry) {
   }
   json->set("devices", devices);
   json->set("provisioner_options", detail::parseJson(entry.provisioner_options_json));
+  json->set("runner_scope", std::string(toString(entry.runner_scope)));
   json->set("runner_group", entry.runner_group);
   json->set("ephemeral", entry.ephemeral);
   return detail::jsonText(json);

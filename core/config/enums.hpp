@@ -15,6 +15,9 @@ enum class RunnerArch { X64, Arm, Arm64 };
 enum class LabelMatch { Subset, Exact };
 enum class RemoteProtocol { Lxd, SimpleStreams };
 enum class LogFormat { Text, Json };
+// Where a job's runner registers: Auto = in the job's organisation when it has one, else in its
+// repository (the original lxdrunner's rule); Repo / Org = always there.
+enum class RunnerScope { Auto, Repo, Org };
 
 template <class Enum>
 struct EnumName {
@@ -51,6 +54,12 @@ inline constexpr std::array<EnumName<LogFormat>, 2> kLogFormatNames{{
     {LogFormat::Json, "json"},
 }};
 
+inline constexpr std::array<EnumName<RunnerScope>, 3> kRunnerScopeNames{{
+    {RunnerScope::Auto, "auto"},
+    {RunnerScope::Repo, "repo"},
+    {RunnerScope::Org, "org"},
+}};
+
 template <class Enum, std::size_t N>
 constexpr std::string_view nameOf(const std::array<EnumName<Enum>, N>& names, Enum value) {
   for (const auto& entry : names) {
@@ -78,6 +87,9 @@ inline std::string_view toString(RemoteProtocol value) {
 }
 inline std::string_view toString(LogFormat value) {
   return nameOf(kLogFormatNames, value);
+}
+inline std::string_view toString(RunnerScope value) {
+  return nameOf(kRunnerScopeNames, value);
 }
 
 }  // namespace lxdrunner::config

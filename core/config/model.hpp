@@ -60,7 +60,12 @@ struct RunnerEntry {
   std::map<std::string, std::string> config;  // LXD instance config; values kept as strings
   std::map<std::string, std::map<std::string, std::string>> devices;  // device name -> settings
   std::string provisioner_options_json = "{}";  // free-form provisioner settings, a JSON object
-  std::string runner_group;                     // empty = the default runner group
+  // Where its runners register (auto: the job's organisation, else its repository); the
+  // top-level runner_scope when not written.
+  RunnerScope runner_scope = RunnerScope::Auto;
+  // Empty = the default runner group. A name: organisation runners join that group (JIT
+  // resolves it to its id); repository runners have only the default group.
+  std::string runner_group;
   bool ephemeral = true;
   WarmPool warm_pool;
 };
@@ -140,6 +145,7 @@ struct Config {
   std::string prefix{defaults::kPrefix};
   int max_workers = defaults::kMaxWorkers;
   bool cleanup = true;
+  RunnerScope runner_scope = RunnerScope::Auto;  // the default of runnermap[].runner_scope
   DispatcherConfig dispatcher;
   std::vector<RunnerEntry> runnermap;
   std::vector<Remote> remotes;  // in file order; always contains "main"

@@ -77,6 +77,7 @@ void emitServerAndPaths(YAML::Emitter& out, const Config& config) {
   out << config.max_workers;
   emitKey(out, "cleanup");
   out << config.cleanup;
+  emitStringValue(out, "runner_scope", std::string(toString(config.runner_scope)));
   emitStringValue(out, "web_host", config.web_host);
   emitKey(out, "web_port");
   out << config.web_port;
@@ -241,6 +242,7 @@ void emitEntry(YAML::Emitter& out, const RunnerEntry& entry) {
   }
   out << YAML::EndMap;
   emitJsonValue(out, "provisioner_options", entry.provisioner_options_json);
+  emitStringValue(out, "runner_scope", std::string(toString(entry.runner_scope)));
   emitStringValue(out, "runner_group", entry.runner_group);
   emitKey(out, "ephemeral");
   out << entry.ephemeral;

@@ -6,7 +6,8 @@
 // path.
 //
 // Only what the provisioner will ask for is fetched ahead: the daemon predicts the request
-// (runner name = the instance, scope = repos/<the job's repository>, the entry's labels),
+// (runner name = the instance, the job's registration scope and the entry's runner group,
+// the entry's labels),
 // and fetches ahead only for entries whose provisioner was seen asking for a JIT config
 // (a provisioner in registration-token mode never gets one it would not use). An answer
 // that does not match what the provisioner then asks (the instance went to another job's
@@ -33,11 +34,14 @@ namespace lxdrunner::daemon {
 class CredentialPrefetch {
  public:
   struct Ask {
-    std::string scope;  // repos/OWNER/REPO
+    std::string scope;  // repos/OWNER/REPO or orgs/ORG
     std::string runner_name;
     std::vector<std::string> labels;
+    std::string runner_group;  // by name; empty = the default group
+    std::string repository;    // the job's: a group's repository access is checked for it
     bool operator==(const Ask& other) const {
-      return scope == other.scope && runner_name == other.runner_name && labels == other.labels;
+      return scope == other.scope && runner_name == other.runner_name && labels == other.labels &&
+             runner_group == other.runner_group;
     }
   };
   struct Answer {

@@ -60,6 +60,7 @@ std::optional<std::string> Daemon::startGithub() {
   // Costs nothing until asked: by the poll source with `repositories: auto` and by the
   // start-up scan; then one listing per refresh interval.
   discovery_ = std::make_unique<github::RepositoryDiscovery>(*github_);
+  runner_credentials_ = std::make_unique<RunnerCredentials>(*github_);
   auto& services = plugins_.services();
   services.discovered_repositories = [this] { return discovery_->repositories(); };
   services.github_request = [this](const lxdr_github_request& r, sdk::GithubResponse& out,
@@ -87,10 +88,18 @@ std::optional<std::string> Daemon::startGithub() {
     try {
       github::RequestOptions options;
       options.deadline = fromMonotonicMs(r.deadline_ms);
-      const std::string scope = sdk::copy(r.scope);
+      CredentialPrefetch::Ask ask{sdk::copy(r.scope), sdk::copy(r.runner_name),
+                                  sdk::copyAll(r.labels, r.label_count), sdk::copy(r.runner_group),
+                                  ""};
+      // A provisioner that names no group (and every 1.0 one) gets its entry's.
+      if (auto registration =
+              executor_ ? executor_->registrationOf(ask.runner_name) : std::nullopt) {
+        ask.repository = registration->repository;
+        if (ask.runner_group.empty() && registration->scope == ask.scope) {
+          ask.runner_group = registration->runner_group;
+        }
+      }
       if (prefetch_) {
-        const CredentialPrefetch::Ask ask{scope, sdk::copy(r.runner_name),
-                                          sdk::copyAll(r.labels, r.label_count)};
         const auto deadline = options.deadline == std::chrono::steady_clock::time_point{}
                                   ? std::chrono::steady_clock::now() + std::chrono::seconds(60)
                                   : options.deadline;
@@ -100,12 +109,9 @@ std::optional<std::string> Daemon::startGithub() {
         }
       }
       if (jit) {
-        out = github_
-                  ->generateJitConfig(scope, sdk::copy(r.runner_name),
-                                      sdk::copyAll(r.labels, r.label_count), 0, "", options)
-                  .encoded_jit_config;
+        out = runner_credentials_->jitConfig(ask, options).encoded_jit_config;
       } else {
-        out = github_->registrationToken(scope, options);
+        out = github_->registrationToken(ask.scope, options);
       }
       return LXDR_OK;
     } catch (const github::GithubError& e) {
@@ -490,7 +496,7 @@ void Daemon::startCredentialPrefetch() {
     try {
       github::RequestOptions options;
       options.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-      auto jit = github_->generateJitConfig(ask.scope, ask.runner_name, ask.labels, 0, "", options);
+      auto jit = runner_credentials_->jitConfig(ask, options);
       answer.value = std::move(jit.encoded_jit_config);
       answer.runner_id = jit.runner_id;
     } catch (const github::GithubError& e) {
@@ -514,7 +520,10 @@ void Daemon::startCredentialPrefetch() {
   prefetch_ = std::make_unique<CredentialPrefetch>(std::move(generate), std::move(remove));
   executor_->on_cold_launch = [this](const config::RunnerEntry& entry, const jobs::JobRecord& job,
                                      const std::string& instance) {
-    prefetch_->launching(entry.name, {"repos/" + job.repository, instance, entry.labels});
+    // The request the provisioner will make: the scope and group it will be given.
+    const auto registration = PluginExecutor::registrationFor(entry, job);
+    prefetch_->launching(entry.name, {registration.scope, instance, entry.labels,
+                                      registration.runner_group, registration.repository});
   };
   executor_->on_destroy = [this](const std::string& instance) { prefetch_->discard(instance); };
 }

@@ -16,6 +16,7 @@
 #include "daemon/credential_prefetch.hpp"
 #include "daemon/github_runner_directory.hpp"
 #include "daemon/plugin_executor.hpp"
+#include "daemon/runner_credentials.hpp"
 #include "dispatch/dispatcher.hpp"
 #include "dispatch/reconciler.hpp"
 #include "events/inbox.hpp"
@@ -91,6 +92,7 @@ class Daemon {
   std::unique_ptr<http::HttpServer> http_;
   std::unique_ptr<github::GithubClient> github_;
   std::unique_ptr<github::RepositoryDiscovery> discovery_;  // uses github_
+  std::unique_ptr<RunnerCredentials> runner_credentials_;   // uses github_
   std::unique_ptr<runner_cache::RunnerCache> runner_cache_;
   mutable std::mutex repository_mu_;
   std::string latest_repository_;

@@ -30,10 +30,10 @@ bool GithubRunnerDirectory::rateLimitRoom() {
 }
 
 std::optional<std::vector<dispatch::RunnerState>> GithubRunnerDirectory::runners(
-    const std::string& repository, std::string& error) {
+    const std::string& scope, std::string& error) {
   try {
     std::vector<dispatch::RunnerState> out;
-    for (const auto& r : client_.listRunners("repos/" + repository, bounded())) {
+    for (const auto& r : client_.listRunners(scope, bounded())) {
       out.push_back({r.id, r.name, r.status == "online", r.busy});
     }
     return out;
@@ -43,10 +43,10 @@ std::optional<std::vector<dispatch::RunnerState>> GithubRunnerDirectory::runners
   }
 }
 
-bool GithubRunnerDirectory::deleteRunner(const std::string& repository, uint64_t runner_id,
+bool GithubRunnerDirectory::deleteRunner(const std::string& scope, uint64_t runner_id,
                                          std::string& error) {
   try {
-    return client_.deleteRunner("repos/" + repository, runner_id, bounded());
+    return client_.deleteRunner(scope, runner_id, bounded());
   } catch (const std::exception& e) {
     error = e.what();
     return false;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The dispatcher's RunnerDirectory over the GitHub client (repository-level runners).
+// The dispatcher's RunnerDirectory over the GitHub client (repository and organisation runners).
 #pragma once
 
 #include <functional>
@@ -15,9 +15,9 @@ class GithubRunnerDirectory final : public dispatch::RunnerDirectory {
  public:
   explicit GithubRunnerDirectory(github::GithubClient& client) : client_(client) {}
 
-  std::optional<std::vector<dispatch::RunnerState>> runners(const std::string& repository,
+  std::optional<std::vector<dispatch::RunnerState>> runners(const std::string& scope,
                                                             std::string& error) override;
-  bool deleteRunner(const std::string& repository, uint64_t runner_id, std::string& error) override;
+  bool deleteRunner(const std::string& scope, uint64_t runner_id, std::string& error) override;
   std::optional<dispatch::JobStatus> job(const std::string& repository, uint64_t job_id,
                                          std::string& error) override;
   std::optional<std::vector<sdk::JobEvent>> queuedJobs(const std::string& repository,

@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "config/render.hpp"
+#include "dispatch/registration_scope.hpp"
 #include "lxdrunner/sdk/strings.hpp"
 #include "lxdrunner/sdk/types.hpp"
 
@@ -115,7 +116,7 @@ class ProvisionCall {
   ProvisionCall(const config::RunnerEntry& entry, const jobs::JobRecord* job,
                 const std::string& instance, const std::string& remote, dispatch::Deadline deadline)
       : entry_json_(config::entryToJson(entry)),
-        scope_(job != nullptr ? "repos/" + job->repository : std::string()),
+        scope_(job != nullptr ? PluginExecutor::registrationFor(entry, *job).scope : std::string()),
         os_(config::toString(entry.runner_os)),
         arch_(config::toString(entry.runner_arch)),
         labels_(sdk::slices(entry.labels)) {
@@ -179,6 +180,20 @@ StepResult PluginExecutor::runChain(const config::RunnerEntry& entry, const jobs
                                     dispatch::Deadline deadline, Phase phase) const {
   StepResult out;
   out.status = LXDR_OK;
+  struct Registered {  // what runner_credentials reads while the chain runs
+    const PluginExecutor& self;
+    const std::string& instance;
+    bool set;
+    ~Registered() {
+      if (!set) return;
+      std::lock_guard<std::mutex> lock(self.registrations_mu_);
+      self.registrations_.erase(instance);
+    }
+  } registered{*this, instance, job != nullptr};
+  if (job != nullptr) {
+    std::lock_guard<std::mutex> lock(registrations_mu_);
+    registrations_[instance] = registrationFor(entry, *job);
+  }
   for (const auto& name : chainOf(entry)) {
     auto it = provisioners_.find(name);
     if (it == provisioners_.end()) {
@@ -220,6 +235,23 @@ StepResult PluginExecutor::runChain(const config::RunnerEntry& entry, const jobs
     }
   }
   return out;
+}
+
+PluginExecutor::Registration PluginExecutor::registrationFor(const config::RunnerEntry& entry,
+                                                             const jobs::JobRecord& job) {
+  Registration r;
+  r.scope = dispatch::registrationScope(entry.runner_scope, job.repository, job.organization);
+  if (!dispatch::organizationOf(r.scope).empty()) r.runner_group = entry.runner_group;
+  r.repository = job.repository;
+  return r;
+}
+
+std::optional<PluginExecutor::Registration> PluginExecutor::registrationOf(
+    const std::string& instance) const {
+  std::lock_guard<std::mutex> lock(registrations_mu_);
+  auto it = registrations_.find(instance);
+  if (it == registrations_.end()) return std::nullopt;
+  return it->second;
 }
 
 StepResult PluginExecutor::provision(const config::RunnerEntry& entry, const jobs::JobRecord& job,

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -48,6 +49,18 @@ class PluginExecutor final : public dispatch::Executor {
       on_cold_launch;
   std::function<void(const std::string& instance)> on_destroy;
 
+  // Where the runner of an instance being provisioned or started for a job registers, and
+  // what it registers for: the host's runner credentials take the group from here when the
+  // provisioner names none, and the repository for the group's access check.
+  struct Registration {
+    std::string scope;         // repos/OWNER/REPO or orgs/ORG
+    std::string runner_group;  // the entry's, for an organisation scope; empty otherwise
+    std::string repository;    // the job's, "owner/name"
+  };
+  static Registration registrationFor(const config::RunnerEntry& entry, const jobs::JobRecord& job);
+  // nullopt when no provisioner call for `instance` is under way.
+  std::optional<Registration> registrationOf(const std::string& instance) const;
+
  private:
   enum class Phase { kProvision, kPrepare, kStart };
   // Runs the entry's steps, then its provisioner, in one phase, stopping at the first
@@ -58,6 +71,8 @@ class PluginExecutor final : public dispatch::Executor {
 
   std::map<std::string, plugin_host::PluginInstance*> backends_;
   std::map<std::string, plugin_host::PluginInstance*> provisioners_;
+  mutable std::mutex registrations_mu_;
+  mutable std::map<std::string, Registration> registrations_;  // instance -> while in a call
 };
 
 // Parses a backend's list_instances JSON; throws std::runtime_error on malformed input.

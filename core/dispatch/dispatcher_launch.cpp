@@ -9,6 +9,7 @@
 
 #include "dispatch/dispatcher.hpp"
 #include "dispatch/one_line.hpp"
+#include "dispatch/registration_scope.hpp"
 
 namespace lxdrunner::dispatch {
 
@@ -146,7 +147,7 @@ void Dispatcher::failLaunch(const config::RunnerEntry& entry, const std::string&
     // while the daemon was down, or still on its way). Destroying it would strand that job
     // on GitHub, in progress on a runner that no longer exists.
     std::string error;
-    if (auto list = runners_->runners(bound->repository, error)) {
+    if (auto list = runners_->runners(registrationScope(config_, *bound), error)) {
       for (const auto& r : *list) {
         if (r.name != instance || !r.busy) continue;
         log.warning(
@@ -180,9 +181,10 @@ void Dispatcher::failLaunch(const config::RunnerEntry& entry, const std::string&
   if (runners_ != nullptr && registered && !bound->repository.empty()) {
     // A JIT registration may exist already; it would stay offline forever.
     std::string error;
-    if (auto list = runners_->runners(bound->repository, error)) {
+    const std::string scope = registrationScope(config_, *bound);
+    if (auto list = runners_->runners(scope, error)) {
       for (const auto& r : *list) {
-        if (r.name == instance && !r.busy) runners_->deleteRunner(bound->repository, r.id, error);
+        if (r.name == instance && !r.busy) runners_->deleteRunner(scope, r.id, error);
       }
     }
   }
@@ -237,7 +239,8 @@ Dispatcher::Removal Dispatcher::removeInstanceNow(const jobs::JobRecord& bound,
   if (!config_.cleanup && bound.state == JobState::Failed) return Removal::kept;
   if (delete_runner && runners_ != nullptr && !bound.repository.empty()) {
     std::string error;
-    if (auto list = runners_->runners(bound.repository, error)) {
+    const std::string scope = registrationScope(config_, bound);
+    if (auto list = runners_->runners(scope, error)) {
       for (const auto& runner : *list) {
         if (runner.name != bound.instance) continue;
         if (runner.busy && !force) {
@@ -248,8 +251,7 @@ Dispatcher::Removal Dispatcher::removeInstanceNow(const jobs::JobRecord& bound,
         if (runner.busy) continue;  // forced: GitHub will not delete it; the job fails there
         // Retired first: from here on GitHub gives this runner no job. A refusal means it
         // took one since the listing.
-        if (!runners_->deleteRunner(bound.repository, runner.id, error) && !error.empty() &&
-            !force) {
+        if (!runners_->deleteRunner(scope, runner.id, error) && !error.empty() && !force) {
           log.information("instance %s kept (%s): its runner could not be retired (%s)",
                           bound.instance, reason, error);
           return Removal::kept;

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <set>
 
+#include "dispatch/registration_scope.hpp"
+
 namespace lxdrunner::dispatch {
 
 using jobs::JobState;
@@ -49,27 +51,32 @@ bool Reconciler::beginCall(ReconcileReport& report) {
   return true;
 }
 
-const std::vector<RunnerState>* Reconciler::runnersOf(const std::string& repository,
+const std::vector<RunnerState>* Reconciler::runnersOf(const jobs::JobRecord& job,
                                                       RunnerLists& cache, ReconcileReport& report) {
-  if (runners_ == nullptr || repository.empty()) return nullptr;
-  auto it = cache.listed.find(repository);
+  return runnersOf(registrationScope(config_, job), cache, report);
+}
+
+const std::vector<RunnerState>* Reconciler::runnersOf(const std::string& scope, RunnerLists& cache,
+                                                      ReconcileReport& report) {
+  if (runners_ == nullptr || scope.empty()) return nullptr;
+  auto it = cache.listed.find(scope);
   if (it == cache.listed.end()) {
     const int64_t now = dispatcher_.now();
     const auto limit = static_cast<size_t>(config_.dispatcher.reconcile_github_calls_per_minute);
     // Not planned, or the budget is spent: the rules that need the list wait for a later
     // pass, as they do when GitHub cannot be asked.
-    if (cache.budgeted && (!cache.allowed.count(repository) || calls_.inLastMinute(now) >= limit))
+    if (cache.budgeted && (!cache.allowed.count(scope) || calls_.inLastMinute(now) >= limit))
       return nullptr;
     // Stopping: not asked, like a budget that is spent (and not remembered as asked).
     if (!beginCall(report)) return nullptr;
     std::string error;
-    auto list = runners_->runners(repository, error);
+    auto list = runners_->runners(scope, error);
     if (list) {
-      scopes_.looked(repository, now);
+      scopes_.looked(scope, now);
     } else {
-      report.errors.push_back("runners of " + repository + ": " + error);
+      report.errors.push_back("runners of " + scope + ": " + error);
     }
-    it = cache.listed.emplace(repository, std::move(list)).first;
+    it = cache.listed.emplace(scope, std::move(list)).first;
   }
   return it->second ? &*it->second : nullptr;
 }
@@ -157,7 +164,7 @@ ReconcileReport Reconciler::recoverStates(int64_t recorded_before_ms) {
   for (const auto& rec : store_.liveInstances()) {
     if (!jobs::isFinished(rec.state) || rec.runner_name == rec.instance) continue;
     bool busy = false;  // running a job we did not hear about: the idle rule decides later
-    if (const auto* list = runnersOf(rec.repository, runner_lists, report)) {
+    if (const auto* list = runnersOf(rec, runner_lists, report)) {
       for (const auto& r : *list) busy = busy || (r.name == rec.instance && r.busy);
     }
     if (!busy) destroyNow(rec, report);
@@ -186,7 +193,7 @@ ReconcileReport Reconciler::recoverStates(int64_t recorded_before_ms) {
       case JobState::Provisioning: {
         // The runner may have started before the crash: keep it when GitHub sees it online.
         bool online = false;
-        if (const auto* list = runnersOf(job.repository, runner_lists, report)) {
+        if (const auto* list = runnersOf(job, runner_lists, report)) {
           for (const auto& r : *list) online = online || (r.name == job.instance && r.online);
         }
         if (online &&
@@ -312,7 +319,7 @@ void Reconciler::checkLiveInstance(const jobs::JobRecord& rec, const InstanceInf
     releaseStrandedLaunch(rec, runner_lists, report);  // no launch works on it (see the pass)
     return;
   }
-  const auto* runners = runnersOf(rec.repository, runner_lists, report);
+  const auto* runners = runnersOf(rec, runner_lists, report);
   if (runners == nullptr) return;
   const RunnerState* runner = nullptr;
   for (const auto& r : *runners) {
@@ -372,7 +379,7 @@ void Reconciler::releaseStrandedLaunch(const jobs::JobRecord& rec, RunnerLists& 
   if (now - since < settleGraceMs(config_)) return;
   if (rec.state == JobState::Provisioning && runners_ != nullptr && !rec.repository.empty()) {
     // Its runner may have started (the provisioner finished; only the store did not hear).
-    const auto* runners = runnersOf(rec.repository, runner_lists, report);
+    const auto* runners = runnersOf(rec, runner_lists, report);
     if (runners == nullptr) return;  // GitHub could not be asked: not "no runner"
     for (const auto& r : *runners) {
       if (r.name != rec.instance || !(r.online || r.busy)) continue;
@@ -402,18 +409,27 @@ Reconciler::RunnerLists Reconciler::planListings(const std::vector<jobs::JobReco
   if (runners_ == nullptr) return lists;
   const auto& d = config_.dispatcher;
   if (!swept_) {
-    scopes_.sweepOnce(store_.repositoriesSince(now - d.job_retention_days * kDayMs));
+    std::vector<std::string> recent;
+    for (const auto& place : store_.placesSince(now - d.job_retention_days * kDayMs)) {
+      recent.push_back(registrationScope(config_, place));
+    }
+    scopes_.sweepOnce(recent);
     swept_ = true;
   }
   RunnerScopes::Inputs inputs;
   for (const auto& rec : live) {
-    if (!rec.repository.empty()) inputs.live.insert(rec.repository);
+    if (!rec.repository.empty()) inputs.live.insert(registrationScope(config_, rec));
   }
   // Covers a registration left behind going offline and its grace, with passes to spare for
-  // a budget that could not cover every repository at once.
+  // a budget that could not cover every scope at once.
   const int64_t window_s =
       int64_t{d.offline_runner_grace_s} + std::max(600, 3 * d.reconcile_interval_s);
-  inputs.vacated = store_.repositoriesVacatedSince(now - 1000 * window_s);
+  std::map<std::string, int64_t> vacated;  // scope -> the latest time an instance of it went
+  for (const auto& [place, gone_ms] : store_.placesVacatedSince(now - 1000 * window_s)) {
+    int64_t& latest = vacated[registrationScope(config_, place)];
+    latest = std::max(latest, gone_ms);
+  }
+  inputs.vacated.assign(vacated.begin(), vacated.end());
   lists.order = scopes_.plan(inputs, now);
   const auto limit = static_cast<size_t>(d.reconcile_github_calls_per_minute);
   const size_t used = calls_.inLastMinute(now);
@@ -433,10 +449,10 @@ void Reconciler::sweepOfflineRegistrations(const std::set<std::string>& owned,
   const int64_t grace_ms = int64_t{1000} * config_.dispatcher.offline_runner_grace_s;
   std::set<std::string> listed;
   std::set<std::string> seen_offline;
-  for (const auto& repository : runner_lists.order) {
-    const auto* list = runnersOf(repository, runner_lists, report);
+  for (const auto& scope : runner_lists.order) {
+    const auto* list = runnersOf(scope, runner_lists, report);
     if (list == nullptr) continue;
-    listed.insert(repository);
+    listed.insert(scope);
     int64_t due = 0;  // when a registration of ours here needs another look; 0 = none left
     auto lookAgainAt = [&due](int64_t at) { due = due == 0 ? at : std::min(due, at); };
     for (const auto& r : *list) {
@@ -451,7 +467,7 @@ void Reconciler::sweepOfflineRegistrations(const std::set<std::string>& owned,
         continue;
       }
       seen_offline.insert(r.name);
-      auto [it, fresh] = offline_since_.emplace(r.name, OfflineSince{repository, now});
+      auto [it, fresh] = offline_since_.emplace(r.name, OfflineSince{scope, now});
       (void)fresh;
       if (now - it->second.since < grace_ms) {
         lookAgainAt(it->second.since + grace_ms);
@@ -459,7 +475,7 @@ void Reconciler::sweepOfflineRegistrations(const std::set<std::string>& owned,
       }
       if (!beginCall(report)) return;  // stopping: what this pass learned is not kept
       std::string error;
-      if (runners_->deleteRunner(repository, r.id, error)) {
+      if (runners_->deleteRunner(scope, r.id, error)) {
         ++report.runners_deleted;
         logger().information("runner %s deleted: offline with no instance", r.name);
         offline_since_.erase(it);
@@ -470,11 +486,11 @@ void Reconciler::sweepOfflineRegistrations(const std::set<std::string>& owned,
         offline_since_.erase(it);  // gone already
       }
     }
-    scopes_.pending(repository, due);
+    scopes_.pending(scope, due);
   }
   // Forget registrations a fresh listing no longer shows offline.
   for (auto it = offline_since_.begin(); it != offline_since_.end();) {
-    const bool stale = listed.count(it->second.repository) && !seen_offline.count(it->first);
+    const bool stale = listed.count(it->second.scope) && !seen_offline.count(it->first);
     it = stale ? offline_since_.erase(it) : std::next(it);
   }
 }

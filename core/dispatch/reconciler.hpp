@@ -99,7 +99,7 @@ class Reconciler {
   struct RunnerLists {
     std::map<std::string, std::optional<std::vector<RunnerState>>> listed;
     bool budgeted = false;           // reconcileOnce(): only `allowed` may be listed
-    std::vector<std::string> order;  // the repositories allowed, most needed first
+    std::vector<std::string> order;  // the runner scopes allowed, most needed first
     std::set<std::string> allowed;
   };
   RunnerLists planListings(const std::vector<jobs::JobRecord>& live, int64_t now,
@@ -110,7 +110,11 @@ class Reconciler {
   // requested.
   bool beginCall(ReconcileReport& report);
   bool stopping() const { return stop_requested_.load(); }
-  const std::vector<RunnerState>* runnersOf(const std::string& repository, RunnerLists& cache,
+  // The runners of `scope` (registration_scope.hpp), listed once a pass.
+  const std::vector<RunnerState>* runnersOf(const std::string& scope, RunnerLists& cache,
+                                            ReconcileReport& report);
+  // The runners where `job`'s runner registered.
+  const std::vector<RunnerState>* runnersOf(const jobs::JobRecord& job, RunnerLists& cache,
                                             ReconcileReport& report);
   // With `while_bound`, the compare-and-set is on `job.instance`'s binding (a runner swap may
   // have moved that instance to another job) instead of on the job id. True when it moved.
@@ -133,13 +137,13 @@ class Reconciler {
   RunnerDirectory* runners_;
   Dispatcher& dispatcher_;
   struct OfflineSince {
-    std::string repository;
+    std::string scope;
     int64_t since = 0;  // first seen offline (Unix ms)
   };
   std::map<std::string, int64_t> idle_since_;          // live instance -> first seen idle (Unix ms)
   std::map<std::string, OfflineSince> offline_since_;  // runner name -> where, since when
   RunnerScopes scopes_;
-  bool swept_ = false;  // the start-up look at every recent repository is planned
+  bool swept_ = false;  // the start-up look at every recent runner scope is planned
   CallWindow calls_;
   std::mutex pass_mu_;  // one pass at a time
 

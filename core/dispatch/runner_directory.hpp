@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// What the dispatcher and reconciler ask GitHub: runners registered for a repository, a
-// job's status, queued jobs. The daemon implements it over the GitHub client.
+// What the dispatcher and reconciler ask GitHub: runners registered in a repository or an
+// organisation, a job's status, queued jobs. The daemon implements it over the GitHub client.
 #pragma once
 
 #include <cstdint>
@@ -28,11 +28,13 @@ struct JobStatus {
 class RunnerDirectory {
  public:
   virtual ~RunnerDirectory() = default;
-  // repository: "owner/name". nullopt (and `error`) when GitHub could not be asked.
-  virtual std::optional<std::vector<RunnerState>> runners(const std::string& repository,
+  // The runners registered in `scope`: "repos/OWNER/REPO" or "orgs/ORG" (where a job's
+  // runner registers: registration_scope.hpp). nullopt (and `error`) when GitHub could not
+  // be asked.
+  virtual std::optional<std::vector<RunnerState>> runners(const std::string& scope,
                                                           std::string& error) = 0;
-  virtual bool deleteRunner(const std::string& repository, uint64_t runner_id,
-                            std::string& error) = 0;
+  virtual bool deleteRunner(const std::string& scope, uint64_t runner_id, std::string& error) = 0;
+  // repository: "owner/name".
   virtual std::optional<JobStatus> job(const std::string& repository, uint64_t job_id,
                                        std::string& error) = 0;
   // Jobs GitHub has queued in the repository (as queued events), for the start-up poll.

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Which repositories the reconciler lists the runners of in a pass. Listing every repository
+// Which runner scopes the reconciler lists the runners of in a pass: the repository, or for
+// organisation runners the organisation (registration_scope.hpp), where a job's runner
+// registered; "repository" below stands for either. Listing every repository
 // it has served each pass spends GitHub's rate limit in proportion to the repositories, idle
 // or not; a repository is looked at only where a registration of ours may exist without a
 // live instance behind it, or where a live instance's rules need its runners:

@@ -499,4 +499,37 @@ std::vector<std::pair<std::string, int64_t>> JobStore::repositoriesVacatedSince(
   return out;
 }
 
+std::vector<JobPlace> JobStore::placesSince(int64_t since_ms) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::string> entries, repositories, organizations;
+  impl_->session << "SELECT DISTINCT entry, repository, organization FROM jobs"
+                    " WHERE queued_at >= ? AND repository <> ''"
+                    " ORDER BY repository, organization, entry",
+      bind(static_cast<Int64>(since_ms)), into(entries), into(repositories), into(organizations),
+      now;
+  std::vector<JobPlace> out;
+  for (size_t i = 0; i < repositories.size(); ++i) {
+    out.push_back({entries[i], repositories[i], organizations[i]});
+  }
+  return out;
+}
+
+std::vector<std::pair<JobPlace, int64_t>> JobStore::placesVacatedSince(int64_t since_ms) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::string> entries, repositories, organizations;
+  std::vector<Int64> latest;
+  impl_->session << "SELECT entry, repository, organization, MAX(instance_gone_at) FROM jobs"
+                    " WHERE instance_gone_at >= ? AND instance_gone_at > 0 AND repository <> ''"
+                    " GROUP BY entry, repository, organization"
+                    " ORDER BY repository, organization, entry",
+      bind(static_cast<Int64>(since_ms)), into(entries), into(repositories), into(organizations),
+      into(latest), now;
+  std::vector<std::pair<JobPlace, int64_t>> out;
+  for (size_t i = 0; i < repositories.size() && i < latest.size(); ++i) {
+    out.emplace_back(JobPlace{entries[i], repositories[i], organizations[i]},
+                     static_cast<int64_t>(latest[i]));
+  }
+  return out;
+}
+
 }  // namespace lxdrunner::jobs

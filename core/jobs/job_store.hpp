@@ -55,6 +55,16 @@ struct JobRecord {
   bool hasLiveInstance() const { return !instance.empty() && instance_gone_at == 0; }
 };
 
+// Where a job ran, as far as its runner's registration scope goes.
+struct JobPlace {
+  std::string entry;
+  std::string repository;
+  std::string organization;
+  bool operator==(const JobPlace& o) const {
+    return entry == o.entry && repository == o.repository && organization == o.organization;
+  }
+};
+
 // An instance of an entry's warm pool, before a job claims it.
 enum class WarmState {
   Launching,  // being created and started
@@ -155,6 +165,10 @@ class JobStore {
   // Repositories where an instance was destroyed since `since_ms`, each with the latest time
   // one was (where the reconciler looks for registrations left behind).
   std::vector<std::pair<std::string, int64_t>> repositoriesVacatedSince(int64_t since_ms) const;
+  // The same, with what decides where their runners registered (the job's entry and
+  // organisation): one JobPlace per distinct combination.
+  std::vector<JobPlace> placesSince(int64_t since_ms) const;
+  std::vector<std::pair<JobPlace, int64_t>> placesVacatedSince(int64_t since_ms) const;
   // Every job not finished, in seq order: what a restart must resume or clean up.
   std::vector<JobRecord> unfinished() const;
 

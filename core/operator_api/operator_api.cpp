@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "dispatch/registration_scope.hpp"
 #include "operator_api/bearer_token.hpp"
 #include "operator_api/job_json.hpp"
 
@@ -350,17 +351,25 @@ ApiResponse OperatorApi::runners() {
   if (ctx_.runners == nullptr) return errorResponse(503, "no GitHub client is configured");
   Array::Ptr list = new Array();
   Array::Ptr errors = new Array();
-  for (const auto& repository : ctx_.store->repositoriesSince(now() - ctx_.runner_lookback_ms)) {
+  // Where the recent jobs' runners registered: repositories and organisations, once each.
+  std::set<std::string> scopes;
+  for (const auto& place : ctx_.store->placesSince(now() - ctx_.runner_lookback_ms)) {
+    scopes.insert(ctx_.config != nullptr ? dispatch::registrationScope(*ctx_.config, place)
+                                         : "repos/" + place.repository);
+  }
+  for (const auto& scope : scopes) {
     std::string error;
-    const auto found = ctx_.runners->runners(repository, error);
+    const auto found = ctx_.runners->runners(scope, error);
     if (!found) {
-      errors->add(repository + ": " + error);
+      errors->add(scope + ": " + error);
       continue;
     }
+    const bool in_repository = scope.compare(0, 6, "repos/") == 0;
     for (const auto& runner : *found) {
       if (!ctx_.dispatcher->isOurs(runner.name)) continue;
       Object::Ptr o = newObject();
-      o->set("repository", repository);
+      o->set("scope", scope);
+      o->set("repository", in_repository ? scope.substr(6) : std::string());
       o->set("id", static_cast<Poco::UInt64>(runner.id));
       o->set("name", runner.name);
       o->set("status", std::string(runner.online ? "online" : "offline"));

@@ -79,7 +79,10 @@ struct Fixture {
                               },
                               1};
   static Ask ask(const std::string& name, const std::string& repo = "octo/repo") {
-    return {"repos/" + repo, name, {"self-hosted", "linux"}};
+    return {"repos/" + repo, name, {"self-hosted", "linux"}, "", repo};
+  }
+  static Ask orgAsk(const std::string& name, const std::string& group) {
+    return {"orgs/acme", name, {"self-hosted", "linux"}, group, "acme/app"};
   }
   static Clock::time_point soon() { return Clock::now() + std::chrono::seconds(20); }
   // The first launch of `entry` teaches it to want JIT.
@@ -196,6 +199,25 @@ TEST_CASE_METHOD(Fixture, "prefetch: a failed fetch is no answer; the provisione
   prefetch.stop();
   CHECK_FALSE(prefetch.take(ask("r-1"), true, soon()).has_value());
   CHECK(github.removedList().empty());
+}
+
+TEST_CASE_METHOD(Fixture, "prefetch: an organisation runner in its group is handed out") {
+  learnJit("linux");
+  prefetch.launching("linux", orgAsk("o-1", "ci-fleet"));
+  REQUIRE(github.waitGenerated(1));
+  const auto got = prefetch.take(orgAsk("o-1", "ci-fleet"), true, soon());
+  REQUIRE(got.has_value());
+  CHECK(*got == "jit-for-o-1-in-orgs/acme");
+  CHECK(github.removedList().empty());
+}
+
+TEST_CASE_METHOD(Fixture, "prefetch: a request for another runner group frees the name first") {
+  learnJit("linux");
+  prefetch.launching("linux", orgAsk("o-1", "ci-fleet"));
+  REQUIRE(github.waitGenerated(1));
+  CHECK_FALSE(prefetch.take(orgAsk("o-1", "gpu"), true, soon()).has_value());
+  REQUIRE(github.removedList().size() == 1);
+  CHECK(github.removedList()[0].first == "orgs/acme");
 }
 
 }  // namespace

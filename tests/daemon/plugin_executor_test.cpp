@@ -86,6 +86,36 @@ TEST_CASE("a user's repository: owner set, organisation empty") {
   CHECK_THAT(provisioned.log, Catch::Contains("repo someone/tool owner someone org  installation"));
 }
 
+TEST_CASE("the runner registers where the entry's runner_scope says, in its group") {
+  auto e = entry();
+  e.runner_group = "gpu-fleet";
+  const auto org_job = job();
+  auto user_job = job();
+  user_job.repository = "someone/tool";
+  user_job.organization.clear();
+
+  auto r = PluginExecutor::registrationFor(e, org_job);  // auto: the organisation
+  CHECK(r.scope == "orgs/octo-org");
+  CHECK(r.runner_group == "gpu-fleet");
+  CHECK(r.repository == "octo-org/app");
+  r = PluginExecutor::registrationFor(e, user_job);  // no organisation: no group either
+  CHECK(r.scope == "repos/someone/tool");
+  CHECK(r.runner_group.empty());
+  e.runner_scope = config::RunnerScope::Repo;
+  CHECK(PluginExecutor::registrationFor(e, org_job).scope == "repos/octo-org/app");
+}
+
+TEST_CASE("an instance's registration is known only while its provisioner runs") {
+  Loaded l;
+  PluginExecutor executor({{"test-backend", l.backend}}, {{"test-provisioner", l.provisioner}});
+  const auto e = entry();
+  const auto j = job();
+  REQUIRE(executor.launch(e, j, "lxdrunner-reg", soon()).status == LXDR_OK);
+  CHECK_FALSE(executor.registrationOf("lxdrunner-reg").has_value());
+  REQUIRE(executor.provision(e, j, "lxdrunner-reg", "main", soon()).status == LXDR_OK);
+  CHECK_FALSE(executor.registrationOf("lxdrunner-reg").has_value());
+}
+
 }  // namespace
 }  // namespace lxdrunner::daemon
 

@@ -19,6 +19,7 @@
 
 #include "dispatch/dispatcher.hpp"
 #include "dispatch/executor.hpp"
+#include "dispatch/registration_scope.hpp"
 #include "dispatch/runner_directory.hpp"
 #include "jobs/runner_matcher.hpp"
 
@@ -30,11 +31,20 @@ inline int64_t wallMs() {
       .count();
 }
 
+// Where the fakes keep a runner: "owner/name" for a repository scope, "orgs/ORG" else.
+inline std::string placeOf(const std::string& scope) {
+  return scope.compare(0, 6, "repos/") == 0 ? scope.substr(6) : scope;
+}
+inline std::string placeOf(const config::RunnerEntry& entry, const jobs::JobRecord& job) {
+  return placeOf(registrationScope(entry.runner_scope, job.repository, job.organization));
+}
+
 class FakeGithub final : public RunnerDirectory {
  public:
   struct Job {
     uint64_t id = 0;
     std::string repository;
+    std::string organization;
     std::vector<std::string> labels;
     std::string status = "queued";
     std::string conclusion;
@@ -43,7 +53,7 @@ class FakeGithub final : public RunnerDirectory {
   struct Runner {
     uint64_t id = 0;
     std::string name;
-    std::string repository;
+    std::string repository;  // "owner/name", or "orgs/ORG" for an organisation runner
     std::vector<std::string> labels;
     bool online = true;
     bool busy = false;
@@ -62,11 +72,13 @@ class FakeGithub final : public RunnerDirectory {
   std::atomic<bool> rate_limit_room{true};
 
   events::InboxEvent queue(uint64_t id, std::vector<std::string> labels,
-                           const std::string& repository = "octo/repo") {
+                           const std::string& repository = "octo/repo",
+                           const std::string& organization = "") {
     std::lock_guard<std::mutex> lock(mu_);
     Job job;
     job.id = id;
     job.repository = repository;
+    job.organization = organization;
     job.labels = labels;
     jobs_[id] = job;
     order_.push_back(id);
@@ -77,6 +89,7 @@ class FakeGithub final : public RunnerDirectory {
     e.event.run_id = id;
     e.event.labels = std::move(labels);
     e.event.repository = repository;
+    e.event.organization = organization;
     return e;
   }
 
@@ -111,7 +124,10 @@ class FakeGithub final : public RunnerDirectory {
         if (!runner.online || runner.busy) continue;
         for (uint64_t id : order_) {
           Job& job = jobs_[id];
-          if (job.status != "queued" || job.repository != runner.repository) continue;
+          const bool covers =
+              job.repository == runner.repository ||
+              (!job.organization.empty() && runner.repository == "orgs/" + job.organization);
+          if (job.status != "queued" || !covers) continue;
           const auto wanted = jobs::normalizeLabels(job.labels);
           if (!std::includes(runner.labels.begin(), runner.labels.end(), wanted.begin(),
                              wanted.end())) {
@@ -197,8 +213,11 @@ class FakeGithub final : public RunnerDirectory {
   }
 
   // RunnerDirectory
-  std::optional<std::vector<RunnerState>> runners(const std::string& repository,
+  // `scope` is "repos/OWNER/REPO" or "orgs/ORG"; listings and on_listing name a repository
+  // scope by its repository ("octo/repo").
+  std::optional<std::vector<RunnerState>> runners(const std::string& scope,
                                                   std::string& error) override {
+    const std::string repository = placeOf(scope);
     if (on_listing) on_listing(repository);
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
@@ -279,6 +298,7 @@ class FakeGithub final : public RunnerDirectory {
     e.event.job_id = job.id;
     e.event.labels = job.labels;
     e.event.repository = job.repository;
+    e.event.organization = job.organization;
     e.event.runner_name = job.runner;
     e.event.conclusion = job.conclusion;
     return e;
@@ -336,7 +356,8 @@ class FakeExecutor final : public Executor {
   StepResult provision(const config::RunnerEntry& entry, const jobs::JobRecord& job,
                        const std::string& instance, const std::string&, Deadline) override {
     StepResult r = on_provision ? on_provision(instance) : StepResult{};
-    if (r.ok() && github != nullptr) github->registerRunner(instance, entry.labels, job.repository);
+    if (r.ok() && github != nullptr)
+      github->registerRunner(instance, entry.labels, placeOf(entry, job));
     r.log = "provisioned " + instance + "\n";
     return r;
   }
@@ -374,7 +395,8 @@ class FakeExecutor final : public Executor {
         r.error = "start on a frozen instance";
       }
     }
-    if (r.ok() && github != nullptr) github->registerRunner(instance, entry.labels, job.repository);
+    if (r.ok() && github != nullptr)
+      github->registerRunner(instance, entry.labels, placeOf(entry, job));
     r.log += "started " + instance + "\n";
     return r;
   }

@@ -17,8 +17,9 @@ namespace lxdrunner::dispatch::test {
 // "<prefix>-<id>-<attempts>zzzz", now gone: what failed launches leave in the store. The
 // names of its earlier attempts are no longer in its record.
 inline void recordAttempts(Harness& h, uint64_t id, int attempts,
-                           const std::string& repository = "octo/repo") {
-  auto e = h.github.queue(id, {"self-hosted", "linux"}, repository);
+                           const std::string& repository = "octo/repo",
+                           const std::string& organization = "") {
+  auto e = h.github.queue(id, {"self-hosted", "linux"}, repository, organization);
   REQUIRE(h.store->recordQueued(e.event, h.config.runnermap.front().name, wallMs(), "webhook"));
   jobs::TransitionFields f;
   f.instance = coldInstanceName(h.config.prefix, id, attempts, "zzzz");

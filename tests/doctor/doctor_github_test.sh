@@ -109,7 +109,21 @@ dt_expect_line "^FAIL +github credentials: GitHub rejected the PAT \(401 Bad cre
 dt_expect_line "^warn +webhook: not checked"
 grep -q ghp_not_a_token "$DT_WORK/out" && dt_fail "the rejected PAT was printed"
 
-# 9. A GitHub App: JWT, installation token and its permissions; the App's own hook.
+# 9. Runner groups: those the runnermap names exist in the --org organisation.
+curl -sf -X POST "$DT_SIM_URL/_sim/runner-groups" -H 'Content-Type: application/json' \
+  -d '{"org":"acme","name":"ci-fleet"}' >/dev/null || dt_fail "cannot declare a runner group"
+grouped="$entry
+    runner_group: CI-Fleet"
+dt_write_config groups.yml "" "$grouped" "$dirs"
+dt_run doctor --config "$DT_WORK/groups.yml"
+dt_expect_line "^warn +runner groups: not checked: no organisation to look in"
+dt_run doctor --config "$DT_WORK/groups.yml" --org acme
+dt_expect_line "^ok +runner group 'CI-Fleet' of acme: id [0-9]+ \(runnermap entry"
+dt_run doctor --config "$DT_WORK/groups.yml" --org other
+dt_expect_rc 1
+dt_expect_line "^FAIL +runner group 'CI-Fleet' of other: .*no such group \(the organisation has: Default\)"
+
+# 10. A GitHub App: JWT, installation token and its permissions; the App's own hook.
 if command -v openssl >/dev/null; then
   openssl genrsa -out "$DT_WORK/app.pem" 2048 2>/dev/null
   openssl rsa -in "$DT_WORK/app.pem" -pubout -out "$DT_WORK/app.pub" 2>/dev/null

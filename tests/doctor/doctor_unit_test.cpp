@@ -5,10 +5,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <sstream>
 #include <string>
 
 #include "cli/doctor_report.hpp"
+#include "cli/runner_permissions.hpp"
 #include "cli/webhook_install_record.hpp"
 
 using lxdrunner::cli::CheckLevel;
@@ -69,4 +72,80 @@ TEST_CASE("webhook secret record: remembers which secret a hook has, never the s
   std::ofstream(file) << "{not json";
   CHECK_FALSE(record.matches("repos/o/r 1", "other"));
   std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+lxdrunner::config::Config withScopes(std::vector<lxdrunner::config::RunnerScope> scopes) {
+  lxdrunner::config::Config config;
+  for (size_t i = 0; i < scopes.size(); ++i) {
+    lxdrunner::config::RunnerEntry entry;
+    entry.name = "e" + std::to_string(i);
+    entry.runner_scope = scopes[i];
+    config.runnermap.push_back(entry);
+  }
+  return config;
+}
+
+std::function<std::string(const std::string&)> granting(
+    std::map<std::string, std::string> permissions) {
+  return [permissions](const std::string& name) {
+    auto it = permissions.find(name);
+    return it == permissions.end() ? std::string() : it->second;
+  };
+}
+
+}  // namespace
+
+TEST_CASE("doctor: the App permissions the runner scopes need") {
+  using lxdrunner::cli::appPermissionNeeds;
+  using lxdrunner::config::RunnerScope;
+  const auto admin = granting({{"administration", "write"}});
+  const auto org = granting({{"organization_self_hosted_runners", "write"}});
+  const auto both =
+      granting({{"administration", "write"}, {"organization_self_hosted_runners", "write"}});
+
+  SECTION("repository runners: administration") {
+    const auto config = withScopes({RunnerScope::Repo});
+    CHECK(appPermissionNeeds(config, admin).missing.empty());
+    const auto needs = appPermissionNeeds(config, org);
+    REQUIRE(needs.missing.size() == 1);
+    CHECK(needs.missing[0].rfind("administration: write", 0) == 0);
+  }
+  SECTION("organisation runners: the organisation's self-hosted runners, not administration") {
+    const auto config = withScopes({RunnerScope::Org});
+    const auto needs = appPermissionNeeds(config, org);
+    CHECK(needs.missing.empty());
+    CHECK(needs.advice.empty());
+    const auto without = appPermissionNeeds(config, admin);
+    REQUIRE(without.missing.size() == 1);
+    CHECK(without.missing[0].rfind("organization_self_hosted_runners: write", 0) == 0);
+  }
+  SECTION("auto: the organisation permission, and advice on administration") {
+    const auto config = withScopes({RunnerScope::Auto});
+    const auto needs = appPermissionNeeds(config, org);
+    CHECK(needs.missing.empty());
+    REQUIRE(needs.advice.size() == 1);
+    CHECK(needs.advice[0].rfind("administration: write", 0) == 0);
+    CHECK(appPermissionNeeds(config, both).advice.empty());
+    CHECK(appPermissionNeeds(config, admin).missing.size() == 1);
+  }
+  SECTION("repository and organisation runners: both") {
+    CHECK(appPermissionNeeds(withScopes({RunnerScope::Repo, RunnerScope::Org}), granting({}))
+              .missing.size() == 2);
+  }
+}
+
+TEST_CASE("doctor: the classic PAT scopes the runner scopes need") {
+  using lxdrunner::cli::patScopeNeeds;
+  using lxdrunner::config::RunnerScope;
+  CHECK(patScopeNeeds(withScopes({RunnerScope::Repo}), {"repo"}).missing.empty());
+  const auto org = patScopeNeeds(withScopes({RunnerScope::Org}), {"repo"});
+  REQUIRE(org.missing.size() == 1);
+  CHECK(org.missing[0].rfind("admin:org or manage_runners:org", 0) == 0);
+  CHECK(patScopeNeeds(withScopes({RunnerScope::Auto}), {"repo", "admin:org"}).missing.empty());
+  CHECK(patScopeNeeds(withScopes({RunnerScope::Auto}), {"repo", "manage_runners:org"})
+            .missing.empty());
+  CHECK(patScopeNeeds(withScopes({RunnerScope::Org}), {"admin:org"}).missing ==
+        std::vector<std::string>{"repo"});
 }

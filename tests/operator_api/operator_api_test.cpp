@@ -53,8 +53,9 @@ struct ApiFixture {
     return parser.parse(r.body).extract<Object::Ptr>();
   }
   // Queues job `id` and waits until it is running on a fake instance.
-  void runJob(uint64_t id) {
-    h.dispatcher->handle(h.github.queue(id, kLinux));
+  void runJob(uint64_t id, const std::string& repository = "octo/repo",
+              const std::string& organization = "") {
+    h.dispatcher->handle(h.github.queue(id, kLinux, repository, organization));
     REQUIRE(waitFor([&] { return h.state(id) == JobState::Running; }));
     // The job is Running once the runner starts, a moment before its launch thread lets go
     // of the instance; DELETE answers 409 in that moment, so wait for the launch to end too.
@@ -223,7 +224,28 @@ TEST_CASE_METHOD(ApiFixture, "runners: ours on GitHub for recent repositories") 
   REQUIRE(runners->size() == 1);
   CHECK(runners->getObject(0)->getValue<std::string>("name") == h.store->get(1)->instance);
   CHECK(runners->getObject(0)->getValue<std::string>("repository") == "octo/repo");
+  CHECK(runners->getObject(0)->getValue<std::string>("scope") == "repos/octo/repo");
   CHECK(runners->getObject(0)->getValue<std::string>("status") == "online");
+}
+
+TEST_CASE_METHOD(ApiFixture, "runners: an organisation's runners, once for all its repositories") {
+  h.dispatcher->start();
+  runJob(1, "acme/app", "acme");
+  runJob(2, "acme/web", "acme");
+  const auto listingsOf = [this] {
+    const auto all = h.github.listings();
+    auto it = all.find("orgs/acme");
+    return it == all.end() ? 0 : it->second;
+  };
+  const int before = listingsOf();
+  const auto list = json(call("GET", "/api/v1/runners"));
+  const auto runners = list->getArray("runners");
+  REQUIRE(runners->size() == 2);
+  for (unsigned i = 0; i < 2; ++i) {
+    CHECK(runners->getObject(i)->getValue<std::string>("scope") == "orgs/acme");
+    CHECK(runners->getObject(i)->getValue<std::string>("repository").empty());
+  }
+  CHECK(listingsOf() == before + 1);
 }
 
 TEST_CASE_METHOD(ApiFixture, "reconcile is triggered, 202") {

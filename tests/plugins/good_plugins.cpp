@@ -4,6 +4,7 @@
 // only through host services (so the host must route to the backend), and an event source.
 // The backend keeps the deadline each instance operation got as the instance's file
 // /.deadline/<operation>, so tests can see what the host passed on.
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <string>
@@ -123,6 +124,23 @@ class GreetingProvisioner : public Provisioner {
              " workflow " + j.workflow_name + " name " + j.job_name + " branch " + j.head_branch +
              " labels " + joined(j.job_labels) + " entry " + j.entry_name + " " +
              joined(j.entry_labels);
+    }
+    // With `jit_dir` set, registers the runner as a JIT runner, as a real provisioner does,
+    // in the scope it was given and its entry's group (runner_group left empty), and leaves
+    // the config in jit_dir/<instance> for the test to start the runner with.
+    if (const std::string dir = host().config("jit_dir", ""); !dir.empty() && r.job_id != 0) {
+      RunnerRequest ask;
+      ask.runner_name = r.instance.name;
+      ask.labels = r.labels;
+      ask.scope = r.scope;
+      ask.job_id = r.job_id;
+      ask.deadline_ms = r.deadline_ms;
+      const std::string jit = host().jitConfig(ask);
+      if (FILE* jit_file = std::fopen((dir + "/" + r.instance.name).c_str(), "w")) {
+        std::fputs(jit.c_str(), jit_file);
+        std::fclose(jit_file);
+      }
+      host().info("registered JIT runner " + r.instance.name + " in " + r.scope);
     }
     host().info("provisioned " + r.instance.name);
   }

@@ -222,7 +222,7 @@ std::string backendFor(InstanceType type) {
 }  // namespace
 
 ParsedEntry parseRunnerEntry(const Field& item, const LegacyValues& legacy, DiagnosticSink& sink) {
-  ParsedEntry parsed{{}, item, {}, {}, {}, {}};
+  ParsedEntry parsed{{}, item, {}, {}, {}, {}, {}, {}};
   RunnerEntry& entry = parsed.entry;
   if (!item.value.IsMap()) {
     sink.error(positionOf(item), item.path,
@@ -298,8 +298,15 @@ ParsedEntry parseRunnerEntry(const Field& item, const LegacyValues& legacy, Diag
   if (const Field* const field = view.find("provisioner_options")) {
     readProvisionerOptions(*field, entry, sink);
   }
+  if (const Field* const field = view.find("runner_scope"); isSet(field)) {
+    if (const auto scope = readEnum(*field, sink, kRunnerScopeNames)) {
+      entry.runner_scope = *scope;
+      parsed.runner_scope = *field;
+    }
+  }
   if (const Field* const field = view.find("runner_group")) {
     entry.runner_group = readString(*field, sink).value_or("");
+    if (!entry.runner_group.empty()) parsed.runner_group = *field;
   }
   if (const Field* const field = view.find("ephemeral")) {
     entry.ephemeral = readBool(*field, sink).value_or(entry.ephemeral);

@@ -47,6 +47,9 @@ void parseRunnerLimits(const MappingView& top, Config& config, DiagnosticSink& s
   if (const Field* const field = top.find("cleanup")) {
     config.cleanup = readBool(*field, sink).value_or(config.cleanup);
   }
+  if (const Field* const field = top.find("runner_scope")) {
+    config.runner_scope = readEnum(*field, sink, kRunnerScopeNames).value_or(config.runner_scope);
+  }
 }
 
 }  // namespace lxdrunner::config::detail

@@ -25,7 +25,16 @@ void parseRunnermap(const MappingView& top, const LegacyValues& legacy, Config& 
   for (const auto& item : field->value) {
     const Field item_field{YAML::Node(), item, {}, indexPath(field->path, index++)};
     entries.push_back(parseRunnerEntry(item_field, legacy, sink));
-    config.runnermap.push_back(entries.back().entry);
+    ParsedEntry& parsed = entries.back();
+    if (!parsed.runner_scope) parsed.entry.runner_scope = config.runner_scope;
+    if (parsed.runner_group && parsed.entry.runner_scope == RunnerScope::Repo) {
+      sink.error(positionOf(*parsed.runner_group), parsed.runner_group->path,
+                 "runner group '" + parsed.entry.runner_group +
+                     "' needs organisation runners, but runner_scope is repo (a repository has "
+                     "only the default group): set runner_scope to org or auto, or remove "
+                     "runner_group");
+    }
+    config.runnermap.push_back(parsed.entry);
   }
   checkRunnermap(entries, config, sink);
 }

@@ -21,6 +21,8 @@ struct ParsedEntry {
   std::optional<Field> labels;
   std::optional<Field> image;
   std::optional<Field> launch_remotes;  // `remote` or `remotes`
+  std::optional<Field> runner_scope;    // written for this entry (else the top-level default)
+  std::optional<Field> runner_group;
 };
 
 ParsedEntry parseRunnerEntry(const Field& item, const LegacyValues& legacy, DiagnosticSink& sink);

@@ -21,6 +21,7 @@ const std::vector<std::string_view>& topLevelKeys() {
         "prefix",
         "max_workers",
         "cleanup",
+        "runner_scope",
         "web_host",
         "web_port",
         "web_tls",
@@ -92,7 +93,7 @@ const std::vector<std::string_view>& runnerEntryKeys() {
       "remote",       "remotes",      "target",
       "config",       "devices",      "provisioner_options",
       "runner_group", "ephemeral",    "warm_pool",
-      "provisioners", "step_options",
+      "provisioners", "step_options", "runner_scope",
   };
   return keys;
 }

@@ -320,6 +320,11 @@ typedef struct lxdr_runner_request {
   lxdr_str scope;         /* "repos/OWNER/REPO" or "orgs/ORG" */
   uint64_t job_id;
   int64_t deadline_ms;
+  /* 1.1: the runner group to join, by name (the host resolves it to its id for JIT).
+   * Empty, and absent from a 1.0 request: the group of the runnermap entry the instance
+   * runs for (its runner_group; the default group when that is empty too). A group is an
+   * organisation's: with a "repos/" scope only the default group exists. */
+  lxdr_str runner_group;
 } lxdr_runner_request;
 
 /* ------------------------------------------------------------------------------------- */

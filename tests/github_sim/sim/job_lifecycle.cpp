@@ -60,9 +60,12 @@ bool labelsSatisfy(const std::vector<std::string>& jobLabels,
   });
 }
 
-bool runnerCoversRepo(const Runner& runner, const Job& job) {
-  if (runner.scope.isOrg())
-    return !job.org.empty() && equalsIgnoreCase(runner.scope.owner, job.org);
+bool runnerCoversRepo(const SimState& state, const Runner& runner, const Job& job) {
+  if (runner.scope.isOrg()) {
+    // An organisation runner serves the organisation's repositories its group allows.
+    return !job.org.empty() && equalsIgnoreCase(runner.scope.owner, job.org) &&
+           state.groupAllows(job.org, runner.groupId, job.repo);
+  }
   return equalsIgnoreCase(runner.scope.owner + "/" + runner.scope.repo, job.repo);
 }
 
@@ -99,7 +102,7 @@ Job& createJob(SimContext& ctx, const JobSpec& spec) {
 Job* assignJob(SimContext& ctx, Runner& runner) {
   Job* best = nullptr;
   for (auto& [id, job] : ctx.state.jobs) {
-    if (job.status != "queued" || !runnerCoversRepo(runner, job) ||
+    if (job.status != "queued" || !runnerCoversRepo(ctx.state, runner, job) ||
         !labelsSatisfy(job.labels, runner.labels)) {
       continue;
     }

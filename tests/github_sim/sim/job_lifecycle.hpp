@@ -36,6 +36,6 @@ void completeJob(SimContext& ctx, Job& job, const std::string& conclusion);
 
 bool labelsSatisfy(const std::vector<std::string>& jobLabels,
                    const std::vector<std::string>& runnerLabels);
-bool runnerCoversRepo(const Runner& runner, const Job& job);
+bool runnerCoversRepo(const SimState& state, const Runner& runner, const Job& job);
 
 }  // namespace lxdrunner::github_sim

@@ -8,6 +8,8 @@ namespace lxdrunner::github_sim {
 
 // GitHub REST: self-hosted runners, JIT configs, tokens, runner downloads.
 void addRunnerRoutes(Router& router, SimContext& ctx);
+// GitHub REST: an organisation's runner groups, and /_sim/runner-groups that declares them.
+void addRunnerGroupRoutes(Router& router, SimContext& ctx);
 // GitHub REST: workflow runs and their jobs.
 void addWorkflowRunRoutes(Router& router, SimContext& ctx);
 // GitHub REST: repository listings (/installation/repositories, /user/repos) and the

@@ -74,6 +74,16 @@ SimResponse userRepositories(SimContext& ctx, RouteContext& rc) {
   return response;
 }
 
+// GET /repos/{owner}/{repo}: a repository the simulator knows (private or not, ...).
+SimResponse getRepository(SimContext& ctx, RouteContext& rc) {
+  const std::string fullName = rc.param("owner") + "/" + rc.param("repo");
+  std::lock_guard<std::mutex> lock(ctx.state.mutex);
+  const auto known = ctx.state.knownRepositories();
+  auto it = known.find(toLower(fullName));
+  if (it == known.end()) return notFound();
+  return jsonResponse(200, listedRepositoryJson(ctx, it->second));
+}
+
 Repository declared(const JsonObject& body, const std::string& fullName) {
   const std::size_t slash = fullName.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == fullName.size() ||
@@ -118,6 +128,8 @@ void addRepositoryRoutes(Router& router, SimContext& ctx) {
              [&ctx](RouteContext& rc) { return installationRepositories(ctx, rc); });
   router.add("GET", "/user/repos", Access::Token,
              [&ctx](RouteContext& rc) { return userRepositories(ctx, rc); });
+  router.add("GET", "/repos/{owner}/{repo}", Access::Token,
+             [&ctx](RouteContext& rc) { return getRepository(ctx, rc); });
   router.add("POST", "/_sim/repos", Access::Open,
              [&ctx](RouteContext& rc) { return declareRepositories(ctx, rc); });
 }

@@ -17,10 +17,6 @@ namespace {
 constexpr std::int64_t kRunnerTokenLifetimeSeconds = 3600;
 constexpr std::size_t kMaxLabels = 100;
 
-std::string groupName(std::int64_t groupId) {
-  return groupId == 1 ? "Default" : "group-" + std::to_string(groupId);
-}
-
 // The body of generate-jitconfig, checked the way GitHub's schema does.
 struct JitRequest {
   std::string name;
@@ -53,6 +49,11 @@ SimResponse generateJitConfig(SimContext& ctx, RouteContext& rc) {
   const JitRequest request = parseJitRequest(rc.request.body);  // BadInput: 400/422
   const Scope scope = rc.scope();
   std::lock_guard<std::mutex> lock(ctx.state.mutex);
+  // A repository has only the Default group; an organisation, Default and those declared.
+  const auto group = scope.isOrg()          ? ctx.state.runnerGroup(scope.owner, request.groupId)
+                     : request.groupId == 1 ? ctx.state.runnerGroup(scope.owner, 1)
+                                            : std::nullopt;
+  if (!group) return notFound();
   if (ctx.state.findRunnerByName(scope.key(), request.name) != nullptr) {
     return githubError(
         409, "Already exists - A runner with the name " + request.name + " already exists.");
@@ -63,7 +64,7 @@ SimResponse generateJitConfig(SimContext& ctx, RouteContext& rc) {
   runner.scope = scope;
   runner.labels = request.labels;
   runner.groupId = request.groupId;
-  runner.groupName = groupName(request.groupId);
+  runner.groupName = group->name;
   runner.workFolder = request.workFolder;
   runner.registeredVia = "jit";
   runner.jitToken = randomAlphanumeric(40);

@@ -65,6 +65,7 @@ void sleepMs(std::int64_t ms) {
 
 SimService::SimService(const SimulatorOptions& options) : ctx_(options) {
   addRunnerRoutes(router_, ctx_);
+  addRunnerGroupRoutes(router_, ctx_);
   addWorkflowRunRoutes(router_, ctx_);
   addRepositoryRoutes(router_, ctx_);
   addHookRoutes(router_, ctx_);

@@ -55,6 +55,34 @@ const IssuedToken* SimState::liveToken(const std::string& token, const std::stri
   return &it->second;
 }
 
+std::optional<RunnerGroup> SimState::runnerGroup(const std::string& org, std::int64_t id) const {
+  if (id == 1) {
+    RunnerGroup fallback;
+    fallback.id = 1;
+    fallback.org = org;
+    fallback.name = "Default";
+    return fallback;
+  }
+  auto it = runnerGroups.find(id);
+  if (it == runnerGroups.end() || !equalsIgnoreCase(it->second.org, org)) return std::nullopt;
+  return it->second;
+}
+
+bool SimState::groupAllows(const std::string& org, std::int64_t id, const std::string& repo) const {
+  const auto group = runnerGroup(org, id);
+  if (!group) return false;
+  auto known = repositories.find(toLower(repo));
+  const bool isPrivate = known != repositories.end() && known->second.isPrivate;
+  if (group->visibility == "private") return isPrivate;
+  if (group->visibility == "selected") {
+    for (const auto& name : group->repositories) {
+      if (equalsIgnoreCase(name, repo)) return true;
+    }
+    return false;
+  }
+  return group->allowsPublicRepositories || isPrivate;
+}
+
 std::map<std::string, Repository> SimState::knownRepositories() const {
   std::map<std::string, Repository> out = repositories;
   for (const auto& [id, run] : runs) {

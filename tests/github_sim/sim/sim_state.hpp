@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -138,6 +139,17 @@ struct Repository {
   std::int64_t installationId = 0;  // listed for this installation only; 0: for every one
 };
 
+// An organisation's runner group declared through /_sim/runner-groups. Group 1, "Default"
+// (visibility all), exists in every organisation without being declared.
+struct RunnerGroup {
+  std::int64_t id = 0;
+  std::string org;  // as declared
+  std::string name;
+  std::string visibility = "all";         // all | selected | private
+  std::vector<std::string> repositories;  // for "selected": full names
+  bool allowsPublicRepositories = true;
+};
+
 // Registration, remove and installation tokens, by their value.
 struct IssuedToken {
   std::string token;
@@ -161,8 +173,9 @@ class SimState {
   std::map<std::int64_t, Hook> hooks;
   std::map<std::int64_t, Delivery> deliveries;
   std::map<std::string, IssuedToken> tokens;
-  std::vector<std::string> extraPats;              // added through the control API
-  std::map<std::string, Repository> repositories;  // declared; lowercased full name -> it
+  std::vector<std::string> extraPats;                // added through the control API
+  std::map<std::string, Repository> repositories;    // declared; lowercased full name -> it
+  std::map<std::int64_t, RunnerGroup> runnerGroups;  // declared, by id (kept across reset)
 
   std::map<std::string, std::int64_t> requestCounts;  // "GET /repos/{owner}/{repo}/..." -> n
   std::map<std::string, std::int64_t> apiVersions;    // X-GitHub-Api-Version value -> n
@@ -182,6 +195,7 @@ class SimState {
   std::int64_t nextAccountId = 50000001;
   std::int64_t nextRepositoryId = 600000001;
   std::int64_t nextLabelId = 1;
+  std::int64_t nextRunnerGroupId = 2;                 // 1 is every organisation's Default group
   std::map<std::string, std::int64_t> accountIds;     // lowercased login -> id
   std::map<std::string, std::int64_t> repositoryIds;  // lowercased full name -> id
   std::map<std::string, std::int64_t> labelIds;       // lowercased label -> id
@@ -190,6 +204,11 @@ class SimState {
   std::int64_t accountId(const std::string& login);
   std::int64_t repositoryId(const std::string& fullName);
   std::int64_t labelId(const std::string& label);
+
+  // Organisation `org`'s group `id` (1: its Default group); nullopt when it has none.
+  std::optional<RunnerGroup> runnerGroup(const std::string& org, std::int64_t id) const;
+  // Whether a runner in group `id` of `org` may take jobs of repository `repo`.
+  bool groupAllows(const std::string& org, std::int64_t id, const std::string& repo) const;
 
   Runner* findRunner(std::int64_t id);
   Runner* findRunnerByName(const std::string& scopeKey, const std::string& name);

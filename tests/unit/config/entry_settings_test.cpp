@@ -252,3 +252,59 @@ TEST_CASE("bad provisioner chains are refused with the key", "[config][entries]"
     CHECK_THAT(errors[0].message, Catch::Contains(c.message));
   }
 }
+
+TEST_CASE("runner_scope: per entry, with a global default", "[config][entries]") {
+  SECTION("not written: auto, the original's rule") {
+    const auto result = loadString(kMinimalConfig, "test.yml");
+    INFO(listing(result));
+    REQUIRE(result.config.has_value());
+    CHECK(result.config->runner_scope == RunnerScope::Auto);
+    CHECK(result.config->runnermap.at(0).runner_scope == RunnerScope::Auto);
+  }
+  SECTION("the global default fills entries that do not say") {
+    const auto result = loadString("runner_scope: repo\n" + kMinimalConfig, "test.yml");
+    INFO(listing(result));
+    REQUIRE(result.config.has_value());
+    CHECK(result.config->runnermap.at(0).runner_scope == RunnerScope::Repo);
+  }
+  SECTION("an entry's own wins") {
+    const auto result = loadString(
+        "runner_scope: repo\n" + kMinimalConfig + "    runner_scope: org\n    runner_group: gpu\n",
+        "test.yml");
+    INFO(listing(result));
+    REQUIRE(result.config.has_value());
+    CHECK(result.config->runnermap.at(0).runner_scope == RunnerScope::Org);
+    CHECK(result.config->runnermap.at(0).runner_group == "gpu");
+    const std::string rendered = renderEffective(*result.config);
+    CHECK(rendered.find("runner_scope: repo") != std::string::npos);
+    CHECK(rendered.find("runner_scope: org") != std::string::npos);
+    CHECK(entryToJson(result.config->runnermap.at(0)).find(R"("runner_scope":"org")") !=
+          std::string::npos);
+  }
+}
+
+TEST_CASE("runner_scope errors", "[config][entries][validation]") {
+  SECTION("an unknown scope") {
+    const auto result = loadString(kMinimalConfig + "    runner_scope: enterprise\n", "test.yml");
+    INFO(listing(result));
+    const auto errors = errorsOf(result);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].key == "runnermap[0].runner_scope");
+    CHECK_FALSE(result.config.has_value());
+  }
+  SECTION("a runner group with repository runners") {
+    const auto result = loadString(
+        kMinimalConfig + "    runner_scope: repo\n    runner_group: gpu-runners\n", "test.yml");
+    INFO(listing(result));
+    const auto errors = errorsOf(result);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].key == "runnermap[0].runner_group");
+    CHECK(errors[0].message.find("needs organisation runners, but runner_scope is repo") !=
+          std::string::npos);
+  }
+  SECTION("the same through the global default") {
+    const auto result = loadString(
+        "runner_scope: repo\n" + kMinimalConfig + "    runner_group: gpu-runners\n", "test.yml");
+    CHECK(errorsOf(result).size() == 1);
+  }
+}

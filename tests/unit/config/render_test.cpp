@@ -73,6 +73,6 @@ TEST_CASE("entryToJson gives the whole entry, keyed like the configuration file"
         R"("image_alias":"debian/11/cloud","type":"container","runner_os":"linux",)"
         R"("runner_arch":"x64","profiles":["default"],"setup_script":"","max_workers":10,)"
         R"("backend":"lxd-container","provisioner":"bash","match":"subset","remotes":["main"],)"
-        R"("target":"","config":{},"devices":{},"provisioner_options":{},"runner_group":"",)"
-        R"("ephemeral":true})");
+        R"("target":"","config":{},"devices":{},"provisioner_options":{},)"
+        R"("runner_scope":"auto","runner_group":"","ephemeral":true})");
 }

@@ -107,7 +107,7 @@ TEST_CASE("ABI 1 layout is pinned on LP64", "[abi]") {
   CHECK(offsetof(lxdr_github_response, rate_limit_reset) == 24);
   CHECK(offsetof(lxdr_github_response, body) == 32);
   CHECK(offsetof(lxdr_github_response, next_path) == 48);
-  CHECK(sizeof(lxdr_runner_request) == 64);
+  CHECK(sizeof(lxdr_runner_request) == 80);  // 1.1: runner_group
   CHECK(offsetof(lxdr_runner_request, struct_size) == 0);
   CHECK(offsetof(lxdr_runner_request, label_count) == 4);
   CHECK(offsetof(lxdr_runner_request, runner_name) == 8);
@@ -115,6 +115,7 @@ TEST_CASE("ABI 1 layout is pinned on LP64", "[abi]") {
   CHECK(offsetof(lxdr_runner_request, scope) == 32);
   CHECK(offsetof(lxdr_runner_request, job_id) == 48);
   CHECK(offsetof(lxdr_runner_request, deadline_ms) == 56);
+  CHECK(offsetof(lxdr_runner_request, runner_group) == 64);
   CHECK(sizeof(lxdr_host_api) == 136);  // 1.1: counter_add
   CHECK(offsetof(lxdr_host_api, struct_size) == 0);
   CHECK(offsetof(lxdr_host_api, abi_major) == 4);

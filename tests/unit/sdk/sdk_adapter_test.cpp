@@ -3,6 +3,7 @@
 // fail comes back as a status plus last_error() instead of an exception.
 #include <catch2/catch.hpp>
 
+#include <cstddef>
 #include <cstring>
 #include <stdexcept>
 
@@ -127,5 +128,40 @@ TEST_CASE("a host without a newer service is reported, not called", "[sdk][abi]"
   } catch (const Error& e) {
     CHECK(e.status() == LXDR_ERR_UNSUPPORTED);
     CHECK(std::string(e.what()).find("instance_exec") != std::string::npos);
+  }
+}
+
+TEST_CASE("a runner request carries its runner group; a 1.0 request has none", "[sdk][abi]") {
+  FakeHost fake;
+  RunnerRequest seen;
+  fake.onJitConfig = [&seen](const RunnerRequest& r) {
+    seen = r;
+    return std::string("jit");
+  };
+  Host host(fake.api(), fake.context());
+
+  SECTION("through the SDK: the group named") {
+    RunnerRequest ask;
+    ask.runner_name = "r1";
+    ask.scope = "orgs/acme";
+    ask.runner_group = "gpu";
+    CHECK(host.jitConfig(ask) == "jit");
+    CHECK(seen.scope == "orgs/acme");
+    CHECK(seen.runner_group == "gpu");
+  }
+  SECTION("a 1.0-sized request, written before runner_group existed") {
+    const std::string name = "r2";
+    const std::string scope = "orgs/acme";
+    const std::string group = "beyond the struct";
+    lxdr_runner_request c{};
+    c.struct_size = static_cast<uint32_t>(offsetof(lxdr_runner_request, runner_group));
+    c.runner_name = slice(name);
+    c.scope = slice(scope);
+    c.runner_group = slice(group);  // past struct_size: must not be read
+    std::string out;
+    lxdr_sink sink = stringSink(out);
+    REQUIRE(fake.api()->runner_jit_config(fake.context(), &c, &sink) == LXDR_OK);
+    CHECK(seen.runner_name == "r2");
+    CHECK(seen.runner_group.empty());
   }
 }

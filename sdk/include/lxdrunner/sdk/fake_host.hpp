@@ -362,8 +362,9 @@ class FakeHost {
   }
   static RunnerRequest runnerRequest(const lxdr_runner_request* in) {
     lxdr_runner_request c = readVersioned(in);
-    return RunnerRequest{copy(c.runner_name), copyAll(c.labels, c.label_count), copy(c.scope),
-                         c.job_id, c.deadline_ms};
+    return RunnerRequest{copy(c.runner_name), copyAll(c.labels, c.label_count),
+                         copy(c.scope),       c.job_id,
+                         c.deadline_ms,       copy(c.runner_group)};
   }
 
   static lxdr_host_api makeApi() {

@@ -251,6 +251,7 @@ class Host {
     c.scope = slice(r.scope);
     c.job_id = r.job_id;
     c.deadline_ms = r.deadline_ms;
+    c.runner_group = slice(r.runner_group);
     std::string out;
     lxdr_sink sink = stringSink(out);
     check(require(fn, name)(ctx_, &c, &sink), name);

@@ -353,6 +353,7 @@ struct RunnerRequest {
   std::string scope;
   uint64_t job_id = 0;
   int64_t deadline_ms = 0;
+  std::string runner_group;  // 1.1; empty = the entry's runner_group (or the default group)
 };
 
 struct HttpRequest {
