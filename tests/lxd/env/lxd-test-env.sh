@@ -128,7 +128,12 @@ start_lxd() {
         # New session, stdio detached from us, so the daemon outlives this
         # script and whatever job runner called it.
         (
-            exec 9>&- # never let the daemon inherit (and hold) our flock
+            # Never let the daemon inherit (and hold for its lifetime) a descriptor of ours,
+            # such as a caller's `flock FILE cmd` lock: that lock would never be free again.
+            for fd in /proc/$BASHPID/fd/*; do
+                fd=${fd##*/}
+                [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
+            done 2>/dev/null
             ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
             cd /
             exec setsid nohup lxd --group root --logfile "$LXD_LOGFILE" \
