@@ -15,6 +15,8 @@ enum class RunnerArch { X64, Arm, Arm64 };
 enum class LabelMatch { Subset, Exact };
 enum class RemoteProtocol { Lxd, SimpleStreams };
 enum class LogFormat { Text, Json };
+// The LXD device types a device pool may hold (docs/custom-hardware.md).
+enum class DevicePoolType { Gpu, Usb, UnixChar, UnixBlock, Disk, Nic, Pci };
 
 template <class Enum>
 struct EnumName {
@@ -51,6 +53,16 @@ inline constexpr std::array<EnumName<LogFormat>, 2> kLogFormatNames{{
     {LogFormat::Json, "json"},
 }};
 
+inline constexpr std::array<EnumName<DevicePoolType>, 7> kDevicePoolTypeNames{{
+    {DevicePoolType::Gpu, "gpu"},
+    {DevicePoolType::Usb, "usb"},
+    {DevicePoolType::UnixChar, "unix-char"},
+    {DevicePoolType::UnixBlock, "unix-block"},
+    {DevicePoolType::Disk, "disk"},
+    {DevicePoolType::Nic, "nic"},
+    {DevicePoolType::Pci, "pci"},
+}};
+
 template <class Enum, std::size_t N>
 constexpr std::string_view nameOf(const std::array<EnumName<Enum>, N>& names, Enum value) {
   for (const auto& entry : names) {
@@ -78,6 +90,9 @@ inline std::string_view toString(RemoteProtocol value) {
 }
 inline std::string_view toString(LogFormat value) {
   return nameOf(kLogFormatNames, value);
+}
+inline std::string_view toString(DevicePoolType value) {
+  return nameOf(kDevicePoolTypeNames, value);
 }
 
 }  // namespace lxdrunner::config
