@@ -7,7 +7,9 @@
 //    that took it and free that runner's instance when it is done.
 //  - Scheduling: one thread picks, oldest first across entries, the next queued job of any
 //    entry below its max_workers while the global max_workers and launch_concurrency allow.
-//    A full entry is skipped, so it never delays another one.
+//    A full entry is skipped, so it never delays another one. An entry using device pools
+//    is full too while one of its pools has no free item (device_pools.hpp); the items are
+//    held in the store with the job's move to launching and freed with the instance.
 //  - Launching: a bounded pool creates the instance, then provisions it. Transient failures
 //    destroy the half-made instance and requeue the job (keeping its FIFO place) after a
 //    doubling backoff; permanent ones, or too many attempts, fail it with the reason.
@@ -163,7 +165,9 @@ class Dispatcher {
   // Frees a slot for a queued job held back only by the global max_workers, by removing an
   // idle warm instance of another entry. True when one was removed.
   bool evictIdleWarmFor(const std::string& entry);
-  void runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry, std::string instance);
+  // `devices`: the device pool items held for the instance (written in the store already).
+  void runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry, std::string instance,
+                 std::vector<jobs::DeviceHold> devices);
   // Something threw during runLaunch (a job store write, mostly): removes the instance and requeues
   // (or fails) the job like a failed step, unless its runner started already.
   void abandonLaunch(const config::RunnerEntry& entry, const std::string& instance,
