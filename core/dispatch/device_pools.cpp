@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dispatch/device_pools.hpp"
 
+#include <map>
+
 namespace lxdrunner::dispatch {
 
 std::string deviceItemKey(const std::string& pool, const std::string& remote,
@@ -66,6 +68,37 @@ config::RunnerEntry withHeldDevices(const config::Config& config, const config::
     launch.remotes = {hold.remote};
   }
   return launch;
+}
+
+std::vector<DeviceItemStatus> deviceItemStatus(const config::Config& config,
+                                               const std::vector<jobs::DeviceHold>& holds) {
+  std::map<std::string, const jobs::DeviceHold*> by_key;
+  for (const auto& hold : holds) by_key[deviceItemKey(hold.pool, hold.remote, hold.item)] = &hold;
+  std::vector<DeviceItemStatus> out;
+  auto add = [&out](const std::string& pool, const std::string& remote, const std::string& item,
+                    const jobs::DeviceHold* hold) {
+    DeviceItemStatus s;
+    s.pool = pool;
+    s.remote = remote;
+    s.item = item;
+    if (hold != nullptr) {
+      s.held = true;
+      s.instance = hold->instance;
+      s.device = hold->device;
+      s.held_at = hold->held_at;
+    }
+    out.push_back(std::move(s));
+  };
+  for (const auto& pool : config.device_pools) {
+    for (const auto& item : pool.items) {
+      const auto key = deviceItemKey(pool.name, item.remote, item.id());
+      const auto found = by_key.find(key);
+      add(pool.name, item.remote, item.id(), found == by_key.end() ? nullptr : found->second);
+      if (found != by_key.end()) by_key.erase(found);
+    }
+  }
+  for (const auto& [key, hold] : by_key) add(hold->pool, hold->remote, hold->item, hold);
+  return out;
 }
 
 }  // namespace lxdrunner::dispatch

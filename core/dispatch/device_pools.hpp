@@ -32,4 +32,20 @@ std::optional<std::vector<jobs::DeviceHold>> pickDevices(
 config::RunnerEntry withHeldDevices(const config::Config& config, const config::RunnerEntry& entry,
                                     const std::vector<jobs::DeviceHold>& holds);
 
+// One item as operators see it (`lxdrunner devices`, the device pool metric).
+struct DeviceItemStatus {
+  std::string pool;
+  std::string remote;
+  std::string item;
+  bool held = false;
+  std::string instance;  // while held
+  std::string device;    // while held: its device name on the instance
+  int64_t held_at = 0;   // while held: Unix ms
+};
+
+// Every configured item, free or held, in configuration order; then holds of items no longer
+// configured (the configuration changed while they were held).
+std::vector<DeviceItemStatus> deviceItemStatus(const config::Config& config,
+                                               const std::vector<jobs::DeviceHold>& holds);
+
 }  // namespace lxdrunner::dispatch
