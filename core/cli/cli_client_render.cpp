@@ -233,6 +233,8 @@ void renderDevices(std::ostream& out, const Object& list) {
       state += " by " + text(*o, "instance") + " as " + text(*o, "device");
       const std::string job = text(*o, "job_id");
       if (!job.empty() && job != "0") state += " (job " + job + ")";
+    } else if (state == "unavailable") {
+      state += ": " + text(*o, "unavailable");
     }
     rows.push_back({text(*o, "pool"), text(*o, "remote"), text(*o, "item"), state});
   }

@@ -70,13 +70,14 @@ config::RunnerEntry withHeldDevices(const config::Config& config, const config::
   return launch;
 }
 
-std::vector<DeviceItemStatus> deviceItemStatus(const config::Config& config,
-                                               const std::vector<jobs::DeviceHold>& holds) {
+std::vector<DeviceItemStatus> deviceItemStatus(
+    const config::Config& config, const std::vector<jobs::DeviceHold>& holds,
+    const std::map<std::string, std::string>& unavailable) {
   std::map<std::string, const jobs::DeviceHold*> by_key;
   for (const auto& hold : holds) by_key[deviceItemKey(hold.pool, hold.remote, hold.item)] = &hold;
   std::vector<DeviceItemStatus> out;
-  auto add = [&out](const std::string& pool, const std::string& remote, const std::string& item,
-                    const jobs::DeviceHold* hold) {
+  auto add = [&out, &unavailable](const std::string& pool, const std::string& remote,
+                                  const std::string& item, const jobs::DeviceHold* hold) {
     DeviceItemStatus s;
     s.pool = pool;
     s.remote = remote;
@@ -87,6 +88,8 @@ std::vector<DeviceItemStatus> deviceItemStatus(const config::Config& config,
       s.device = hold->device;
       s.held_at = hold->held_at;
     }
+    const auto why = unavailable.find(deviceItemKey(pool, remote, item));
+    if (why != unavailable.end()) s.unavailable = why->second;
     out.push_back(std::move(s));
   };
   for (const auto& pool : config.device_pools) {

@@ -4,6 +4,7 @@
 // store's holds are the truth about what is taken; these functions only read them.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -38,14 +39,19 @@ struct DeviceItemStatus {
   std::string remote;
   std::string item;
   bool held = false;
-  std::string instance;  // while held
-  std::string device;    // while held: its device name on the instance
-  int64_t held_at = 0;   // while held: Unix ms
+  std::string instance;     // while held
+  std::string device;       // while held: its device name on the instance
+  int64_t held_at = 0;      // while held: Unix ms
+  std::string unavailable;  // why its host device cannot be used now; empty: it can
+  // "held", "unavailable" or "free".
+  std::string state() const { return held ? "held" : unavailable.empty() ? "free" : "unavailable"; }
 };
 
 // Every configured item, free or held, in configuration order; then holds of items no longer
-// configured (the configuration changed while they were held).
-std::vector<DeviceItemStatus> deviceItemStatus(const config::Config& config,
-                                               const std::vector<jobs::DeviceHold>& holds);
+// configured (the configuration changed while they were held). `unavailable`: item key ->
+// why (config::unavailableDeviceItems).
+std::vector<DeviceItemStatus> deviceItemStatus(
+    const config::Config& config, const std::vector<jobs::DeviceHold>& holds,
+    const std::map<std::string, std::string>& unavailable = {});
 
 }  // namespace lxdrunner::dispatch

@@ -9,6 +9,7 @@
 #include <random>
 #include <vector>
 
+#include "config/device_availability.hpp"
 #include "dispatch/device_pools.hpp"
 #include "dispatch/instance_names.hpp"
 
@@ -28,6 +29,8 @@ constexpr size_t kCleanupThreads = 4;
 constexpr size_t kRefillThreads = 2;
 // How many queued jobs of one entry are looked at per pass (the head may be backing off).
 constexpr size_t kQueuedWindow = 16;
+// How often device pool items are checked against the host while jobs are scheduled.
+constexpr int64_t kDeviceCheckIntervalMs = 10000;
 
 }  // namespace
 
@@ -163,6 +166,7 @@ size_t Dispatcher::scheduleOnce() {
     const int64_t now = clock_();
     const std::vector<jobs::DeviceHold> held =
         pools ? store_.deviceHolds() : std::vector<jobs::DeviceHold>{};
+    const std::set<std::string> unavailable = pools ? checkDevices(now) : std::set<std::string>{};
     // The oldest eligible job over every entry that can serve one now: from an idle warm
     // instance (needs no new slot and no launch thread), or by a cold launch.
     std::optional<jobs::JobRecord> best;
@@ -175,7 +179,7 @@ size_t Dispatcher::scheduleOnce() {
       const bool warm = warmEnabled(e) && store_.countWarm(e.name, jobs::WarmState::Idle) > 0;
       // An entry using device pools has room only while each pool has a free item; its jobs
       // wait in order without holding up the other entries.
-      auto devices = pickDevices(config_, e, held);
+      auto devices = pickDevices(config_, e, held, unavailable);
       const bool entry_room =
           store_.countSlots(e.name) < static_cast<size_t>(e.max_workers) && devices.has_value();
       const bool cold = entry_room && global_room && cold_threads;
@@ -269,6 +273,32 @@ size_t Dispatcher::scheduleOnce() {
   }
   scheduleRefills(job_waits_for_room);
   return started;
+}
+
+std::set<std::string> Dispatcher::checkDevices(int64_t now) {
+  auto& log = Poco::Logger::get("dispatcher");
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!devices_checked_ms_ || now - *devices_checked_ms_ >= kDeviceCheckIntervalMs) {
+    devices_checked_ms_ = now;
+    auto found = config::unavailableDeviceItems(config_);
+    for (const auto& [key, why] : found) {
+      if (unavailable_devices_.count(key) == 0) {
+        log.warning("device pool item %s is unavailable (%s): skipped until it is back", key, why);
+      }
+    }
+    for (const auto& [key, why] : unavailable_devices_) {
+      if (found.count(key) == 0) log.information("device pool item %s is available again", key);
+    }
+    unavailable_devices_ = std::move(found);
+  }
+  std::set<std::string> keys;
+  for (const auto& [key, why] : unavailable_devices_) keys.insert(key);
+  return keys;
+}
+
+std::map<std::string, std::string> Dispatcher::unavailableDevices() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return unavailable_devices_;
 }
 
 void Dispatcher::drain(const std::string& entry) {

@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -156,8 +157,16 @@ class Dispatcher {
   // Launch threads in use: dispatcher.launch_concurrency, 0 = the global max_workers.
   size_t launchConcurrency() const;
 
+  // --- Device pools ---
+  // Items whose host device cannot be used, as of the last check: "POOL REMOTE ITEM" -> why.
+  // They are skipped; a check runs at most every few seconds while jobs are scheduled.
+  std::map<std::string, std::string> unavailableDevices() const;
+
  private:
   void schedulerLoop();
+  // Re-checks the device pool items' host devices when the last check is old enough and
+  // logs each change; returns the keys of the unavailable ones.
+  std::set<std::string> checkDevices(int64_t now);
   // Starts as many launches (warm claims first) as limits allow; returns how many.
   size_t scheduleOnce();
   // Starts refills for pools below their size while no queued job needs the room.
@@ -224,6 +233,8 @@ class Dispatcher {
   std::map<std::string, int> refill_failures_;        // entry -> failures in a row
   std::map<std::string, std::pair<uint64_t, uint64_t>> claims_;  // entry -> (hits, misses)
   int64_t last_recycle_ms_ = 0;
+  std::map<std::string, std::string> unavailable_devices_;  // see unavailableDevices()
+  std::optional<int64_t> devices_checked_ms_;
   std::atomic<bool> recycling_{false};
   std::atomic<size_t> in_flight_{0};  // cold launches
   std::atomic<size_t> refills_in_flight_{0};

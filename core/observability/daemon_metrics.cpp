@@ -100,13 +100,19 @@ void DaemonMetrics::collectJobs(MetricsRegistry& r) {
     for (const auto& pool : sources_.config->device_pools) {
       items[{pool.name, "free"}] += 0;
       items[{pool.name, "held"}] += 0;
+      items[{pool.name, "unavailable"}] += 0;
     }
-    for (const auto& item : dispatch::deviceItemStatus(*sources_.config, store.deviceHolds())) {
-      ++items[{item.pool, item.held ? "held" : "free"}];
+    const auto unavailable = sources_.dispatcher != nullptr
+                                 ? sources_.dispatcher->unavailableDevices()
+                                 : std::map<std::string, std::string>{};
+    for (const auto& item :
+         dispatch::deviceItemStatus(*sources_.config, store.deviceHolds(), unavailable)) {
+      ++items[{item.pool, item.state()}];
     }
     r.clearGauges("lxdrunner_device_pool_items");
     for (const auto& [key, n] : items) {
-      r.gauge("lxdrunner_device_pool_items", "Items of each device pool, by state (free, held)",
+      r.gauge("lxdrunner_device_pool_items",
+              "Items of each device pool, by state (free, held, unavailable)",
               {{"pool", key.first}, {"state", key.second}})
           .set(asDouble(n));
     }

@@ -351,12 +351,14 @@ ApiResponse OperatorApi::instances() {
 // Every device pool item: free, or held by which instance (and that instance's job).
 ApiResponse OperatorApi::devices() {
   Array::Ptr list = new Array();
-  for (const auto& item : dispatch::deviceItemStatus(*ctx_.config, ctx_.store->deviceHolds())) {
+  for (const auto& item : dispatch::deviceItemStatus(*ctx_.config, ctx_.store->deviceHolds(),
+                                                     ctx_.dispatcher->unavailableDevices())) {
     Object::Ptr o = newObject();
     o->set("pool", item.pool);
     o->set("remote", item.remote);
     o->set("item", item.item);
-    o->set("state", item.held ? "held" : "free");
+    o->set("state", item.state());
+    o->set("unavailable", item.unavailable);
     o->set("instance", item.instance);
     o->set("device", item.device);
     uint64_t job_id = 0;

@@ -161,6 +161,25 @@ TEST_CASE("an item on another remote launches the instance there") {
   CHECK_FALSE(pickDevices(config, entry, {}, {deviceItemKey("ttys", "lab", "source=/dev/zero")}));
 }
 
+TEST_CASE("an item whose host device is missing is skipped and reported") {
+  Harness h({boardEntry("board", {"board"}, 4)});
+  h.config.remotes = {{"main", "", config::RemoteProtocol::Lxd}};  // this host: checked
+  h.config.device_pools = {ttyPool("ttys", {"/dev/zero", "/dev/lxdrunner-test-no-such-tty"})};
+  h.dispatcher->start();
+  for (uint64_t id = 1; id <= 3; ++id) h.dispatcher->handle(h.github.queue(id, {"board"}));
+  REQUIRE(h.serveAll());
+  CHECK(h.executor.maxLive() == 1);  // only /dev/zero was used
+  CHECK(h.github.served().size() == 3);
+  const auto unavailable = h.dispatcher->unavailableDevices();
+  REQUIRE(unavailable.size() == 1);
+  CHECK(unavailable.begin()->first == "ttys main source=/dev/lxdrunner-test-no-such-tty");
+  CHECK(unavailable.begin()->second == "/dev/lxdrunner-test-no-such-tty does not exist");
+  const auto status = deviceItemStatus(h.config, h.store->deviceHolds(), unavailable);
+  REQUIRE(status.size() == 2);
+  CHECK(status[0].state() == "free");
+  CHECK(status[1].state() == "unavailable");
+}
+
 TEST_CASE("recovery: a launch cut short frees its item; a hold nothing keeps is released") {
   Harness h({boardEntry("board", {"board"}, 4)});
   h.config.device_pools = {ttyPool("ttys", {"/dev/zero", "/dev/full"})};

@@ -161,14 +161,17 @@ TEST_CASE("devices: one row per item, a held one naming its instance, device and
       {"pool":"ttys","remote":"main","item":"source=/dev/zero","state":"held",
        "instance":"lxdr-7-1abcd","device":"tty","job_id":7},
       {"pool":"ttys","remote":"main","item":"source=/dev/full","state":"free",
-       "instance":"","device":"","job_id":0}]})")
+       "instance":"","device":"","job_id":0},
+      {"pool":"ttys","remote":"main","item":"source=/dev/ttyUSB9","state":"unavailable",
+       "unavailable":"/dev/ttyUSB9 does not exist","instance":"","device":"","job_id":0}]})")
                         .extract<Poco::JSON::Object::Ptr>();
   std::ostringstream out;
   renderDevices(out, *body);
   CHECK(out.str() ==
-        "POOL  REMOTE  ITEM              STATE\n"
-        "ttys  main    source=/dev/zero  held by lxdr-7-1abcd as tty (job 7)\n"
-        "ttys  main    source=/dev/full  free\n");
+        "POOL  REMOTE  ITEM                 STATE\n"
+        "ttys  main    source=/dev/zero     held by lxdr-7-1abcd as tty (job 7)\n"
+        "ttys  main    source=/dev/full     free\n"
+        "ttys  main    source=/dev/ttyUSB9  unavailable: /dev/ttyUSB9 does not exist\n");
 }
 
 TEST_CASE("the ports file reads back what was written, whole") {

@@ -2,6 +2,7 @@
 // device_pools: and the entries' device_pools: keys, and what check-config says about them.
 #include <catch2/catch.hpp>
 
+#include "config/device_availability.hpp"
 #include "config/render.hpp"
 #include "test_support.hpp"
 
@@ -214,4 +215,30 @@ TEST_CASE("a warm pool on an entry with device pools gets a warning", "[config][
   const auto warnings = warningsOf(result);
   REQUIRE(warnings.size() == 1);
   CHECK(warnings[0].key == "runnermap[0].warm_pool");
+}
+
+TEST_CASE("an item's host device is checked when its remote is this host",
+          "[config][device_pools]") {
+  Config config;
+  config.remotes = {{"main", "", RemoteProtocol::Lxd},
+                    {"sock", "/var/snap/lxd/common/lxd/unix.socket", RemoteProtocol::Lxd},
+                    {"lab", "https://lab.example.com:8443", RemoteProtocol::Lxd}};
+  DevicePool ttys{"ttys", DevicePoolType::UnixChar, {}};
+  CHECK_FALSE(deviceUnavailableReason(config, ttys, {"main", {{"source", "/dev/zero"}}}));
+  CHECK(deviceUnavailableReason(config, ttys, {"sock", {{"source", "/dev/lxdrunner-no-tty"}}}) ==
+        std::optional<std::string>("/dev/lxdrunner-no-tty does not exist"));
+  // Another host: not checked from here.
+  CHECK_FALSE(
+      deviceUnavailableReason(config, ttys, {"lab", {{"source", "/dev/lxdrunner-no-tty"}}}));
+  DevicePool gpus{"gpus", DevicePoolType::Gpu, {}};
+  CHECK(deviceUnavailableReason(config, gpus, {"main", {{"pci", "0000:ff:1f.7"}}}) ==
+        std::optional<std::string>("PCI address 0000:ff:1f.7 is not on this host"));
+  DevicePool nics{"nics", DevicePoolType::Nic, {}};
+  CHECK_FALSE(deviceUnavailableReason(config, nics, {"main", {{"parent", "lo"}}}));
+  config.device_pools = {ttys};
+  config.device_pools[0].items = {{"main", {{"source", "/dev/zero"}}},
+                                  {"main", {{"source", "/dev/lxdrunner-no-tty"}}}};
+  const auto unavailable = unavailableDeviceItems(config);
+  REQUIRE(unavailable.size() == 1);
+  CHECK(unavailable.begin()->first == "ttys main source=/dev/lxdrunner-no-tty");
 }
