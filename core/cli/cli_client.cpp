@@ -38,6 +38,7 @@ const std::map<std::string, CommandSpec>& commands() {
       {"jobs", {"jobs [--state S]", "jobs not finished, or those in state S", 0}},
       {"job", {"job ID", "one job: its phase history and provisioning log", 1}},
       {"instances", {"instances", "live instances, with what the backends say about them", 0}},
+      {"devices", {"devices", "device pool items: free, or held by which instance and job", 0}},
       {"drain", {"drain ENTRY", "stop launching for ENTRY; its jobs wait in the queue", 1}},
       {"resume", {"resume ENTRY", "launch for ENTRY again", 1}},
   };
@@ -123,7 +124,7 @@ bool isOperatorCommand(const std::string& command) {
 
 std::string operatorCommandsHelp() {
   std::string out;
-  for (const auto& name : {"status", "jobs", "job", "instances", "drain", "resume"}) {
+  for (const auto& name : {"status", "jobs", "job", "instances", "devices", "drain", "resume"}) {
     const auto& spec = commands().at(name);
     std::string usage = spec.usage;
     usage.resize(std::max<size_t>(usage.size() + 1, 17), ' ');
@@ -199,6 +200,8 @@ int runOperatorCommand(const std::vector<std::string>& args,
     path = "/api/v1/jobs/" + encodeSegment(args[1]);
   } else if (command == "instances") {
     path = "/api/v1/instances";
+  } else if (command == "devices") {
+    path = "/api/v1/devices";
   } else {
     method = "POST";
     path = "/api/v1/entries/" + encodeSegment(args[1]) + "/" + command;
@@ -229,6 +232,8 @@ int runOperatorCommand(const std::vector<std::string>& args,
       renderJob(out, *body);
     } else if (command == "instances") {
       renderInstances(out, *body);
+    } else if (command == "devices") {
+      renderDevices(out, *body);
     } else if (command == "drain") {
       out << "entry '" << args[1] << "' drained: it launches nothing new; its jobs wait until "
           << "'lxdrunner resume " << args[1] << "'\n";

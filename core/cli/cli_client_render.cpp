@@ -219,4 +219,26 @@ void renderInstances(std::ostream& out, const Object& list) {
   }
 }
 
+void renderDevices(std::ostream& out, const Object& list) {
+  const auto items = list.getArray("items");
+  if (!items || items->size() == 0) {
+    out << "no device pools\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> rows{{"POOL", "REMOTE", "ITEM", "STATE"}};
+  for (size_t i = 0; i < items->size(); ++i) {
+    const auto o = items->getObject(static_cast<unsigned>(i));
+    std::string state = text(*o, "state");
+    if (state == "held") {
+      state += " by " + text(*o, "instance") + " as " + text(*o, "device");
+      const std::string job = text(*o, "job_id");
+      if (!job.empty() && job != "0") state += " (job " + job + ")";
+    } else if (state == "unavailable") {
+      state += ": " + text(*o, "unavailable");
+    }
+    rows.push_back({text(*o, "pool"), text(*o, "remote"), text(*o, "item"), state});
+  }
+  printAlignedTable(out, rows);
+}
+
 }  // namespace lxdrunner::cli

@@ -18,5 +18,6 @@ void renderStatus(std::ostream& out, const Poco::JSON::Object& status);
 void renderJobs(std::ostream& out, const Poco::JSON::Object& list);
 void renderJob(std::ostream& out, const Poco::JSON::Object& job);
 void renderInstances(std::ostream& out, const Poco::JSON::Object& list);
+void renderDevices(std::ostream& out, const Poco::JSON::Object& list);
 
 }  // namespace lxdrunner::cli

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/doctor.hpp"
 
+#include "cli/doctor_devices.hpp"
 #include "cli/doctor_github.hpp"
 #include "cli/doctor_lxd.hpp"
 #include "cli/doctor_report.hpp"
@@ -27,6 +28,7 @@ int runDoctor(const config::Config& config, plugin_host::PluginHost& plugins,
   DoctorReport report;
   checkBackends(config, plugins, report);
   checkLxdRemotes(config, report);
+  checkDevicePools(config, report);
   const auto targets = githubTargets(config, options.repos, options.orgs);
   auto client = checkGithubCredentials(config, targets, report);
   if (client) {

@@ -61,6 +61,9 @@ std::string entryToJson(const RunnerEntry& entry) {
     devices->set(name, stringObject(settings));
   }
   json->set("devices", devices);
+  if (!entry.device_pools.empty()) {  // only then: other entries keep their warm-pool hash
+    json->set("device_pools", stringObject(entry.device_pools));
+  }
   json->set("provisioner_options", detail::parseJson(entry.provisioner_options_json));
   json->set("runner_scope", std::string(toString(entry.runner_scope)));
   json->set("runner_group", entry.runner_group);

@@ -18,6 +18,8 @@ enum class LogFormat { Text, Json };
 // Where a job's runner registers: Auto = in the job's organisation when it has one, else in its
 // repository (the original lxdrunner's rule); Repo / Org = always there.
 enum class RunnerScope { Auto, Repo, Org };
+// The LXD device types a device pool may hold (docs/custom-hardware.md).
+enum class DevicePoolType { Gpu, Usb, UnixChar, UnixBlock, Disk, Nic, Pci };
 
 template <class Enum>
 struct EnumName {
@@ -60,6 +62,16 @@ inline constexpr std::array<EnumName<RunnerScope>, 3> kRunnerScopeNames{{
     {RunnerScope::Org, "org"},
 }};
 
+inline constexpr std::array<EnumName<DevicePoolType>, 7> kDevicePoolTypeNames{{
+    {DevicePoolType::Gpu, "gpu"},
+    {DevicePoolType::Usb, "usb"},
+    {DevicePoolType::UnixChar, "unix-char"},
+    {DevicePoolType::UnixBlock, "unix-block"},
+    {DevicePoolType::Disk, "disk"},
+    {DevicePoolType::Nic, "nic"},
+    {DevicePoolType::Pci, "pci"},
+}};
+
 template <class Enum, std::size_t N>
 constexpr std::string_view nameOf(const std::array<EnumName<Enum>, N>& names, Enum value) {
   for (const auto& entry : names) {
@@ -90,6 +102,9 @@ inline std::string_view toString(LogFormat value) {
 }
 inline std::string_view toString(RunnerScope value) {
   return nameOf(kRunnerScopeNames, value);
+}
+inline std::string_view toString(DevicePoolType value) {
+  return nameOf(kDevicePoolTypeNames, value);
 }
 
 }  // namespace lxdrunner::config

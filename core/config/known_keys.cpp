@@ -45,7 +45,10 @@ std::vector<std::string> knownKeyPaths() {
   paths.push_back(source_secret);
   addChildren(paths, source_secret, schema::secretKeys());
   paths.emplace_back("plugins.<name>");
+  paths.emplace_back("device_pools.<pool>");
+  addChildren(paths, "device_pools.<pool>", schema::devicePoolKeys());
   addChildren(paths, "runnermap[]", schema::runnerEntryKeys());
+  paths.emplace_back("runnermap[].device_pools.<device>");
   paths.emplace_back("runnermap[].config.<key>");
   paths.emplace_back("runnermap[].devices.<device>");
   paths.emplace_back("runnermap[].devices.<device>.type");

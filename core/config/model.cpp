@@ -11,6 +11,21 @@ const Remote* Config::findRemote(std::string_view name) const {
   return found == remotes.end() ? nullptr : &*found;
 }
 
+const DevicePool* Config::findDevicePool(std::string_view name) const {
+  const auto found = std::find_if(device_pools.begin(), device_pools.end(),
+                                  [name](const DevicePool& pool) { return pool.name == name; });
+  return found == device_pools.end() ? nullptr : &*found;
+}
+
+std::string DevicePoolItem::id() const {
+  std::string text;
+  for (const auto& [key, value] : settings) {
+    if (!text.empty()) text += ',';
+    text += key + "=" + value;
+  }
+  return text;
+}
+
 const Secret& Config::hooksecretFor(std::string_view source) const {
   for (const auto& s : event_sources) {
     if (s.name == source && !s.hooksecret.empty()) return s.hooksecret;

@@ -34,6 +34,22 @@ struct WarmPool {
   bool enabled() const noexcept { return size > 0; }
 };
 
+// One device of a pool: interchangeable with the pool's others (docs/custom-hardware.md).
+struct DevicePoolItem {
+  std::string remote{defaults::kMainRemote};    // the LXD server the device is attached to
+  std::map<std::string, std::string> settings;  // its LXD device keys, without `type`
+  // What names the item in the job store, the log and `lxdrunner devices`: its keys,
+  // sorted, as "k=v,k=v" (e.g. "pci=0000:41:00.0"). Unique per remote among all pools.
+  std::string id() const;
+};
+
+// N interchangeable devices; each running instance of an entry using the pool holds one.
+struct DevicePool {
+  std::string name;
+  DevicePoolType type = DevicePoolType::Gpu;
+  std::vector<DevicePoolItem> items;
+};
+
 // One runnermap entry: which runners to start, and how, for jobs with a given label set.
 struct RunnerEntry {
   std::string name;
@@ -59,6 +75,9 @@ struct RunnerEntry {
   std::string target;                         // LXD cluster member; empty = let LXD choose
   std::map<std::string, std::string> config;  // LXD instance config; values kept as strings
   std::map<std::string, std::map<std::string, std::string>> devices;  // device name -> settings
+  // LXD device name -> device pool: each instance holds one free item of the pool as that
+  // device, with the item's keys over the keys `devices` gives the same name (e.g. `path`).
+  std::map<std::string, std::string> device_pools;
   std::string provisioner_options_json = "{}";  // free-form provisioner settings, a JSON object
   // Where its runners register (auto: the job's organisation, else its repository); the
   // top-level runner_scope when not written.
@@ -148,7 +167,8 @@ struct Config {
   RunnerScope runner_scope = RunnerScope::Auto;  // the default of runnermap[].runner_scope
   DispatcherConfig dispatcher;
   std::vector<RunnerEntry> runnermap;
-  std::vector<Remote> remotes;  // in file order; always contains "main"
+  std::vector<Remote> remotes;           // in file order; always contains "main"
+  std::vector<DevicePool> device_pools;  // in file order
 
   // Built-in HTTP server
   std::string web_host{defaults::kWebHost};
@@ -174,6 +194,8 @@ struct Config {
 
   // nullptr when no remote has that name.
   const Remote* findRemote(std::string_view name) const;
+  // nullptr when no device pool has that name.
+  const DevicePool* findDevicePool(std::string_view name) const;
   // The webhook secret the event source `name` verifies deliveries with: its own, or else the
   // top-level hooksecret.
   const Secret& hooksecretFor(std::string_view source) const;

@@ -198,6 +198,27 @@ void emitRemotes(YAML::Emitter& out, const std::vector<Remote>& remotes) {
   out << YAML::EndMap;
 }
 
+// Only when there are pools: configurations without them render as before.
+void emitDevicePools(YAML::Emitter& out, const std::vector<DevicePool>& pools) {
+  if (pools.empty()) return;
+  emitKey(out, "device_pools");
+  out << YAML::BeginMap;
+  for (const auto& pool : pools) {
+    out << YAML::Key << pool.name << YAML::Value << YAML::BeginMap;
+    emitStringValue(out, "type", std::string(toString(pool.type)));
+    emitKey(out, "devices");
+    out << YAML::BeginSeq;
+    for (const auto& item : pool.items) {
+      auto keys = item.settings;
+      keys["remote"] = item.remote;
+      out << YAML::Flow;
+      emitStringMap(out, keys);
+    }
+    out << YAML::EndSeq << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+}
+
 void emitEntry(YAML::Emitter& out, const RunnerEntry& entry) {
   out << YAML::BeginMap;
   emitStringValue(out, "name", entry.name);
@@ -241,6 +262,11 @@ void emitEntry(YAML::Emitter& out, const RunnerEntry& entry) {
     emitStringMap(out, settings);
   }
   out << YAML::EndMap;
+  if (!entry.device_pools.empty()) {
+    emitKey(out, "device_pools");
+    out << YAML::Flow;
+    emitStringMap(out, entry.device_pools);
+  }
   emitJsonValue(out, "provisioner_options", entry.provisioner_options_json);
   emitStringValue(out, "runner_scope", std::string(toString(entry.runner_scope)));
   emitStringValue(out, "runner_group", entry.runner_group);
@@ -274,6 +300,7 @@ std::string renderEffective(const Config& config) {
   emitLogging(out, config.logging);
   emitPlugins(out, config);
   emitRemotes(out, config.remotes);
+  emitDevicePools(out, config.device_pools);
   emitKey(out, "runnermap");
   out << YAML::BeginSeq;
   for (const auto& entry : config.runnermap) {

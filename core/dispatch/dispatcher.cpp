@@ -9,6 +9,8 @@
 #include <random>
 #include <vector>
 
+#include "config/device_availability.hpp"
+#include "dispatch/device_pools.hpp"
 #include "dispatch/instance_names.hpp"
 
 namespace lxdrunner::dispatch {
@@ -27,6 +29,8 @@ constexpr size_t kCleanupThreads = 4;
 constexpr size_t kRefillThreads = 2;
 // How many queued jobs of one entry are looked at per pass (the head may be backing off).
 constexpr size_t kQueuedWindow = 16;
+// How often device pool items are checked against the host while jobs are scheduled.
+constexpr int64_t kDeviceCheckIntervalMs = 10000;
 
 }  // namespace
 
@@ -154,20 +158,30 @@ size_t Dispatcher::scheduleOnce() {
   const size_t concurrency = launchConcurrency();
   size_t started = 0;
   bool job_waits_for_room = false;  // a queued job held back by the global limits only
+  const bool pools = std::any_of(config_.runnermap.begin(), config_.runnermap.end(),
+                                 [](const auto& e) { return !e.device_pools.empty(); });
   for (;;) {
     const bool cold_threads = in_flight_.load() < concurrency;
     const bool global_room = store_.countSlotsAll() < global_max;
     const int64_t now = clock_();
+    const std::vector<jobs::DeviceHold> held =
+        pools ? store_.deviceHolds() : std::vector<jobs::DeviceHold>{};
+    const std::set<std::string> unavailable = pools ? checkDevices(now) : std::set<std::string>{};
     // The oldest eligible job over every entry that can serve one now: from an idle warm
     // instance (needs no new slot and no launch thread), or by a cold launch.
     std::optional<jobs::JobRecord> best;
     const config::RunnerEntry* best_entry = nullptr;
     bool best_warm = false;
+    std::vector<jobs::DeviceHold> best_devices;
     job_waits_for_room = false;
     for (const auto& e : config_.runnermap) {
       if (isDrained(e.name)) continue;
       const bool warm = warmEnabled(e) && store_.countWarm(e.name, jobs::WarmState::Idle) > 0;
-      const bool entry_room = store_.countSlots(e.name) < static_cast<size_t>(e.max_workers);
+      // An entry using device pools has room only while each pool has a free item; its jobs
+      // wait in order without holding up the other entries.
+      auto devices = pickDevices(config_, e, held, unavailable);
+      const bool entry_room =
+          store_.countSlots(e.name) < static_cast<size_t>(e.max_workers) && devices.has_value();
       const bool cold = entry_room && global_room && cold_threads;
       if (!warm && !entry_room) continue;
       // Usually the head is eligible: read one row, and a window only when it backs off.
@@ -194,6 +208,7 @@ size_t Dispatcher::scheduleOnce() {
           best = std::move(job);
           best_entry = &e;
           best_warm = warm;
+          best_devices = devices.value_or(std::vector<jobs::DeviceHold>{});
         }
         break;
       }
@@ -235,10 +250,12 @@ size_t Dispatcher::scheduleOnce() {
     fields.backend = best_entry->backend;
     fields.remote = std::string();
     fields.attempts = attempt;
-    if (!store_.transition(best->job_id, jobs::JobState::Queued, jobs::JobState::Launching, now,
-                           fields)) {
-      continue;  // cancelled meanwhile: look again
-    }
+    // The items are held before the instance exists, in the same transaction.
+    const bool moved = best_devices.empty()
+                           ? store_.transition(best->job_id, jobs::JobState::Queued,
+                                               jobs::JobState::Launching, now, fields)
+                           : store_.launchHolding(best->job_id, now, fields, best_devices);
+    if (!moved) continue;  // cancelled meanwhile (or an item taken): look again
     best->state = jobs::JobState::Launching;
     best->instance = instance;
     best->attempts = attempt;
@@ -249,12 +266,39 @@ size_t Dispatcher::scheduleOnce() {
     }
     ++started;
     ++counters_.launches_started;
-    launches_->post([this, job = *best, e = best_entry, instance]() mutable {
-      runLaunch(std::move(job), e, instance);
-    });
+    launches_->post(
+        [this, job = *best, e = best_entry, instance, devices = std::move(best_devices)]() mutable {
+          runLaunch(std::move(job), e, instance, std::move(devices));
+        });
   }
   scheduleRefills(job_waits_for_room);
   return started;
+}
+
+std::set<std::string> Dispatcher::checkDevices(int64_t now) {
+  auto& log = Poco::Logger::get("dispatcher");
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!devices_checked_ms_ || now - *devices_checked_ms_ >= kDeviceCheckIntervalMs) {
+    devices_checked_ms_ = now;
+    auto found = config::unavailableDeviceItems(config_);
+    for (const auto& [key, why] : found) {
+      if (unavailable_devices_.count(key) == 0) {
+        log.warning("device pool item %s is unavailable (%s): skipped until it is back", key, why);
+      }
+    }
+    for (const auto& [key, why] : unavailable_devices_) {
+      if (found.count(key) == 0) log.information("device pool item %s is available again", key);
+    }
+    unavailable_devices_ = std::move(found);
+  }
+  std::set<std::string> keys;
+  for (const auto& [key, why] : unavailable_devices_) keys.insert(key);
+  return keys;
+}
+
+std::map<std::string, std::string> Dispatcher::unavailableDevices() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return unavailable_devices_;
 }
 
 void Dispatcher::drain(const std::string& entry) {

@@ -7,7 +7,9 @@
 //    that took it and free that runner's instance when it is done.
 //  - Scheduling: one thread picks, oldest first across entries, the next queued job of any
 //    entry below its max_workers while the global max_workers and launch_concurrency allow.
-//    A full entry is skipped, so it never delays another one.
+//    A full entry is skipped, so it never delays another one. An entry using device pools
+//    is full too while one of its pools has no free item (device_pools.hpp); the items are
+//    held in the store with the job's move to launching and freed with the instance.
 //  - Launching: a bounded pool creates the instance, then provisions it. Transient failures
 //    destroy the half-made instance and requeue the job (keeping its FIFO place) after a
 //    doubling backoff; permanent ones, or too many attempts, fail it with the reason.
@@ -23,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -154,8 +157,16 @@ class Dispatcher {
   // Launch threads in use: dispatcher.launch_concurrency, 0 = the global max_workers.
   size_t launchConcurrency() const;
 
+  // --- Device pools ---
+  // Items whose host device cannot be used, as of the last check: "POOL REMOTE ITEM" -> why.
+  // They are skipped; a check runs at most every few seconds while jobs are scheduled.
+  std::map<std::string, std::string> unavailableDevices() const;
+
  private:
   void schedulerLoop();
+  // Re-checks the device pool items' host devices when the last check is old enough and
+  // logs each change; returns the keys of the unavailable ones.
+  std::set<std::string> checkDevices(int64_t now);
   // Starts as many launches (warm claims first) as limits allow; returns how many.
   size_t scheduleOnce();
   // Starts refills for pools below their size while no queued job needs the room.
@@ -163,7 +174,9 @@ class Dispatcher {
   // Frees a slot for a queued job held back only by the global max_workers, by removing an
   // idle warm instance of another entry. True when one was removed.
   bool evictIdleWarmFor(const std::string& entry);
-  void runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry, std::string instance);
+  // `devices`: the device pool items held for the instance (written in the store already).
+  void runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry, std::string instance,
+                 std::vector<jobs::DeviceHold> devices);
   // Something threw during runLaunch (a job store write, mostly): removes the instance and requeues
   // (or fails) the job like a failed step, unless its runner started already.
   void abandonLaunch(const config::RunnerEntry& entry, const std::string& instance,
@@ -220,6 +233,8 @@ class Dispatcher {
   std::map<std::string, int> refill_failures_;        // entry -> failures in a row
   std::map<std::string, std::pair<uint64_t, uint64_t>> claims_;  // entry -> (hits, misses)
   int64_t last_recycle_ms_ = 0;
+  std::map<std::string, std::string> unavailable_devices_;  // see unavailableDevices()
+  std::optional<int64_t> devices_checked_ms_;
   std::atomic<bool> recycling_{false};
   std::atomic<size_t> in_flight_{0};  // cold launches
   std::atomic<size_t> refills_in_flight_{0};

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "dispatch/device_pools.hpp"
 #include "dispatch/dispatcher.hpp"
 #include "dispatch/one_line.hpp"
 #include "dispatch/registration_scope.hpp"
@@ -34,7 +35,7 @@ Dispatcher::InstanceTask::~InstanceTask() {
 }
 
 void Dispatcher::runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry,
-                           std::string instance) {
+                           std::string instance, std::vector<jobs::DeviceHold> devices) {
   auto& log = Poco::Logger::get("dispatcher");
   const InstanceTask task(*this, instance, &in_flight_);
   // Where the launch got to, for when something throws (a job store write, mostly).
@@ -43,7 +44,9 @@ void Dispatcher::runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry
   bool runner_started = false;
   try {
     const StepResult launched =
-        executor_.launch(*entry, job, instance, deadlineAfter(kLaunchBudgetS));
+        devices.empty() ? executor_.launch(*entry, job, instance, deadlineAfter(kLaunchBudgetS))
+                        : executor_.launch(withHeldDevices(config_, *entry, devices), job, instance,
+                                           deadlineAfter(kLaunchBudgetS));
     remote = launched.remote;
     if (!launched.ok()) {
       failLaunch(*entry, instance, launched.remote, launched, "launch");

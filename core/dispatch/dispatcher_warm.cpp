@@ -78,7 +78,8 @@ std::string Dispatcher::entryHash(const config::RunnerEntry& entry) {
 }
 
 bool Dispatcher::warmEnabled(const config::RunnerEntry& entry) const {
-  return entry.warm_pool.enabled() && executor_.canPrepare(entry);
+  // An idle instance of an entry using device pools would hold a scarce device: cold only.
+  return entry.warm_pool.enabled() && entry.device_pools.empty() && executor_.canPrepare(entry);
 }
 
 void Dispatcher::countClaim(const std::string& entry, bool hit) {

@@ -221,6 +221,12 @@ ReconcileReport Reconciler::recoverStates(int64_t recorded_before_ms) {
         break;
     }
   }
+  // Device pool items held by an instance no record keeps alive (docs/custom-hardware.md).
+  for (const auto& hold : store_.releaseStaleHolds()) {
+    ++report.holds_released;
+    logger().information("recovery: device %s of pool %s on %s released (its instance %s is gone)",
+                         hold.item, hold.pool, hold.remote, hold.instance);
+  }
   return report;
 }
 

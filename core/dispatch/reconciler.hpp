@@ -54,6 +54,7 @@ struct ReconcileReport {
   size_t discovered = 0;            // queued jobs found by the start-up poll
   size_t github_calls = 0;          // runner listings, job look-ups and deletions made
   size_t deferred = 0;              // repositories left for a later pass by the call budget
+  size_t holds_released = 0;        // device pool items whose holder was gone
   std::vector<std::string> errors;  // one line each: what could not be checked
 };
 

@@ -215,6 +215,27 @@ bool JobStore::transition(uint64_t job_id, JobState from, JobState to, int64_t n
   return transitionUnlocked(impl_->session, job_id, from, to, now_ms, fields);
 }
 
+bool JobStore::launchHolding(uint64_t job_id, int64_t now_ms, const TransitionFields& fields,
+                             std::vector<DeviceHold> holds) {
+  if (!fields.instance || fields.instance->empty()) return false;
+  std::lock_guard<std::mutex> lock(mutex_);
+  Session& s = impl_->session;
+  WriteTransaction tx(s);
+  if (!transitionUnlocked(s, job_id, JobState::Queued, JobState::Launching, now_ms, fields)) {
+    return false;
+  }
+  for (auto& hold : holds) {
+    // OR IGNORE: a held item changes no row, and the transaction is rolled back below.
+    s << "INSERT OR IGNORE INTO device_holds (pool, remote, item, device, instance, held_at)"
+         " VALUES (?, ?, ?, ?, ?, ?)",
+        bind(hold.pool), bind(hold.remote), bind(hold.item), bind(hold.device),
+        bind(*fields.instance), bind(static_cast<Int64>(now_ms)), now;
+    if (changes(s) != 1) return false;
+  }
+  tx.commit();
+  return true;
+}
+
 std::vector<JobRecord> JobStore::byState(JobState state) const {
   std::lock_guard<std::mutex> lock(mutex_);
   Statement st(impl_->session);
@@ -436,9 +457,13 @@ bool JobStore::markInstanceGone(const std::string& instance, int64_t now_ms) {
   if (instance.empty()) return false;
   std::lock_guard<std::mutex> lock(mutex_);
   Session& s = impl_->session;
+  WriteTransaction tx(s);
   s << "UPDATE jobs SET instance_gone_at = ? WHERE instance = ? AND instance_gone_at = 0",
       bind(static_cast<Int64>(now_ms)), bind(instance), now;
-  return changes(s) > 0;
+  const bool was_live = changes(s) > 0;
+  s << "DELETE FROM device_holds WHERE instance = ?", bind(instance), now;
+  tx.commit();
+  return was_live;
 }
 
 RunnerBinding JobStore::bindRunner(uint64_t job_id, const std::string& runner_name,

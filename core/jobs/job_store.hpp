@@ -87,6 +87,16 @@ struct WarmRecord {
   int64_t ready_at = 0;    // Unix ms when it became idle; 0 = not yet
 };
 
+// An item of a device pool held by an instance (docs/custom-hardware.md).
+struct DeviceHold {
+  std::string pool;
+  std::string remote;  // where the item's device is
+  std::string item;    // config::DevicePoolItem::id()
+  std::string device;  // the LXD device name it has on the instance
+  std::string instance;
+  int64_t held_at = 0;  // Unix ms
+};
+
 // What bindRunner() changed.
 struct RunnerBinding {
   bool rebound = false;        // the runner belonged to another job's record
@@ -150,7 +160,8 @@ class JobStore {
   std::optional<uint64_t> transitionInstance(const std::string& instance, JobState from,
                                              JobState to, int64_t now_ms,
                                              const TransitionFields& fields = {});
-  // Records that `instance` no longer exists; frees its slot. False when it was not live.
+  // Records that `instance` no longer exists; frees its slot and the device pool items it
+  // held. False when it was not live.
   bool markInstanceGone(const std::string& instance, int64_t now_ms);
 
   // GitHub gives a job to any runner whose labels fit, not to the one launched for it. When
@@ -200,6 +211,20 @@ class JobStore {
   // (nothing changed) when the job is not queued or no instance is idle. Two jobs racing
   // for one instance: exactly one gets it.
   std::optional<WarmRecord> claimWarm(uint64_t job_id, const std::string& entry, int64_t now_ms);
+
+  // --- Device pools (job_store_devices.cpp) ---
+  // One transaction: job `job_id` moves from queued to launching with `fields` (its new
+  // instance in fields.instance) and that instance holds `holds`. False, and nothing
+  // changed, when the job is not queued or an item is held already.
+  bool launchHolding(uint64_t job_id, int64_t now_ms, const TransitionFields& fields,
+                     std::vector<DeviceHold> holds);
+  // Every hold, by pool, remote and item.
+  std::vector<DeviceHold> deviceHolds() const;
+  // Releases the holds of instances that are neither the live instance of a job nor a
+  // warm instance (what a restart finds after an interrupted clean-up); returns them.
+  std::vector<DeviceHold> releaseStaleHolds();
+  // Releases one instance's holds (it was removed as one of two holding an item).
+  size_t releaseHolds(const std::string& instance);
 
   // SQLite's PRAGMA integrity_check answer: "ok" when the file is sound.
   std::string integrityCheck() const;

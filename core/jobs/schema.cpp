@@ -85,6 +85,20 @@ const std::vector<std::vector<std::string>>& migrations() {
           "ALTER TABLE jobs ADD COLUMN job_name TEXT NOT NULL DEFAULT ''",
           "ALTER TABLE jobs ADD COLUMN head_branch TEXT NOT NULL DEFAULT ''",
       },
+      // 5: device pools. A row per item an instance holds, written with the job's move to
+      // launching (before the instance exists) and deleted when the instance is gone. The
+      // primary key is the exclusivity: one item, at most one holder.
+      {
+          "CREATE TABLE device_holds ("
+          " pool TEXT NOT NULL,"
+          " remote TEXT NOT NULL,"
+          " item TEXT NOT NULL,"
+          " device TEXT NOT NULL,"
+          " instance TEXT NOT NULL,"
+          " held_at INTEGER NOT NULL DEFAULT 0,"
+          " PRIMARY KEY (pool, remote, item))",
+          "CREATE INDEX device_holds_instance ON device_holds(instance)",
+      },
   };
   return steps;
 }

@@ -4,6 +4,8 @@
 #include <map>
 #include <utility>
 
+#include "dispatch/device_pools.hpp"
+
 namespace lxdrunner::observability {
 namespace {
 
@@ -91,6 +93,28 @@ void DaemonMetrics::collectJobs(MetricsRegistry& r) {
                 {{"entry", entry.name}})
             .set(sources_.dispatcher->isDrained(entry.name) ? 1 : 0);
       }
+    }
+  }
+  if (sources_.config != nullptr && !sources_.config->device_pools.empty()) {
+    std::map<std::pair<std::string, std::string>, size_t> items;  // (pool, state) -> items
+    for (const auto& pool : sources_.config->device_pools) {
+      items[{pool.name, "free"}] += 0;
+      items[{pool.name, "held"}] += 0;
+      items[{pool.name, "unavailable"}] += 0;
+    }
+    const auto unavailable = sources_.dispatcher != nullptr
+                                 ? sources_.dispatcher->unavailableDevices()
+                                 : std::map<std::string, std::string>{};
+    for (const auto& item :
+         dispatch::deviceItemStatus(*sources_.config, store.deviceHolds(), unavailable)) {
+      ++items[{item.pool, item.state()}];
+    }
+    r.clearGauges("lxdrunner_device_pool_items");
+    for (const auto& [key, n] : items) {
+      r.gauge("lxdrunner_device_pool_items",
+              "Items of each device pool, by state (free, held, unavailable)",
+              {{"pool", key.first}, {"state", key.second}})
+          .set(asDouble(n));
     }
   }
   if (phases_) phases_->update(store);

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "dispatch/registration_scope.hpp"
+#include "dispatch/device_pools.hpp"
 #include "operator_api/bearer_token.hpp"
 #include "operator_api/job_json.hpp"
 
@@ -133,6 +134,7 @@ ApiResponse OperatorApi::route(const ApiRequest& request) {
   if (what == "instances" && n == 4) {
     return m == "DELETE" ? deleteInstance(parts[3]) : methodNotAllowed("DELETE");
   }
+  if (what == "devices" && n == 3) return m == "GET" ? devices() : methodNotAllowed("GET");
   if (what == "runners" && n == 3) return m == "GET" ? runners() : methodNotAllowed("GET");
   if (what == "entries" && n == 5 && (parts[4] == "drain" || parts[4] == "resume")) {
     return m == "POST" ? drain(parts[3], parts[4] == "drain") : methodNotAllowed("POST");
@@ -344,6 +346,32 @@ ApiResponse OperatorApi::instances() {
   Object::Ptr o = newObject();
   o->set("instances", list);
   o->set("errors", errors);
+  return jsonResponse(200, o);
+}
+
+// Every device pool item: free, or held by which instance (and that instance's job).
+ApiResponse OperatorApi::devices() {
+  Array::Ptr list = new Array();
+  for (const auto& item : dispatch::deviceItemStatus(*ctx_.config, ctx_.store->deviceHolds(),
+                                                     ctx_.dispatcher->unavailableDevices())) {
+    Object::Ptr o = newObject();
+    o->set("pool", item.pool);
+    o->set("remote", item.remote);
+    o->set("item", item.item);
+    o->set("state", item.state());
+    o->set("unavailable", item.unavailable);
+    o->set("instance", item.instance);
+    o->set("device", item.device);
+    uint64_t job_id = 0;
+    if (item.held) {
+      if (const auto job = ctx_.store->byInstance(item.instance)) job_id = job->job_id;
+      o->set("held_since", isoTime(item.held_at));
+    }
+    o->set("job_id", static_cast<Poco::UInt64>(job_id));
+    list->add(o);
+  }
+  Object::Ptr o = newObject();
+  o->set("items", list);
   return jsonResponse(200, o);
 }
 

@@ -58,6 +58,7 @@ class OperatorApi {
   ApiResponse listJobs(const std::string& query);
   ApiResponse job(const std::string& id_text);
   ApiResponse instances();
+  ApiResponse devices();
   ApiResponse runners();
   ApiResponse drain(const std::string& entry, bool drain);
   ApiResponse deleteInstance(const std::string& name);

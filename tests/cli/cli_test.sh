@@ -181,7 +181,7 @@ runnermap:
   - { name: r, labels: [self-hosted], image: i, type: container, runner_os: linux, runner_arch: x64 }
 YAML
   export LXDRUNNER_TEST_LOAD_MARKER="$work/loaded"
-  for command in "status" "jobs" "job 1" "instances" "drain r" "resume r" "check-config" \
+  for command in "status" "jobs" "job 1" "instances" "devices" "drain r" "resume r" "check-config" \
     "--version" "--help" "webhook install --repo octo/repo --url http://127.0.0.1:9/hooks" \
     "frobnicate"; do
     # shellcheck disable=SC2086 # the command's words

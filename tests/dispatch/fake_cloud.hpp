@@ -348,7 +348,16 @@ class FakeExecutor final : public Executor {
     info.status = "running";
     info.job_id = job.job_id;
     info.created_ms = wallMs();
+    // A device with the same settings on two live instances is one host device shared.
+    for (const auto& [other, devices] : devices_) {
+      if (live_.count(other) == 0) continue;
+      for (const auto& [name, settings] : entry.devices) {
+        auto it = devices.find(name);
+        if (it != devices.end() && it->second == settings) ++device_conflicts_;
+      }
+    }
     live_[instance] = info;
+    devices_[instance] = entry.devices;
     max_live_ = std::max(max_live_, live_.size());
     r.remote = "main";
     return r;
@@ -479,6 +488,19 @@ class FakeExecutor final : public Executor {
     info.created_ms = created_ms;
     live_[name] = info;
   }
+  // Launches that gave an instance a device a live instance had already.
+  size_t deviceConflicts() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return device_conflicts_;
+  }
+  // The devices instance `name` was launched with.
+  std::map<std::string, std::map<std::string, std::string>> devicesOf(
+      const std::string& name) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = devices_.find(name);
+    return it == devices_.end() ? std::map<std::string, std::map<std::string, std::string>>{}
+                                : it->second;
+  }
   size_t liveCount() const {
     std::lock_guard<std::mutex> lock(mu_);
     return live_.size();
@@ -505,6 +527,8 @@ class FakeExecutor final : public Executor {
   std::condition_variable cv_;
   std::set<std::string> held_;
   std::map<std::string, InstanceInfo> live_;
+  std::map<std::string, std::map<std::string, std::map<std::string, std::string>>> devices_;
+  size_t device_conflicts_ = 0;
   size_t max_live_ = 0;
   size_t launches_ = 0;
   size_t destroys_ = 0;

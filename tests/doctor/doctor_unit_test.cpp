@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli/doctor_devices.hpp"
 #include "cli/doctor_report.hpp"
 #include "cli/runner_permissions.hpp"
 #include "cli/webhook_install_record.hpp"
@@ -148,4 +149,28 @@ TEST_CASE("doctor: the classic PAT scopes the runner scopes need") {
             .missing.empty());
   CHECK(patScopeNeeds(withScopes({RunnerScope::Org}), {"admin:org"}).missing ==
         std::vector<std::string>{"repo"});
+}
+
+TEST_CASE("doctor: each device pool item is checked against this host") {
+  lxdrunner::config::Config config;
+  config.remotes = {
+      {"main", "", lxdrunner::config::RemoteProtocol::Lxd},
+      {"lab", "https://lab.example.com:8443", lxdrunner::config::RemoteProtocol::Lxd}};
+  lxdrunner::config::DevicePool pool;
+  pool.name = "ttys";
+  pool.type = lxdrunner::config::DevicePoolType::UnixChar;
+  pool.items.push_back({"main", {{"source", "/dev/zero"}}});
+  pool.items.push_back({"main", {{"source", "/dev/lxdrunner-test-no-such-device"}}});
+  pool.items.push_back({"lab", {{"source", "/dev/lxdrunner-test-no-such-device"}}});
+  config.device_pools = {pool};
+  lxdrunner::cli::DoctorReport report;
+  lxdrunner::cli::checkDevicePools(config, report);
+  const auto& results = report.results();
+  REQUIRE(results.size() == 3);
+  CHECK(results[0].level == lxdrunner::cli::CheckLevel::Ok);
+  CHECK(results[1].level == lxdrunner::cli::CheckLevel::Fail);
+  CHECK(results[1].detail == "/dev/lxdrunner-test-no-such-device does not exist");
+  CHECK(results[2].level == lxdrunner::cli::CheckLevel::Ok);  // another host: not checked
+  CHECK(results[2].detail == "not checked: the remote is another host");
+  CHECK(report.exitCode() == 1);
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The operator commands against a real API listener (port 0) over the fake cloud, and the
 // one-line messages when the API is off or the daemon is not there.
+#include <Poco/JSON/Parser.h>
+
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -108,6 +110,9 @@ TEST_CASE("operator commands against a live API: tables for people, JSON for scr
   CHECK_THAT(cli.out.str(), Catch::Contains("lxdrunner-77-1"));
   CHECK_THAT(cli.out.str(), Catch::Contains("running"));
 
+  REQUIRE(cli.run({"devices"}) == 0);
+  CHECK(cli.out.str() == "no device pools\n");
+
   REQUIRE(cli.run({"drain", "linux"}) == 0);
   CHECK_THAT(cli.out.str(), Catch::StartsWith("entry 'linux' drained"));
   CHECK(h.dispatcher->isDrained("linux"));
@@ -147,6 +152,26 @@ TEST_CASE("operator commands against a live API: tables for people, JSON for scr
   removePortsFile(portsFilePath(state_dir));
   ::rmdir(state_dir);
   server.stop();
+}
+
+TEST_CASE("devices: one row per item, a held one naming its instance, device and job") {
+  Poco::JSON::Parser parser;
+  const auto body = parser
+                        .parse(R"({"items":[
+      {"pool":"ttys","remote":"main","item":"source=/dev/zero","state":"held",
+       "instance":"lxdr-7-1abcd","device":"tty","job_id":7},
+      {"pool":"ttys","remote":"main","item":"source=/dev/full","state":"free",
+       "instance":"","device":"","job_id":0},
+      {"pool":"ttys","remote":"main","item":"source=/dev/ttyUSB9","state":"unavailable",
+       "unavailable":"/dev/ttyUSB9 does not exist","instance":"","device":"","job_id":0}]})")
+                        .extract<Poco::JSON::Object::Ptr>();
+  std::ostringstream out;
+  renderDevices(out, *body);
+  CHECK(out.str() ==
+        "POOL  REMOTE  ITEM                 STATE\n"
+        "ttys  main    source=/dev/zero     held by lxdr-7-1abcd as tty (job 7)\n"
+        "ttys  main    source=/dev/full     free\n"
+        "ttys  main    source=/dev/ttyUSB9  unavailable: /dev/ttyUSB9 does not exist\n");
 }
 
 TEST_CASE("the ports file reads back what was written, whole") {

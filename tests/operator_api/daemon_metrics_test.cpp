@@ -88,5 +88,34 @@ TEST_CASE("daemon metrics: live instances per backend and remote") {
              Catch::Contains("lxdrunner_instances{backend=\"fake-backend\",remote=\"main\"} 2\n"));
 }
 
+TEST_CASE("daemon metrics: device pool items by state") {
+  auto entry = makeEntry("board", {"board"}, 4);
+  entry.device_pools = {{"tty", "ttys"}};
+  Harness h({entry});
+  config::DevicePool pool;
+  pool.name = "ttys";
+  pool.type = config::DevicePoolType::UnixChar;
+  for (const char* source : {"/dev/zero", "/dev/full", "/dev/null"}) {
+    config::DevicePoolItem item;
+    item.settings = {{"source", source}};
+    pool.items.push_back(item);
+  }
+  h.config.device_pools = {pool};
+  DaemonMetricSources sources;
+  sources.config = &h.config;
+  sources.store = h.store.get();
+  DaemonMetrics metrics(sources);
+  CHECK_THAT(metrics.render(),
+             Catch::Contains("lxdrunner_device_pool_items{pool=\"ttys\",state=\"free\"} 3\n"));
+  h.dispatcher->start();
+  h.dispatcher->handle(h.github.queue(1, {"board"}));
+  REQUIRE(dispatch::test::waitFor([&] { return h.store->countSlotsAll() == 1; }));
+  const std::string text = metrics.render();
+  CHECK_THAT(text,
+             Catch::Contains("lxdrunner_device_pool_items{pool=\"ttys\",state=\"free\"} 2\n"));
+  CHECK_THAT(text,
+             Catch::Contains("lxdrunner_device_pool_items{pool=\"ttys\",state=\"held\"} 1\n"));
+}
+
 }  // namespace
 }  // namespace lxdrunner::observability

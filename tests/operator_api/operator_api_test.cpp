@@ -254,5 +254,33 @@ TEST_CASE_METHOD(ApiFixture, "reconcile is triggered, 202") {
   CHECK(json(r)->getValue<std::string>("status") == "triggered");
 }
 
+TEST_CASE_METHOD(ApiFixture, "devices: every pool item, free or held by an instance and its job") {
+  config::DevicePool pool;
+  pool.name = "ttys";
+  pool.type = config::DevicePoolType::UnixChar;
+  for (const char* source : {"/dev/zero", "/dev/full"}) {
+    config::DevicePoolItem item;
+    item.settings = {{"source", source}};
+    pool.items.push_back(item);
+  }
+  h.config.device_pools = {pool};
+  h.config.runnermap[0].device_pools = {{"tty", "ttys"}};
+  h.dispatcher->start();
+  runJob(1);
+  const auto items = json(call("GET", "/api/v1/devices"))->getArray("items");
+  REQUIRE(items->size() == 2);
+  const auto held = items->getObject(0);
+  CHECK(held->getValue<std::string>("pool") == "ttys");
+  CHECK(held->getValue<std::string>("item") == "source=/dev/zero");
+  CHECK(held->getValue<std::string>("state") == "held");
+  CHECK(held->getValue<std::string>("instance") == h.store->get(1)->instance);
+  CHECK(held->getValue<std::string>("device") == "tty");
+  CHECK(held->getValue<int>("job_id") == 1);
+  const auto free = items->getObject(1);
+  CHECK(free->getValue<std::string>("item") == "source=/dev/full");
+  CHECK(free->getValue<std::string>("state") == "free");
+  CHECK(call("POST", "/api/v1/devices").status == 405);
+}
+
 }  // namespace
 }  // namespace lxdrunner::operator_api

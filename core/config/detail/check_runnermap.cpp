@@ -108,6 +108,7 @@ void checkRunnermap(const std::vector<ParsedEntry>& entries, const Config& confi
   checkDistinctLabelSets(entries, sink);
   for (const auto& parsed : entries) {
     checkRemotesExist(parsed, config, sink);
+    checkEntryDevicePools(parsed, config, sink);
   }
 }
 

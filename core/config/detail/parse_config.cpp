@@ -24,6 +24,7 @@ Config parseConfig(const YAML::Node& root, DiagnosticSink& sink) {
   parseOperatorApi(top, config, sink);
   parsePluginSettings(top, config, sink);
   parseRemotes(top, legacy, config, sink);
+  parseDevicePools(top, config, sink);
   parseRunnermap(top, legacy, config, sink);
   checkCrossSettings(top, config, sink);
   return config;

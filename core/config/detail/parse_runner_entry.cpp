@@ -122,7 +122,8 @@ void readDevices(const Field& field, RunnerEntry& entry, DiagnosticSink& sink) {
     if (!settings) {
       continue;
     }
-    if (settings->count("type") == 0) {
+    // A device of a pool takes its type from the pool.
+    if (settings->count("type") == 0 && entry.device_pools.count(device.name) == 0) {
       sink.error(positionOf(device), device.path,
                  "needs a type, as LXD requires (e.g. disk, nic, gpu, unix-char)");
       continue;
@@ -222,7 +223,7 @@ std::string backendFor(InstanceType type) {
 }  // namespace
 
 ParsedEntry parseRunnerEntry(const Field& item, const LegacyValues& legacy, DiagnosticSink& sink) {
-  ParsedEntry parsed{{}, item, {}, {}, {}, {}, {}, {}};
+  ParsedEntry parsed{{}, item, {}, {}, {}, {}, {}, {}, {}};
   RunnerEntry& entry = parsed.entry;
   if (!item.value.IsMap()) {
     sink.error(positionOf(item), item.path,
@@ -292,6 +293,9 @@ ParsedEntry parseRunnerEntry(const Field& item, const LegacyValues& legacy, Diag
   if (const Field* const field = view.find("config")) {
     entry.config = readScalarMap(*field, sink).value_or(entry.config);
   }
+  if (const Field* const field = view.find("device_pools"); isSet(field)) {
+    readEntryDevicePools(*field, parsed, sink);
+  }
   if (const Field* const field = view.find("devices")) {
     readDevices(*field, entry, sink);
   }
@@ -313,6 +317,12 @@ ParsedEntry parseRunnerEntry(const Field& item, const LegacyValues& legacy, Diag
   }
   if (const Field* const field = view.find("warm_pool")) {
     readWarmPool(*field, entry, sink);
+    if (entry.warm_pool.enabled() && !entry.device_pools.empty()) {
+      // An idle instance would hold a scarce device while no job uses it.
+      sink.warning(positionOf(*field), field->path,
+                   "is not used for an entry with device_pools yet: its jobs launch cold, each "
+                   "instance holding its device only while it lives");
+    }
   }
   return parsed;
 }

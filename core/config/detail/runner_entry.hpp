@@ -23,9 +23,16 @@ struct ParsedEntry {
   std::optional<Field> launch_remotes;  // `remote` or `remotes`
   std::optional<Field> runner_scope;    // written for this entry (else the top-level default)
   std::optional<Field> runner_group;
+  std::optional<Field> device_pools;
 };
 
 ParsedEntry parseRunnerEntry(const Field& item, const LegacyValues& legacy, DiagnosticSink& sink);
+
+// `device_pools: {DEVICE: POOL}` of one entry (parse_device_pools.cpp).
+void readEntryDevicePools(const Field& field, ParsedEntry& parsed, DiagnosticSink& sink);
+// Every pool an entry names exists, fits the entry's own device of that name, and has a
+// device on a remote the entry launches on.
+void checkEntryDevicePools(const ParsedEntry& parsed, const Config& config, DiagnosticSink& sink);
 
 // Rules between entries and against the remotes: unique names, distinguishable label sets, and
 // every remote named by an image or a remote list configured (and launchable).

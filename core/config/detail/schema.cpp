@@ -34,6 +34,7 @@ const std::vector<std::string_view>& topLevelKeys() {
         "event_sources",
         "plugins",
         "remotes",
+        "device_pools",
         "runnermap",
         "dispatcher",
         "operator_api",
@@ -94,12 +95,18 @@ const std::vector<std::string_view>& runnerEntryKeys() {
       "config",       "devices",      "provisioner_options",
       "runner_group", "ephemeral",    "warm_pool",
       "provisioners", "step_options", "runner_scope",
+      "device_pools",
   };
   return keys;
 }
 
 const std::vector<std::string_view>& warmPoolKeys() {
   static const std::vector<std::string_view> keys{"size", "max_idle_s", "freeze"};
+  return keys;
+}
+
+const std::vector<std::string_view>& devicePoolKeys() {
+  static const std::vector<std::string_view> keys{"type", "devices"};
   return keys;
 }
 

@@ -19,6 +19,7 @@ const std::vector<std::string_view>& dispatcherKeys();
 const std::vector<std::string_view>& operatorApiKeys();
 const std::vector<std::string_view>& runnerEntryKeys();
 const std::vector<std::string_view>& warmPoolKeys();
+const std::vector<std::string_view>& devicePoolKeys();
 
 // Keys with a meaning of their own inside a plugin settings map; all others go to the plugin.
 inline constexpr std::string_view kEnabledKey = "enabled";

@@ -43,7 +43,9 @@ void parseLogging(const MappingView& top, Config& config, DiagnosticSink& sink);
 void parsePluginSettings(const MappingView& top, Config& config, DiagnosticSink& sink);
 void parseRemotes(const MappingView& top, const LegacyValues& legacy, Config& config,
                   DiagnosticSink& sink);
-// runnermap; needs the remotes parsed first.
+// device_pools; needs the remotes parsed first.
+void parseDevicePools(const MappingView& top, Config& config, DiagnosticSink& sink);
+// runnermap; needs the remotes and device pools parsed first.
 void parseRunnermap(const MappingView& top, const LegacyValues& legacy, Config& config,
                     DiagnosticSink& sink);
 // Rules that span sections: authentication, hooksecret for the webhook, TLS files.

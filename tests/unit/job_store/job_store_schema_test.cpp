@@ -99,8 +99,10 @@ TEST_CASE("a version 3 database (before the job context) is upgraded with its jo
     REQUIRE(store.recordQueued(test::queuedEvent(7), "small", 1000, "webhook"));
   }
   {
-    // Back to version 3 as an older lxdrunner left it: without step 4's columns.
+    // Back to version 3 as an older lxdrunner left it: without step 4's columns (nor step
+    // 5's table).
     auto s = rawSession(db.path());
+    s << "DROP TABLE device_holds", now;
     for (const char* column :
          {"organization", "installation_id", "workflow_name", "job_name", "head_branch"}) {
       std::string drop = std::string("ALTER TABLE jobs DROP COLUMN ") + column;
@@ -119,6 +121,35 @@ TEST_CASE("a version 3 database (before the job context) is upgraded with its jo
   event.workflow_name = "CI";
   REQUIRE(store.recordQueued(event, "small", 2000, "webhook"));
   CHECK(store.get(8)->workflow_name == "CI");
+  int version = -1;
+  rawSession(db.path()) << "PRAGMA user_version", into(version), now;
+  CHECK(version == latestSchemaVersion());
+}
+
+TEST_CASE("a version 4 database (before device pools) is upgraded with its jobs kept") {
+  test::TempDb db;
+  {
+    JobStore store(db.path());
+    REQUIRE(store.recordQueued(test::queuedEvent(7), "small", 1000, "webhook"));
+  }
+  {
+    auto s = rawSession(db.path());
+    s << "DROP TABLE device_holds", now;
+    s << "PRAGMA user_version = 4", now;
+  }
+  JobStore store(db.path());
+  REQUIRE(store.get(7).has_value());
+  CHECK(store.deviceHolds().empty());
+  REQUIRE(store.recordQueued(test::queuedEvent(8), "small", 2000, "webhook"));
+  TransitionFields fields;
+  fields.instance = "i-8";
+  DeviceHold hold;
+  hold.pool = "ttys";
+  hold.remote = "main";
+  hold.item = "source=/dev/zero";
+  hold.device = "tty";
+  CHECK(store.launchHolding(8, 3000, fields, {hold}));
+  CHECK(store.deviceHolds().size() == 1);
   int version = -1;
   rawSession(db.path()) << "PRAGMA user_version", into(version), now;
   CHECK(version == latestSchemaVersion());

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Device pools on real LXD (docs/custom-hardware.md):
+#   device_pools_e2e.sh BIN SIM PLUGINS TARBALL SRC
+# A pool of two unix-char items (/dev/zero and /dev/full, each appearing inside as
+# /dev/lxdrunner-tty) behind an entry with max_workers 4.
+# Six jobs at once: at most two instances at any moment, every running instance with its
+# own item, all six served, no hold left in the job store. Then kill -9 while both items are
+# held: after the restart no item is on two instances at once, every job is served and
+# nothing is held or left behind.
+set -uo pipefail
+E2E_BIN=$1 E2E_SIM=$2 E2E_PLUGINS=$3 E2E_TARBALL=$4 E2E_SRC=$5
+E2E_WORK=$(mktemp -d)
+E2E_PREFIX=lxdrt-devpool-$$
+source "$E2E_SRC/tests/e2e/e2e_lib.sh"
+
+SAMPLER_PID=
+stop_sampler() {
+  if [ -n "$SAMPLER_PID" ]; then kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true; fi
+  SAMPLER_PID=
+}
+trap 'stop_sampler; e2e_cleanup; [ -n "${E2E_KEEP:-}" ] || rm -rf "$E2E_WORK"' EXIT
+
+# Every few hundred ms, one line: the pool device's source of each of our instances, from
+# one listing. An instance created by then has its device already (it is in the create).
+sample() {
+  local name src line
+  while :; do
+    line=
+    for name in $(e2e_instances); do
+      src=$(lxc config device get "$name" tty source 2>/dev/null) || continue
+      line="$line $src"
+    done
+    echo "${line# }" >>"$E2E_WORK/samples"
+    sleep 0.2
+  done
+}
+start_sampler() {
+  : >"$E2E_WORK/samples"
+  sample &
+  SAMPLER_PID=$!
+}
+# At most two instances in any sample, never one item twice; sets MAX_SEEN.
+check_samples() {
+  MAX_SEEN=$(awk '{ if (NF > m) m = NF } END { print m + 0 }' "$E2E_WORK/samples")
+  [ "$MAX_SEEN" -le 2 ] || e2e_fail "$MAX_SEEN instances at once with a pool of two: $(awk 'NF > 2' "$E2E_WORK/samples" | head -n 3)"
+  local twice
+  twice=$(awk '{ delete seen; for (i = 1; i <= NF; i++) if (seen[$i]++) print }' "$E2E_WORK/samples" | head -n 3)
+  [ -z "$twice" ] || e2e_fail "one item on two instances at once: $twice"
+}
+
+holds() { sqlite3 "$E2E_WORK/state/jobs.sqlite" "SELECT COUNT(*) FROM device_holds" 2>/dev/null; }
+no_holds() { [ "$(holds)" = 0 ]; }
+two_holds() { [ "$(holds)" = 2 ]; }
+
+e2e_start_sim
+e2e_write_config bash 4 '    config:
+      environment.STANDIN_JOB_SECONDS: "3"
+    device_pools: {tty: e2e-ttys}' 'device_pools:
+  e2e-ttys:
+    type: unix-char
+    devices:
+      - {source: /dev/zero, path: /dev/lxdrunner-tty}
+      - {source: /dev/full, path: /dev/lxdrunner-tty}'
+"$E2E_BIN" check-config --config "$E2E_WORK/config.yml" >"$E2E_WORK/check.txt" 2>&1 ||
+  e2e_fail "check-config: $(cat "$E2E_WORK/check.txt")"
+e2e_start_daemon
+start_sampler
+
+jobs=()
+all_completed() {
+  local id
+  for id in "${jobs[@]}"; do e2e_job_completed "$id" || return 1; done
+}
+for _ in 1 2 3 4 5 6; do jobs+=("$(e2e_queue_job)"); done
+e2e_wait 240 all_completed || e2e_fail "not every job was completed: $(for id in "${jobs[@]}"; do printf '%s:%s ' "$id" "$(e2e_job_field "$id" status)"; done)"
+e2e_wait 60 e2e_no_instances || e2e_fail "instances left: $(e2e_instances)"
+e2e_wait 30 no_holds || e2e_fail "items still held after every job: $(holds)"
+check_samples
+[ "$MAX_SEEN" = 2 ] || e2e_fail "never two instances at once (max $MAX_SEEN): the pool was not used in parallel"
+for id in "${jobs[@]}"; do
+  runner=$(e2e_job_field "$id" runner_name)
+  case "$runner" in "$E2E_PREFIX"-*) ;; *) e2e_fail "job $id ran on '$runner'" ;; esac
+done
+echo "six jobs on a pool of two: all served, at most $MAX_SEEN instances at once, each with its own item, nothing held"
+
+# kill -9 while both items are held.
+first=${#jobs[@]}
+for _ in 1 2 3; do jobs+=("$(e2e_queue_job)"); done
+e2e_wait 60 two_holds || e2e_fail "the two items were never held together: $(holds)"
+e2e_kill9_daemon
+e2e_start_daemon
+e2e_wait 240 all_completed || e2e_fail "not every job was completed after the restart"
+e2e_wait 60 e2e_no_instances || e2e_fail "instances left after the restart: $(e2e_instances)"
+e2e_wait 30 no_holds || e2e_fail "items still held after the restart: $(holds)"
+stop_sampler
+check_samples
+e2e_stop_daemon
+e2e_check_no_secrets
+echo "ok: kill -9 with both items held: $((${#jobs[@]} - first)) more jobs served, no item on two instances, nothing held or left"
