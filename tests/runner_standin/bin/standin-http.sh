@@ -38,12 +38,15 @@ http_stop_if_asked() {
   return 0
 }
 
-# Waits for the client. A signal ends the first wait at once (the trap has killed the
-# client): the second reaps it, so its files are complete before they are read.
+# Waits for the client until it is gone. A signal ends a wait at once (the trap has killed
+# the client, or found none yet to kill): each round looks at STOP_REQUESTED again, so a
+# stop asked at any moment ends an interruptible request, and the client is reaped before
+# its files are read.
 http_reap() {
-  http_stop_if_asked
-  wait "$HTTP_CHILD"
-  wait "$HTTP_CHILD" 2>/dev/null
+  while kill -0 "$HTTP_CHILD" 2>/dev/null; do
+    http_stop_if_asked
+    wait "$HTTP_CHILD"
+  done
   HTTP_CHILD=
 }
 
