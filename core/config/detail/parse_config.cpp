@@ -25,6 +25,7 @@ Config parseConfig(const YAML::Node& root, DiagnosticSink& sink) {
   parsePluginSettings(top, config, sink);
   parseRemotes(top, legacy, config, sink);
   parseRunnermap(top, legacy, config, sink);
+  resolveRemoteTls(top, config, sink);
   checkCrossSettings(top, config, sink);
   return config;
 }

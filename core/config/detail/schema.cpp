@@ -33,6 +33,7 @@ const std::vector<std::string_view>& topLevelKeys() {
         "event_sources",
         "plugins",
         "remotes",
+        "lxc_config_dir",
         "runnermap",
         "dispatcher",
         "operator_api",
@@ -57,7 +58,10 @@ const std::vector<std::string_view>& githubAppKeys() {
 }
 
 const std::vector<std::string_view>& remoteKeys() {
-  static const std::vector<std::string_view> keys{"addr", "protocol"};
+  static const std::vector<std::string_view> keys{
+      "addr",        "protocol",           "public", "client_cert", "client_key",
+      "server_cert", "server_fingerprint",
+  };
   return keys;
 }
 
