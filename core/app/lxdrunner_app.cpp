@@ -17,6 +17,8 @@
 #include "cli/cli_client_render.hpp"
 #include "cli/doctor_command.hpp"
 #include "cli/ports_file.hpp"
+#include "cli/remote_add.hpp"
+#include "config/lxc_config.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/sd_notify.hpp"
 #include "logging/logging.hpp"
@@ -45,7 +47,8 @@ constexpr int kExitUsage = 64;
 
 bool isCommand(const std::string& command) {
   return command == "run" || command == "check-config" || command == "plugins" ||
-         command == "doctor" || command == "webhook" || isOperatorCommand(command);
+         command == "doctor" || command == "webhook" || command == "remote" ||
+         isOperatorCommand(command);
 }
 
 // Loading a plugin runs its code. Only the commands that use plugins load them, so that every
@@ -88,6 +91,16 @@ void LxdrunnerApp::defineOptions(Poco::Util::OptionSet& options) {
   options.addOption(Poco::Util::Option("org", "", "doctor, webhook install: organisation")
                         .argument("ORG")
                         .repeatable(true));
+  options.addOption(Poco::Util::Option("token", "", "remote add: the server's trust token")
+                        .argument("TOKEN")
+                        .repeatable(false)
+                        .binding("cli.token"));
+  options.addOption(Poco::Util::Option("lxc-config-dir", "",
+                                       "remote add: lxc's configuration directory to write "
+                                       "(default: lxc_config_dir, else as lxc finds it)")
+                        .argument("DIR")
+                        .repeatable(false)
+                        .binding("cli.lxc_config_dir"));
   options.addOption(Poco::Util::Option("url", "", "webhook install: where GitHub delivers")
                         .argument("URL")
                         .repeatable(false)
@@ -176,7 +189,9 @@ void LxdrunnerApp::printHelp() const {
       "  doctor         check LXD, GitHub credentials, the webhook and the runner cache\n"
       "                 (--json, --repo OWNER/REPO, --org ORG; exit 1 on any FAIL)\n"
       "  webhook install (--repo OWNER/REPO | --org ORG) --url URL\n"
-      "                 create or update the workflow_job webhook with the hooksecret\n");
+      "                 create or update the workflow_job webhook with the hooksecret\n"
+      "  remote add NAME URL --token TOKEN [--lxc-config-dir DIR]\n"
+      "                 have the LXD server at URL trust this host, as `lxc remote add` does\n");
   help.setFooter(
       "Operator commands (ask the running daemon through its operator API; --json for "
       "scripts):\n" +
@@ -211,6 +226,7 @@ int LxdrunnerApp::main(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   if (isOperatorCommand(command)) return runOperatorClient(args);
+  if (command == "remote") return addRemote(args);
   loadConfiguration();
   if (loadsPlugins(command)) scanPlugins();
   if (command == "doctor" || command == "webhook") {
@@ -225,6 +241,23 @@ int LxdrunnerApp::main(const std::vector<std::string>& args) {
   if (command == "check-config") return checkConfig();
   if (command == "plugins") return listPlugins(json_);
   return runDaemon();
+}
+
+int LxdrunnerApp::addRemote(const std::vector<std::string>& args) {
+  if (args.size() != 4 || args[1] != "add" || config().getString("cli.token", "").empty()) {
+    std::cerr << "lxdrunner: usage: lxdrunner remote add NAME URL --token TOKEN "
+                 "[--lxc-config-dir DIR]\n";
+    return kExitUsage;
+  }
+  // Only lxc_config_dir is read from the configuration: the file may name this very remote,
+  // and so not validate until it is added.
+  config_path_ = config::findConfigFile(config_option_, config_tried_);
+  std::string dir = config().getString("cli.lxc_config_dir", "");
+  if (dir.empty() && config_path_) dir = config::lxcConfigDirWrittenIn(*config_path_);
+  setupLogging();
+  return cli::runRemoteAdd(
+      {args[2], args[3], config().getString("cli.token"), config::lxcConfigDir(dir)}, std::cout,
+      std::cerr);
 }
 
 int LxdrunnerApp::runOperatorClient(const std::vector<std::string>& args) {
