@@ -155,8 +155,6 @@ int runRemoteAdd(const RemoteAddRequest& request, std::ostream& out, std::ostrea
     const auto deadline = lxd::Deadline::in(kTimeout);
     const lxd::Envelope server = client.call("GET", "/1.0", "", deadline);
     const auto metadata = server.metadata.extract<Poco::JSON::Object::Ptr>();
-    const auto environment = metadata->getObject("environment");
-    const std::string server_cert = text(environment, "certificate");
     if (text(metadata, "auth") != "trusted") {
       Poco::JSON::Object body;
       body.set("type", "client");
@@ -175,6 +173,12 @@ int runRemoteAdd(const RemoteAddRequest& request, std::ostream& out, std::ostrea
       client.call("POST", "/1.0/certificates", json.str(), deadline);
     }
     client.refreshServerInfo(deadline);  // throws unless we are trusted now
+    // Only a trusted client sees the server's environment, certificate included; the
+    // connection it comes over was pinned to the token's fingerprint.
+    const lxd::Envelope trusted = client.call("GET", "/1.0", "", deadline);
+    const std::string server_cert =
+        text(trusted.metadata.extract<Poco::JSON::Object::Ptr>()->getObject("environment"),
+             "certificate");
     if (server_cert.empty()) throw std::runtime_error("the server did not show its certificate");
     writeFile(lxc.serverCertFile(request.name), server_cert, 0644);
     if (std::string problem =
