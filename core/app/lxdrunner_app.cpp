@@ -18,6 +18,8 @@
 #include "cli/doctor_command.hpp"
 #include "cli/plugin_check/plugin_check.hpp"
 #include "cli/ports_file.hpp"
+#include "cli/remote_add.hpp"
+#include "config/lxc_config.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/sd_notify.hpp"
 #include "logging/logging.hpp"
@@ -49,7 +51,7 @@ constexpr int kExitUsage = 64;
 bool isCommand(const std::string& command) {
   return command == "run" || command == "check-config" || command == "plugins" ||
          command == "doctor" || command == "webhook" || command == "plugin-check" ||
-         isOperatorCommand(command);
+         command == "remote" || isOperatorCommand(command);
 }
 
 // Loading a plugin runs its code. Only the commands that use plugins load them, so that every
@@ -109,6 +111,16 @@ void LxdrunnerApp::defineOptions(Poco::Util::OptionSet& options) {
                         .argument("FILE")
                         .repeatable(false)
                         .binding("cli.settings"));
+  options.addOption(Poco::Util::Option("token", "", "remote add: the server's trust token")
+                        .argument("TOKEN")
+                        .repeatable(false)
+                        .binding("cli.token"));
+  options.addOption(Poco::Util::Option("lxc-config-dir", "",
+                                       "remote add: lxc's configuration directory to write "
+                                       "(default: lxc_config_dir, else as lxc finds it)")
+                        .argument("DIR")
+                        .repeatable(false)
+                        .binding("cli.lxc_config_dir"));
   options.addOption(Poco::Util::Option("url", "", "webhook install: where GitHub delivers")
                         .argument("URL")
                         .repeatable(false)
@@ -201,7 +213,9 @@ void LxdrunnerApp::printHelp() const {
       "                 create or update the workflow_job webhook with the hooksecret\n"
       "  plugin-check FILE.so [--settings FILE]\n"
       "                 run the daemon's checks and a smoke run on a plugin library; needs\n"
-      "                 no configuration (exit 1 on any FAIL)\n");
+      "                 no configuration (exit 1 on any FAIL)\n"
+      "  remote add NAME URL --token TOKEN [--lxc-config-dir DIR]\n"
+      "                 have the LXD server at URL trust this host, as `lxc remote add` does\n");
   help.setFooter(
       "Operator commands (ask the running daemon through its operator API; --json for "
       "scripts):\n" +
@@ -237,6 +251,7 @@ int LxdrunnerApp::main(const std::vector<std::string>& args) {
   }
   if (isOperatorCommand(command)) return runOperatorClient(args);
   if (command == "plugin-check") return pluginCheck(args);
+  if (command == "remote") return addRemote(args);
   loadConfiguration();
   if (loadsPlugins(command)) scanPlugins();
   if (command == "doctor" || command == "webhook") {
@@ -251,6 +266,23 @@ int LxdrunnerApp::main(const std::vector<std::string>& args) {
   if (command == "check-config") return checkConfig();
   if (command == "plugins") return listPlugins(json_);
   return runDaemon();
+}
+
+int LxdrunnerApp::addRemote(const std::vector<std::string>& args) {
+  if (args.size() != 4 || args[1] != "add" || config().getString("cli.token", "").empty()) {
+    std::cerr << "lxdrunner: usage: lxdrunner remote add NAME URL --token TOKEN "
+                 "[--lxc-config-dir DIR]\n";
+    return kExitUsage;
+  }
+  // Only lxc_config_dir is read from the configuration: the file may name this very remote,
+  // and so not validate until it is added.
+  config_path_ = config::findConfigFile(config_option_, config_tried_);
+  std::string dir = config().getString("cli.lxc_config_dir", "");
+  if (dir.empty() && config_path_) dir = config::lxcConfigDirWrittenIn(*config_path_);
+  setupLogging();
+  return cli::runRemoteAdd(
+      {args[2], args[3], config().getString("cli.token"), config::lxcConfigDir(dir)}, std::cout,
+      std::cerr);
 }
 
 int LxdrunnerApp::runOperatorClient(const std::vector<std::string>& args) {

@@ -36,6 +36,7 @@ class LxdrunnerApp : public Poco::Util::ServerApplication {
   // Log settings from the configuration (when loaded) and --log-level.
   void setupLogging();
   // status, jobs, job, instances, drain, resume: they read only what reaching the API takes.
+  int addRemote(const std::vector<std::string>& args);
   int runOperatorClient(const std::vector<std::string>& args);
   int checkConfig();
   bool checkProvisionerChains(const config::Config& c);

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cli/doctor_lxd_api.hpp"
+#include "config/backend_settings.hpp"
 
 namespace lxdrunner::cli {
 namespace {
@@ -215,21 +216,7 @@ void checkEntryOnRemote(const config::RunnerEntry& entry, const RemoteAccess& re
 
 std::string backendPluginConfig(const config::Config& config, const std::string& backend) {
   auto it = config.plugins.find(backend);
-  auto settings = parseObject(it == config.plugins.end() ? "{}" : it->second);
-  if (!settings->has("manager")) settings->set("manager", config.prefix);
-  if (!settings->has("remotes")) {
-    Object::Ptr remotes = new Object();
-    for (const auto& r : config.remotes) {
-      Object::Ptr remote = new Object();
-      remote->set("addr", r.addr);
-      remote->set("protocol", std::string(config::toString(r.protocol)));
-      remotes->set(r.name, remote);
-    }
-    settings->set("remotes", remotes);
-  }
-  std::ostringstream out;
-  settings->stringify(out);
-  return out.str();
+  return config::backendSettingsJson(config, it == config.plugins.end() ? "{}" : it->second);
 }
 
 void checkBackends(const config::Config& config, plugin_host::PluginHost& plugins,

@@ -32,6 +32,9 @@ std::vector<std::string> knownKeyPaths() {
   addChildren(paths, "github_app", schema::githubAppKeys());
   paths.emplace_back("remotes.<name>");
   addChildren(paths, "remotes.<name>", schema::remoteKeys());
+  for (const std::string pem : {"client_cert", "client_key", "server_cert"}) {
+    addChildren(paths, "remotes.<name>." + pem, schema::secretKeys());
+  }
   addChildren(paths, "logging", schema::loggingKeys());
   addChildren(paths, "dispatcher", schema::dispatcherKeys());
   addChildren(paths, "operator_api", schema::operatorApiKeys());

@@ -43,6 +43,7 @@ std::vector<NamedSecret> Config::secrets() const {
   add("hooksecret", hooksecret);
   for (const auto& s : event_sources) add("event_sources." + s.name + ".hooksecret", s.hooksecret);
   add("operator_api.token", operator_api.token);
+  for (const auto& r : remotes) add("remotes." + r.name + ".client_key", r.tls.client_key);
   return all;
 }
 

@@ -16,6 +16,18 @@
 // the loader, so users of a Config never need to know which keys were written in the file.
 namespace lxdrunner::config {
 
+// How lxdrunner proves itself to an HTTPS LXD server and recognises it: a client certificate
+// the server trusts, and the server's own certificate (or its SHA-256 fingerprint) to pin.
+struct RemoteTls {
+  Secret client_cert;              // PEM
+  Secret client_key;               // PEM
+  Secret server_cert;              // PEM; or else
+  std::string server_fingerprint;  // lower-case hex SHA-256 of the server's DER certificate
+  // Where they came from, for messages: "remotes.NAME" or "lxc's configuration DIR".
+  std::string source;
+  bool empty() const { return client_cert.empty() && client_key.empty(); }
+};
+
 struct Remote {
   using Protocol = RemoteProtocol;
 
@@ -24,6 +36,12 @@ struct Remote {
   // otherwise an http(s) URL.
   std::string addr;
   Protocol protocol = Protocol::Lxd;
+  // An image server anyone may read (simplestreams, or a public `lxd` one): no client
+  // certificate, and instances are never launched on it.
+  bool is_public = false;
+  RemoteTls tls;  // set for every HTTPS `lxd` remote that is not public
+
+  bool isHttps() const { return addr.rfind("https://", 0) == 0; }
 };
 
 // Instances of an entry kept launched and prepared before any job exists (docs/warm-pools.md).
@@ -169,6 +187,9 @@ struct Config {
   std::vector<RunnerEntry> runnermap;
   std::vector<Remote> remotes;           // in file order; always contains "main"
   std::vector<DevicePool> device_pools;  // in file order
+  // Where `lxc remote add` keeps its client certificate and the servers' certificates, as
+  // written (`lxc_config_dir:`) or found: $LXD_CONF, ~/.config/lxc, ~/snap/lxd/common/config.
+  std::string lxc_config_dir;
 
   // Built-in HTTP server
   std::string web_host{defaults::kWebHost};

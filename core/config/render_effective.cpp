@@ -181,7 +181,9 @@ void emitPlugins(YAML::Emitter& out, const Config& config) {
   out << YAML::EndMap;
 }
 
-void emitRemotes(YAML::Emitter& out, const std::vector<Remote>& remotes) {
+void emitRemotes(YAML::Emitter& out, const std::vector<Remote>& remotes,
+                 const std::string& lxc_config_dir) {
+  emitStringValue(out, "lxc_config_dir", lxc_config_dir);
   emitKey(out, "remotes");
   out << YAML::BeginMap;
   for (const auto& remote : remotes) {
@@ -193,6 +195,20 @@ void emitRemotes(YAML::Emitter& out, const std::vector<Remote>& remotes) {
       emitString(out, remote.addr);
     }
     emitStringValue(out, "protocol", std::string(toString(remote.protocol)));
+    if (remote.is_public && remote.protocol == RemoteProtocol::Lxd) {
+      emitKey(out, "public");
+      out << true;
+    }
+    // Certificates taken from lxc's configuration directory were not written here, and
+    // lxc_config_dir (above) says where they come from.
+    if (remote.tls.source == "remotes." + remote.name) {
+      emitSecret(out, "client_cert", remote.tls.client_cert);
+      emitSecret(out, "client_key", remote.tls.client_key);
+      emitSecret(out, "server_cert", remote.tls.server_cert);
+      if (!remote.tls.server_fingerprint.empty()) {
+        emitStringValue(out, "server_fingerprint", remote.tls.server_fingerprint);
+      }
+    }
     out << YAML::EndMap;
   }
   out << YAML::EndMap;
@@ -299,7 +315,7 @@ std::string renderEffective(const Config& config) {
   emitOperatorApi(out, config.operator_api);
   emitLogging(out, config.logging);
   emitPlugins(out, config);
-  emitRemotes(out, config.remotes);
+  emitRemotes(out, config.remotes, config.lxc_config_dir);
   emitDevicePools(out, config.device_pools);
   emitKey(out, "runnermap");
   out << YAML::BeginSeq;

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "config/backend_settings.hpp"
 #include "logging/logging.hpp"
 #include "lxdrunner/sdk/strings.hpp"
 
@@ -157,6 +158,7 @@ Daemon::~Daemon() {
 
 std::string Daemon::pluginConfig(const std::string& name, lxdr_plugin_kind kind,
                                  const std::string& settings_json) const {
+  if (kind == LXDR_KIND_BACKEND) return config::backendSettingsJson(config_, settings_json);
   Poco::JSON::Parser parser;
   auto settings =
       parser.parse(settings_json.empty() ? "{}" : settings_json).extract<Poco::JSON::Object::Ptr>();
@@ -168,21 +170,6 @@ std::string Daemon::pluginConfig(const std::string& name, lxdr_plugin_kind kind,
   }
   if (kind == LXDR_KIND_PROVISIONER && !settings->has("github_url")) {
     settings->set("github_url", githubWebUrl(config_.github_api_url));
-  }
-  if (kind == LXDR_KIND_BACKEND) {
-    if (!settings->has("manager")) settings->set("manager", config_.prefix);
-    if (!settings->has("remotes")) {
-      Poco::JSON::Object::Ptr remotes = new Poco::JSON::Object();
-      for (const auto& r : config_.remotes) {
-        Poco::JSON::Object::Ptr remote = new Poco::JSON::Object();
-        remote->set("addr", r.addr);
-        remote->set("protocol", std::string(r.protocol == config::RemoteProtocol::SimpleStreams
-                                                ? "simplestreams"
-                                                : "lxd"));
-        remotes->set(r.name, remote);
-      }
-      settings->set("remotes", remotes);
-    }
   }
   std::ostringstream out;
   settings->stringify(out);

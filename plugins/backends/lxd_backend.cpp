@@ -79,8 +79,8 @@ lxd::LxdClient& LxdBackend::client(const std::string& remote) {
   if (configured != nullptr) {
     throw sdk::Error(LXDR_ERR_INVALID_ARGUMENT,
                      "remote '" + name +
-                         "' is an image server (protocol simplestreams): instances run only "
-                         "on remotes with protocol lxd");
+                         "' is a public image server: instances run only on remotes with "
+                         "protocol lxd that are not public");
   }
   throw sdk::Error(LXDR_ERR_INVALID_ARGUMENT,
                    "remote '" + name + "' is not configured: add it under remotes");

@@ -50,7 +50,12 @@ RemoteSettings parseRemote(const std::string& name, const Poco::JSON::Object::Pt
   c.socket = json::text(object, "socket");
   c.client_cert = json::text(object, "client_cert");
   c.client_key = json::text(object, "client_key");
+  c.client_cert_pem = json::text(object, "client_cert_pem");
+  c.client_key_pem = json::text(object, "client_key_pem");
+  c.server_cert_pem = json::text(object, "server_cert_pem");
   c.server_fingerprint = json::text(object, "server_fingerprint");
+  c.credentials_source = json::text(object, "credentials_source");
+  r.is_public = c.protocol == "simplestreams" || json::boolean(object, "public");
   c.project = json::text(object, "project");
   c.max_connections =
       static_cast<size_t>(nonNegative(object, "max_connections", path + ".max_connections", 32));

@@ -14,7 +14,9 @@ namespace lxdrunner::backends {
 struct RemoteSettings {
   lxd::RemoteConfig connection;
   int max_instances = 0;  // our instances on this remote at once; 0 = no limit
-  bool launchable() const { return connection.protocol == "lxd"; }
+  // An image server anyone may read: the launching LXD fetches from it, we never connect.
+  bool is_public = false;
+  bool launchable() const { return connection.protocol == "lxd" && !is_public; }
 };
 
 struct BackendSettings {

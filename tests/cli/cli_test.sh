@@ -32,6 +32,26 @@ unknown-command)
   expect_rc "$(run frobnicate)" 64
   expect_in err "unknown command 'frobnicate'"
   ;;
+remote-add-refusals)
+  # Every refusal is one line, before anything is written or sent.
+  expect_rc "$(run remote add far https://127.0.0.1:1)" 64
+  expect_in err "usage: lxdrunner remote add NAME URL --token TOKEN"
+  expect_rc "$(run remote add far http://127.0.0.1:1 --token x --lxc-config-dir "$work/lxc")" 1
+  expect_in err "lxdrunner remote add far: the address must be an https:// URL"
+  expect_rc "$(run remote add far https://127.0.0.1:1 --token not-a-token --lxc-config-dir "$work/lxc")" 1
+  expect_in err "lxdrunner remote add far: the token is not an LXD trust token"
+  [ "$(wc -l <err)" = 1 ] || fail "more than one line"
+  [ ! -e "$work/lxc" ] || fail "wrote $work/lxc although the token was refused"
+  # A well-formed token for a server that is not there: nothing is trusted, so nothing
+  # is recorded, but the client certificate is made (mode 600 key), as lxc does.
+  token=$(printf '{"client_name":"x","fingerprint":"%s","addresses":["127.0.0.1:1"],"secret":"s","expires_at":"0001-01-01T00:00:00Z"}' \
+    "$(printf 'a%.0s' $(seq 64))" | base64 -w0)
+  expect_rc "$(run remote add far https://127.0.0.1:1 --token "$token" --lxc-config-dir "$work/lxc")" 1
+  expect_in err "lxdrunner remote add far: cannot connect to remote 'far' at https://127.0.0.1:1"
+  [ "$(stat -c %a "$work/lxc/client.key")" = 600 ] || fail "the client key is not mode 600"
+  grep -q "BEGIN CERTIFICATE" "$work/lxc/client.crt" || fail "no client certificate"
+  [ ! -e "$work/lxc/config.yml" ] || fail "recorded a remote that was never trusted"
+  ;;
 check-config-example)
   # The example passes (the package's CI checks the installed one), but each placeholder
   # secret left in it is pointed out: the daemon refuses them.

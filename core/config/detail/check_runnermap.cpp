@@ -91,11 +91,12 @@ void checkRemotesExist(const ParsedEntry& parsed, const Config& config, Diagnost
       sink.error(positionOf(*parsed.launch_remotes), parsed.launch_remotes->path,
                  "remote '" + name + "' is not configured under remotes (configured: " +
                      configuredRemotes(config) + ")");
-    } else if (remote->protocol == Remote::Protocol::SimpleStreams) {
-      sink.error(positionOf(*parsed.launch_remotes), parsed.launch_remotes->path,
-                 "remote '" + name +
-                     "' is a simplestreams image server; instances can only be launched on "
-                     "lxd remotes");
+    } else if (remote->is_public) {
+      sink.error(
+          positionOf(*parsed.launch_remotes), parsed.launch_remotes->path,
+          "remote '" + name + "' is a " +
+              (remote->protocol == Remote::Protocol::SimpleStreams ? "simplestreams" : "public") +
+              " image server; instances can only be launched on lxd remotes");
     }
   }
 }

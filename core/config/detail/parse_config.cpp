@@ -26,6 +26,7 @@ Config parseConfig(const YAML::Node& root, DiagnosticSink& sink) {
   parseRemotes(top, legacy, config, sink);
   parseDevicePools(top, config, sink);
   parseRunnermap(top, legacy, config, sink);
+  resolveRemoteTls(top, config, sink);
   checkCrossSettings(top, config, sink);
   return config;
 }

@@ -35,6 +35,7 @@ const std::vector<std::string_view>& topLevelKeys() {
         "plugins",
         "remotes",
         "device_pools",
+        "lxc_config_dir",
         "runnermap",
         "dispatcher",
         "operator_api",
@@ -59,7 +60,10 @@ const std::vector<std::string_view>& githubAppKeys() {
 }
 
 const std::vector<std::string_view>& remoteKeys() {
-  static const std::vector<std::string_view> keys{"addr", "protocol"};
+  static const std::vector<std::string_view> keys{
+      "addr",        "protocol",           "public", "client_cert", "client_key",
+      "server_cert", "server_fingerprint",
+  };
   return keys;
 }
 

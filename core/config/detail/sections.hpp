@@ -48,6 +48,9 @@ void parseDevicePools(const MappingView& top, Config& config, DiagnosticSink& si
 // runnermap; needs the remotes and device pools parsed first.
 void parseRunnermap(const MappingView& top, const LegacyValues& legacy, Config& config,
                     DiagnosticSink& sink);
+// HTTPS remotes written without certificate keys take them from lxc's configuration
+// directory (config.lxc_config_dir); needs the runnermap parsed first.
+void resolveRemoteTls(const MappingView& top, Config& config, DiagnosticSink& sink);
 // Rules that span sections: authentication, hooksecret for the webhook, TLS files.
 void checkCrossSettings(const MappingView& top, const Config& config, DiagnosticSink& sink);
 

@@ -66,7 +66,10 @@ Connector::Connector(RemoteConfig remote) : remote_(std::move(remote)) {
                                                   remote_.addrSetting());
   }
   where_ = remote_.addr;
-  if (remote_.isHttps()) tls_ = makeClientContext(remote_);
+  if (remote_.isHttps()) {
+    tls_ = makeClientContext(remote_);
+    remote_.server_fingerprint = pinnedFingerprint(remote_);  // computed once, not per connection
+  }
   host_header_ = host_ + ":" + std::to_string(port_);
 }
 

@@ -5,8 +5,13 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+
 #include <cctype>
+#include <memory>
 #include <mutex>
+#include <sstream>
 #include <vector>
 
 #include "lxdrunner/lxd/error.hpp"
@@ -32,7 +37,53 @@ std::string hex(const unsigned char* data, size_t size) {
   return out;
 }
 
+std::string who(const RemoteConfig& remote) {
+  return "remote '" + remote.name + "' (" + remote.addr + ")";
+}
+
+// PEM text into the context, without a file: the top-level remotes carry their
+// certificates as text (read from secrets or from lxc's directory).
+void usePemCertificate(Poco::Net::Context& context, const RemoteConfig& remote) {
+  using Bio = std::unique_ptr<BIO, decltype(&BIO_free)>;
+  Bio cert_bio(BIO_new_mem_buf(remote.client_cert_pem.data(),
+                               static_cast<int>(remote.client_cert_pem.size())),
+               &BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr), &X509_free);
+  Bio key_bio(
+      BIO_new_mem_buf(remote.client_key_pem.data(), static_cast<int>(remote.client_key_pem.size())),
+      &BIO_free);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
+  SSL_CTX* ssl = context.sslContext();
+  if (!cert || SSL_CTX_use_certificate(ssl, cert.get()) != 1) {
+    throw LxdError(LXDR_ERR_INVALID_ARGUMENT, who(remote) + ": the client certificate from " +
+                                                  remote.credentialsSetting("client_cert") +
+                                                  " is not a PEM certificate");
+  }
+  if (!key || SSL_CTX_use_PrivateKey(ssl, key.get()) != 1 || SSL_CTX_check_private_key(ssl) != 1) {
+    throw LxdError(LXDR_ERR_INVALID_ARGUMENT,
+                   who(remote) + ": the client key from " +
+                       remote.credentialsSetting("client_key") +
+                       " is not a PEM private key, or not the client certificate's key");
+  }
+}
+
 }  // namespace
+
+std::string pinnedFingerprint(const RemoteConfig& remote) {
+  if (!remote.server_fingerprint.empty()) return normaliseFingerprint(remote.server_fingerprint);
+  if (remote.server_cert_pem.empty()) return {};
+  initialiseOpenSslOnce();
+  try {
+    std::istringstream pem(remote.server_cert_pem);
+    return certificateFingerprint(Poco::Crypto::X509Certificate(pem));
+  } catch (const Poco::Exception& e) {
+    throw LxdError(LXDR_ERR_INVALID_ARGUMENT, who(remote) + ": the server certificate from " +
+                                                  remote.credentialsSetting("server_cert") +
+                                                  " is not a PEM certificate: " + e.displayText());
+  }
+}
 
 std::string certificateFingerprint(const Poco::Crypto::X509Certificate& certificate) {
   // i2d_X509 takes a non-const pointer for historical reasons; it does not modify it.
@@ -61,21 +112,26 @@ std::string normaliseFingerprint(const std::string& text) {
 
 Poco::Net::Context::Ptr makeClientContext(const RemoteConfig& remote) {
   initialiseOpenSslOnce();
-  if (remote.client_cert.empty() || remote.client_key.empty()) {
-    throw LxdError(LXDR_ERR_INVALID_ARGUMENT, "remote '" + remote.name + "' (" + remote.addr +
-                                                  ") needs a client certificate: set remotes." +
-                                                  remote.name + ".client_cert and .client_key");
-  }
-  if (normaliseFingerprint(remote.server_fingerprint).size() != 64) {
+  const bool pem = !remote.client_cert_pem.empty() && !remote.client_key_pem.empty();
+  if (!pem && (remote.client_cert.empty() || remote.client_key.empty())) {
     throw LxdError(LXDR_ERR_INVALID_ARGUMENT,
-                   "remote '" + remote.name + "' (" + remote.addr +
-                       ") needs the server's certificate fingerprint (64 hex digits, as `lxc "
-                       "info` prints it): set remotes." +
-                       remote.name + ".server_fingerprint");
+                   who(remote) +
+                       " needs a client certificate: add the remote with `lxc remote add " +
+                       remote.name + " " + remote.addr + "`, or set remotes." + remote.name +
+                       ".client_cert and client_key");
+  }
+  if (pinnedFingerprint(remote).size() != 64) {
+    throw LxdError(LXDR_ERR_INVALID_ARGUMENT,
+                   who(remote) +
+                       " needs the server's certificate or its fingerprint (64 hex digits, as "
+                       "`lxc info` prints it): set remotes." +
+                       remote.name + ".server_fingerprint (or server_cert)");
   }
   Poco::Net::Context::Params params;
-  params.certificateFile = remote.client_cert;
-  params.privateKeyFile = remote.client_key;
+  if (!pem) {
+    params.certificateFile = remote.client_cert;
+    params.privateKeyFile = remote.client_key;
+  }
   params.verificationMode = Poco::Net::Context::VERIFY_NONE;  // replaced by the pin
   params.loadDefaultCAs = false;
   params.cipherList = "HIGH:!aNULL:!MD5:!RC4";
@@ -83,6 +139,7 @@ Poco::Net::Context::Ptr makeClientContext(const RemoteConfig& remote) {
     Poco::Net::Context::Ptr context =
         new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
     context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    if (pem) usePemCertificate(*context, remote);
     return context;
   } catch (const Poco::Exception& e) {
     throw LxdError(LXDR_ERR_INVALID_ARGUMENT,
@@ -92,14 +149,16 @@ Poco::Net::Context::Ptr makeClientContext(const RemoteConfig& remote) {
 }
 
 void verifyPinnedServer(const Poco::Crypto::X509Certificate& peer, const RemoteConfig& remote) {
-  std::string expected = normaliseFingerprint(remote.server_fingerprint);
+  std::string expected = pinnedFingerprint(remote);
   std::string actual = certificateFingerprint(peer);
   // Not secret data, so a plain comparison is fine: the fingerprint is public.
   if (actual != expected) {
     throw LxdError(LXDR_ERR_INVALID_ARGUMENT,
-                   "the server at " + remote.addr + " (remote '" + remote.name +
-                       "') presented certificate " + actual + ", not the pinned " + expected +
-                       ": check remotes." + remote.name + ".server_fingerprint");
+                   who(remote) + ": the server presented certificate " + actual +
+                       ", but the one pinned in " +
+                       remote.credentialsSetting("server_fingerprint") + " is " + expected +
+                       ": if the server's certificate changed on purpose, add the remote again "
+                       "(lxc remote remove/add), else something else answers at that address");
   }
 }
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "backend_plugin.hpp"
 #include "instance_tags.hpp"
 #include "launch_entry.hpp"
 #include "lxdrunner/sdk/error.hpp"
@@ -44,6 +45,24 @@ TEST_CASE("settings: defaults, the daemon's remotes and our optional keys", "[lx
   CHECK_THROWS_WITH(parseSettings(R"({"remotes":{"x":{"max_instances":-1}}})"),
                     Catch::Contains("remotes.x.max_instances"));
   CHECK_THROWS_WITH(parseSettings("not json"), Catch::Contains("configuration"));
+}
+
+TEST_CASE("a public image server needs no client certificate", "[lxd][settings][tls]") {
+  // What the daemon passes for `images.lxd.canonical.com` with protocol lxd, marked public.
+  const std::string remotes =
+      R"({"remotes":{"main":{"addr":"/nonexistent/unix.socket"},)"
+      R"("canonical":{"addr":"https://images.lxd.canonical.com","protocol":"lxd")";
+  BackendSettings s = parseSettings(remotes + R"(,"public":true}}})");
+  CHECK_FALSE(s.remote("canonical")->launchable());
+  CHECK(s.remote("main")->launchable());
+
+  lxdrunner::sdk::FakeHost host;
+  CHECK_NOTHROW(
+      lxdrunner::lxdtest::createBackend(host, "lxd-container", remotes + R"(,"public":true}}})"));
+  // The same server, not marked public, is a server to launch on: it needs a certificate.
+  CHECK_THROWS_WITH(lxdrunner::lxdtest::createBackend(host, "lxd-container", remotes + "}}}"),
+                    Catch::Contains("remote 'canonical' (https://images.lxd.canonical.com) "
+                                    "needs a client certificate"));
 }
 
 TEST_CASE("runnermap entries as the daemon renders them", "[lxd][entry]") {

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The LXD client's pure parts: socket discovery, names, error mapping, envelopes, pinning.
 #include <Poco/Crypto/X509Certificate.h>
+#include <stdlib.h>
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -43,6 +47,19 @@ XFWe1COwAAzjZ0pd+uIVdVC0Sk2/Cht46jagAiAynAEh+EpBbDvaJo2G9c65qjTV
 -----END CERTIFICATE-----
 )";
 const char* const kFingerprint = "cf220d48734be2b18abc48bf879514ff3f61c0938ccd81b23ff1165b0cd25ae2";
+// Another one: a server that is not the pinned one.
+const char* const kOtherCertificate = R"(-----BEGIN CERTIFICATE-----
+MIIBijCCATGgAwIBAgIUR61shMF0p8wMWtIowTWfBmpsVgcwCgYIKoZIzj0EAwIw
+GjEYMBYGA1UEAwwPbHhkcnVubmVyLW90aGVyMCAXDTI2MTIwNjAwMDkxNVoYDzIx
+MjYxMTEyMDAwOTE1WjAaMRgwFgYDVQQDDA9seGRydW5uZXItb3RoZXIwWTATBgcq
+hkjOPQIBBggqhkjOPQMBBwNCAASkYz9LfDuWMHIzIhiyqtYYXs7Y9dosPBjngM1V
+B0+Os2QTsrVHeiGHA2Jlop3t+JCgB+2eKLQ9Da4AxjWSEtSZo1MwUTAdBgNVHQ4E
+FgQUwQU75uRQPgIFj+KVESv5MqMLpR0wHwYDVR0jBBgwFoAUwQU75uRQPgIFj+KV
+ESv5MqMLpR0wDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNHADBEAiAnrOPN
+89h+mPCaDo6v/hfxcMOGWMaIMFBv0Vg3o9MYUwIgf1lRT6vdo6TBZjTGp8hnZi5X
+AcZ2q2j4M4ld/SdcYqc=
+-----END CERTIFICATE-----
+)";
 
 }  // namespace
 
@@ -168,8 +185,27 @@ TEST_CASE("server certificates are pinned by the SHA-256 of their DER form", "[l
     FAIL("a wrong pin was accepted");
   } catch (const LxdError& e) {
     CHECK(e.status() == LXDR_ERR_INVALID_ARGUMENT);
-    CHECK_THAT(e.what(),
-               Catch::Contains(kFingerprint) && Catch::Contains("remotes.far.server_fingerprint"));
+    // One line: the remote, what the server showed, what was pinned and where.
+    CHECK(std::string(e.what()) ==
+          "remote 'far' (https://far:8443): the server presented certificate " +
+              std::string(kFingerprint) +
+              ", but the one pinned in remotes.far.server_fingerprint is " + std::string(64, '0') +
+              ": if the server's certificate changed on purpose, add the remote again (lxc "
+              "remote remove/add), else something else answers at that address");
+  }
+  SECTION("pinned through the server's certificate, as lxc stores it") {
+    RemoteConfig from_lxc;
+    from_lxc.name = "far";
+    from_lxc.addr = "https://far:8443";
+    from_lxc.server_cert_pem = kCertificate;
+    from_lxc.credentials_source = "lxc's configuration /home/u/.config/lxc";
+    CHECK(pinnedFingerprint(from_lxc) == kFingerprint);
+    CHECK_NOTHROW(verifyPinnedServer(certificate, from_lxc));
+    from_lxc.server_cert_pem = kOtherCertificate;
+    CHECK_THROWS_WITH(verifyPinnedServer(certificate, from_lxc),
+                      Catch::Contains("remote 'far'") && Catch::Contains(kFingerprint) &&
+                          Catch::Contains("pinned in lxc's configuration /home/u/.config/lxc is " +
+                                          pinnedFingerprint(from_lxc)));
   }
 }
 
@@ -183,4 +219,43 @@ TEST_CASE("an HTTPS remote without certificate or pin is refused up front", "[lx
   CHECK_THROWS_WITH(makeClientContext(remote), Catch::Contains("remotes.far.server_fingerprint"));
   remote.server_fingerprint = kFingerprint;
   CHECK_THROWS_WITH(makeClientContext(remote), Catch::Contains("/nonexistent/client.crt"));
+}
+
+TEST_CASE("a client certificate given as PEM text is used without files", "[lxd][tls]") {
+  char pattern[] = "/tmp/lxdrt-pem-XXXXXX";
+  const std::string dir = ::mkdtemp(pattern);
+  const std::string make =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:secp384r1 -nodes -days 2 "
+      "-subj /CN=lxdrt-pem -keyout '" +
+      dir + "/c.key' -out '" + dir + "/c.crt' >/dev/null 2>&1";
+  const bool made = std::system(make.c_str()) == 0;
+  const auto slurp = [&](const std::string& name) {
+    std::ifstream in(dir + "/" + name);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  const std::string cert = made ? slurp("c.crt") : "";
+  const std::string key = made ? slurp("c.key") : "";
+  std::system(("rm -rf '" + dir + "'").c_str());
+  if (!made) {
+    WARN("the openssl command is not installed: PEM loading not exercised");
+    return;
+  }
+  RemoteConfig remote;
+  remote.name = "far";
+  remote.addr = "https://far:8443";
+  remote.server_fingerprint = kFingerprint;
+  remote.credentials_source = "remotes.far";
+  remote.client_cert_pem = cert;
+  remote.client_key_pem = key;
+  CHECK(makeClientContext(remote) != nullptr);
+
+  remote.client_key_pem = cert;  // a certificate where the key belongs
+  CHECK_THROWS_WITH(makeClientContext(remote),
+                    "remote 'far' (https://far:8443): the client key from remotes.far is not a "
+                    "PEM private key, or not the client certificate's key");
+  remote.client_key_pem = key;
+  remote.client_cert_pem = "not a certificate";
+  CHECK_THROWS_WITH(makeClientContext(remote),
+                    "remote 'far' (https://far:8443): the client certificate from remotes.far "
+                    "is not a PEM certificate");
 }

@@ -47,10 +47,15 @@ runnermap:
     ephemeral: false
 )";
 
+// gpu-host is an HTTPS remote: its certificates come from a stand-in of lxc's directory.
+std::string fullEntry() {
+  return kFullEntry + "lxc_config_dir: " + dataFile("lxc") + "\n";
+}
+
 }  // namespace
 
 TEST_CASE("every per-entry key is read", "[config][entries]") {
-  const auto result = loadString(kFullEntry, "test.yml");
+  const auto result = loadString(fullEntry(), "test.yml");
   INFO(listing(result));
   REQUIRE(result.config.has_value());
   CHECK(result.diagnostics.empty());
@@ -69,7 +74,7 @@ TEST_CASE("every per-entry key is read", "[config][entries]") {
 }
 
 TEST_CASE("LXD config and device values are kept as strings", "[config][entries]") {
-  const auto result = loadString(kFullEntry, "test.yml");
+  const auto result = loadString(fullEntry(), "test.yml");
   INFO(listing(result));
   REQUIRE(result.config.has_value());
   const RunnerEntry& entry = result.config->runnermap.at(0);
@@ -83,7 +88,7 @@ TEST_CASE("LXD config and device values are kept as strings", "[config][entries]
 }
 
 TEST_CASE("provisioner_options become JSON with YAML types kept", "[config][entries]") {
-  const auto result = loadString(kFullEntry, "test.yml");
+  const auto result = loadString(fullEntry(), "test.yml");
   INFO(listing(result));
   REQUIRE(result.config.has_value());
   CHECK(result.config->runnermap.at(0).provisioner_options_json ==

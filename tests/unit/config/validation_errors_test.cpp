@@ -363,7 +363,8 @@ runnermap:
     runner_os: linux
     runner_arch: x64
     remote: images
-)",
+lxc_config_dir: )" + dataFile("lxc") +
+                                     "\n",
                                  "test.yml");
   INFO(listing(result));
   const auto errors = errorsOf(result);

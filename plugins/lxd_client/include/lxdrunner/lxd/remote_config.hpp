@@ -12,12 +12,21 @@ struct RemoteConfig {
   std::string name = "main";  // for messages: "remote 'main'"
   // Empty or "/path": a unix socket (empty = discovered); "https://host:8443": HTTPS.
   std::string addr;
-  std::string protocol = "lxd";    // "lxd" or "simplestreams" (image servers only)
-  std::string socket;              // explicit unix socket path; overrides discovery
-  std::string client_cert;         // PEM file: our certificate for HTTPS remotes
-  std::string client_key;          // PEM file: its private key
-  std::string server_fingerprint;  // hex SHA-256 of the server's DER certificate (HTTPS)
-  std::string project;             // LXD project; empty = the server's default
+  std::string protocol = "lxd";  // "lxd" or "simplestreams" (image servers only)
+  std::string socket;            // explicit unix socket path; overrides discovery
+  // Our certificate for HTTPS remotes and its key: PEM text (the top-level remotes pass it
+  // so), or else PEM files.
+  std::string client_cert_pem;
+  std::string client_key_pem;
+  std::string client_cert;  // PEM file
+  std::string client_key;   // PEM file
+  // The server: its PEM certificate, or the hex SHA-256 of its DER certificate.
+  std::string server_cert_pem;
+  std::string server_fingerprint;
+  // Where the certificates came from, for messages: "remotes.NAME" or "lxc's configuration
+  // DIR"; empty: this backend's own settings.
+  std::string credentials_source;
+  std::string project;  // LXD project; empty = the server's default
 
   std::size_t max_connections = 32;  // connections (= requests in flight) to this server
   std::chrono::milliseconds connect_timeout{5000};
@@ -32,6 +41,11 @@ struct RemoteConfig {
   bool isUnixSocket() const { return !isHttps() && !isHttp(); }
   // What to tell a user to change: "remotes.main.addr".
   std::string addrSetting() const { return "remotes." + name + ".addr"; }
+  // What to tell a user to fix about the certificates: `key` of this remote's settings, or
+  // the place the daemon took them from.
+  std::string credentialsSetting(const std::string& key) const {
+    return credentials_source.empty() ? "remotes." + name + "." + key : credentials_source;
+  }
 };
 
 }  // namespace lxdrunner::lxd

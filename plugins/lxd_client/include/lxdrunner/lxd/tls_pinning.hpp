@@ -19,8 +19,13 @@ std::string certificateFingerprint(const Poco::Crypto::X509Certificate& certific
 // "AB:cd:..." or "abcd..." → "abcd...": users paste fingerprints in either form.
 std::string normaliseFingerprint(const std::string& text);
 
-// A client context: TLS 1.2 or newer, our certificate and key, and no CA verification by
-// OpenSSL (the pin below replaces it). Throws LxdError naming the file on a bad cert/key.
+// The pinned server fingerprint: server_fingerprint normalised, or the SHA-256 of
+// server_cert_pem; empty when neither is set. Throws LxdError on a certificate that is not PEM.
+std::string pinnedFingerprint(const RemoteConfig& remote);
+
+// A client context: TLS 1.2 or newer, our certificate and key (PEM text or files), and no CA
+// verification by OpenSSL (the pin below replaces it). Throws LxdError naming the file on a bad
+// cert/key.
 Poco::Net::Context::Ptr makeClientContext(const RemoteConfig& remote);
 
 // Throws LxdError(INVALID_ARGUMENT) unless the peer's fingerprint equals the pinned one.
