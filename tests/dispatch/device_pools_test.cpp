@@ -163,7 +163,7 @@ TEST_CASE("an item on another remote launches the instance there") {
 
 TEST_CASE("an item whose host device is missing is skipped and reported") {
   Harness h({boardEntry("board", {"board"}, 4)});
-  h.config.remotes = {{"main", "", config::RemoteProtocol::Lxd}};  // this host: checked
+  h.config.remotes = {{"main", "", config::RemoteProtocol::Lxd, false, {}}};  // this host: checked
   h.config.device_pools = {ttyPool("ttys", {"/dev/zero", "/dev/lxdrunner-test-no-such-tty"})};
   h.dispatcher->start();
   for (uint64_t id = 1; id <= 3; ++id) h.dispatcher->handle(h.github.queue(id, {"board"}));

@@ -154,8 +154,8 @@ TEST_CASE("doctor: the classic PAT scopes the runner scopes need") {
 TEST_CASE("doctor: each device pool item is checked against this host") {
   lxdrunner::config::Config config;
   config.remotes = {
-      {"main", "", lxdrunner::config::RemoteProtocol::Lxd},
-      {"lab", "https://lab.example.com:8443", lxdrunner::config::RemoteProtocol::Lxd}};
+      {"main", "", lxdrunner::config::RemoteProtocol::Lxd, false, {}},
+      {"lab", "https://lab.example.com:8443", lxdrunner::config::RemoteProtocol::Lxd, false, {}}};
   lxdrunner::config::DevicePool pool;
   pool.name = "ttys";
   pool.type = lxdrunner::config::DevicePoolType::UnixChar;

@@ -220,9 +220,10 @@ TEST_CASE("a warm pool on an entry with device pools gets a warning", "[config][
 TEST_CASE("an item's host device is checked when its remote is this host",
           "[config][device_pools]") {
   Config config;
-  config.remotes = {{"main", "", RemoteProtocol::Lxd},
-                    {"sock", "/var/snap/lxd/common/lxd/unix.socket", RemoteProtocol::Lxd},
-                    {"lab", "https://lab.example.com:8443", RemoteProtocol::Lxd}};
+  config.remotes = {
+      {"main", "", RemoteProtocol::Lxd, false, {}},
+      {"sock", "/var/snap/lxd/common/lxd/unix.socket", RemoteProtocol::Lxd, false, {}},
+      {"lab", "https://lab.example.com:8443", RemoteProtocol::Lxd, false, {}}};
   DevicePool ttys{"ttys", DevicePoolType::UnixChar, {}};
   CHECK_FALSE(deviceUnavailableReason(config, ttys, {"main", {{"source", "/dev/zero"}}}));
   CHECK(deviceUnavailableReason(config, ttys, {"sock", {{"source", "/dev/lxdrunner-no-tty"}}}) ==
