@@ -23,7 +23,7 @@ using sdk::FakeHost;
 using sdk::HostService;
 using testkit::CallResult;
 
-std::string statusName(lxdr_status s) {
+std::string statusName(int s) {
   switch (s) {
     case LXDR_OK:
       return "LXDR_OK";
@@ -44,11 +44,11 @@ std::string statusName(lxdr_status s) {
     case LXDR_ERR_INTERNAL:
       return "LXDR_ERR_INTERNAL";
   }
-  return "unknown status " + std::to_string(static_cast<int>(s));
+  return "unknown status " + std::to_string(s);
 }
 
-bool knownStatus(lxdr_status s) {
-  return static_cast<int>(s) >= LXDR_OK && static_cast<int>(s) <= LXDR_ERR_INTERNAL;
+bool knownStatus(int s) {
+  return s >= LXDR_OK && s <= LXDR_ERR_INTERNAL;
 }
 
 std::string described(const CallResult& r) {
@@ -178,9 +178,9 @@ class Smoke {
               " s: honour deadline_ms and host->shutting_down()");
       return std::nullopt;
     }
-    if (!knownStatus(r->status)) {
+    if (!knownStatus(r->raw_status)) {
       add(Outcome::fail, check,
-          "returned " + statusName(r->status) + ", which the ABI does not define");
+          "returned " + statusName(r->raw_status) + ", which the ABI does not define");
       return std::nullopt;
     }
     return r;

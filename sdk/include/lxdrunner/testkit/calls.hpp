@@ -20,7 +20,10 @@
 namespace lxdrunner::testkit {
 
 struct CallResult {
+  // What the plugin returned, read as the daemon reads it: a value the ABI does not define is
+  // LXDR_ERR_INTERNAL here and kept as it was in raw_status.
   lxdr_status status = LXDR_ERR_INTERNAL;
+  int raw_status = LXDR_ERR_INTERNAL;
   std::string error;  // the plugin's last_error() when status is not LXDR_OK
   std::string log;    // provisioners: what the call wrote to its log
   std::string out;    // backends: launch's remote, list_instances' JSON, a pulled file, ...
@@ -66,10 +69,13 @@ inline sdk::ProvisionRequest sampleProvisionRequest(
 
 namespace calls_detail {
 
-inline CallResult finish(const sdk::FakeHost::Instance& plugin, lxdr_status status,
-                         CallResult result) {
-  result.status = status;
-  if (status != LXDR_OK) {
+// `raw` is the operation's result converted to int straight from the call: an lxdr_status
+// object holding a value outside the enumeration would be undefined behaviour in C++.
+inline CallResult finish(const sdk::FakeHost::Instance& plugin, int raw, CallResult result) {
+  result.raw_status = raw;
+  result.status = raw >= LXDR_OK && raw <= LXDR_ERR_INTERNAL ? static_cast<lxdr_status>(raw)
+                                                             : LXDR_ERR_INTERNAL;
+  if (result.status != LXDR_OK) {
     const char* error = plugin.descriptor()->last_error(plugin.handle());
     result.error = error != nullptr ? error : "";
   }
@@ -115,7 +121,7 @@ class ProvisionerCalls {
     }
     sdk::BorrowedProvisionRequest c(request);
     lxdr_sink log = sdk::stringSink(result.log);
-    const lxdr_status status = operation(plugin_.handle(), c.get(), &log);
+    const int status = static_cast<int>(operation(plugin_.handle(), c.get(), &log));
     return calls_detail::finish(plugin_, status, std::move(result));
   }
 
@@ -130,9 +136,11 @@ class EventSourceCalls {
         ops_(sdk::readVersioned(
             static_cast<const lxdr_event_source_ops*>(plugin.descriptor()->ops))) {}
   CallResult start() const {
-    return calls_detail::finish(plugin_, ops_.start(plugin_.handle()), {});
+    return calls_detail::finish(plugin_, static_cast<int>(ops_.start(plugin_.handle())), {});
   }
-  CallResult stop() const { return calls_detail::finish(plugin_, ops_.stop(plugin_.handle()), {}); }
+  CallResult stop() const {
+    return calls_detail::finish(plugin_, static_cast<int>(ops_.stop(plugin_.handle())), {});
+  }
 
  private:
   const sdk::FakeHost::Instance& plugin_;
@@ -157,19 +165,19 @@ class BackendCalls {
     r.deadline_ms = deadline_ms;
     CallResult result;
     lxdr_sink out = sdk::stringSink(result.out);
-    const lxdr_status status = ops_.launch(plugin_.handle(), &r, &out);
+    const int status = static_cast<int>(ops_.launch(plugin_.handle(), &r, &out));
     return calls_detail::finish(plugin_, status, std::move(result));
   }
   CallResult destroy(const sdk::InstanceRef& instance, int64_t deadline_ms) const {
     const lxdr_instance_ref ref = instance.toC();
-    return calls_detail::finish(plugin_, ops_.destroy_instance(plugin_.handle(), &ref, deadline_ms),
-                                {});
+    return calls_detail::finish(
+        plugin_, static_cast<int>(ops_.destroy_instance(plugin_.handle(), &ref, deadline_ms)), {});
   }
   // out: the JSON array of this manager's instances.
   CallResult list(int64_t deadline_ms) const {
     CallResult result;
     lxdr_sink out = sdk::stringSink(result.out);
-    const lxdr_status status = ops_.list_instances(plugin_.handle(), deadline_ms, &out);
+    const int status = static_cast<int>(ops_.list_instances(plugin_.handle(), deadline_ms, &out));
     return calls_detail::finish(plugin_, status, std::move(result));
   }
   // out: stdout, log: stderr.
@@ -181,7 +189,7 @@ class BackendCalls {
     r.struct_size = sizeof(r);
     r.out = sdk::stringSink(result.out);
     r.err = sdk::stringSink(result.log);
-    const lxdr_status status = ops_.exec(plugin_.handle(), &ref, c.get(), &r);
+    const int status = static_cast<int>(ops_.exec(plugin_.handle(), &ref, c.get(), &r));
     result.exit_code = r.exit_code;
     return calls_detail::finish(plugin_, status, std::move(result));
   }
@@ -190,8 +198,8 @@ class BackendCalls {
     const lxdr_instance_ref ref = instance.toC();
     CallResult result;
     lxdr_sink out = sdk::stringSink(result.out);
-    const lxdr_status status =
-        ops_.pull_file(plugin_.handle(), &ref, sdk::slice(path), deadline_ms, &out);
+    const int status = static_cast<int>(
+        ops_.pull_file(plugin_.handle(), &ref, sdk::slice(path), deadline_ms, &out));
     return calls_detail::finish(plugin_, status, std::move(result));
   }
   // 1.1; LXDR_ERR_UNSUPPORTED from a backend without it, as the daemon treats a NULL entry.
@@ -199,14 +207,15 @@ class BackendCalls {
     if (ops_.set_frozen == nullptr) return unsupported();
     const lxdr_instance_ref ref = instance.toC();
     return calls_detail::finish(
-        plugin_, ops_.set_frozen(plugin_.handle(), &ref, frozen ? 1 : 0, deadline_ms), {});
+        plugin_,
+        static_cast<int>(ops_.set_frozen(plugin_.handle(), &ref, frozen ? 1 : 0, deadline_ms)), {});
   }
   CallResult imageFingerprint(const std::string& entry_json, int64_t deadline_ms) const {
     if (ops_.image_fingerprint == nullptr) return unsupported();
     CallResult result;
     lxdr_sink out = sdk::stringSink(result.out);
-    const lxdr_status status =
-        ops_.image_fingerprint(plugin_.handle(), sdk::slice(entry_json), deadline_ms, &out);
+    const int status = static_cast<int>(
+        ops_.image_fingerprint(plugin_.handle(), sdk::slice(entry_json), deadline_ms, &out));
     return calls_detail::finish(plugin_, status, std::move(result));
   }
 
