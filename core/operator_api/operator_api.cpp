@@ -10,8 +10,8 @@
 #include <set>
 #include <sstream>
 
-#include "dispatch/registration_scope.hpp"
 #include "dispatch/device_pools.hpp"
+#include "dispatch/registration_scope.hpp"
 #include "operator_api/bearer_token.hpp"
 #include "operator_api/job_json.hpp"
 
