@@ -67,7 +67,7 @@ std::string pluginRole(const plugin_host::PluginInfo& p) {
   if (p.kind != LXDR_KIND_PROVISIONER) return "-";
   const auto ops =
       lxdrunner::sdk::readVersioned(static_cast<const lxdr_provisioner_ops*>(p.descriptor.ops));
-  std::string role = (ops.flags & LXDR_PROVISIONER_STEP) != 0 ? "step" : "runner";
+  std::string role = plugin_host::isStep(p) ? "step" : "runner";
   if (ops.prepare != nullptr && ops.start != nullptr) role += "+warm";
   return role;
 }
