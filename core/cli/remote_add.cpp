@@ -5,6 +5,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/DNS.h>
+#include <Poco/StreamCopier.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -15,11 +16,11 @@
 #include <ctime>
 #include <fstream>
 #include <functional>
-#include <iterator>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
 
+#include "config/detail/file_reading.hpp"
 #include "config/lxc_config.hpp"
 #include "lxdrunner/lxd/client.hpp"
 #include "lxdrunner/lxd/error.hpp"
@@ -41,7 +42,7 @@ TrustToken decodeToken(const std::string& token) {
   try {
     std::istringstream encoded(token);
     Poco::Base64Decoder decoder(encoded);
-    json.assign(std::istreambuf_iterator<char>(decoder), std::istreambuf_iterator<char>());
+    Poco::StreamCopier::copyToString(decoder, json);
     Poco::JSON::Parser parser;
     auto object = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
     TrustToken decoded{object->optValue<std::string>("fingerprint", ""),
@@ -55,8 +56,9 @@ TrustToken decodeToken(const std::string& token) {
 }
 
 std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  config::detail::FileContent content = config::detail::readWholeFile(path);
+  if (!content.text) throw std::runtime_error("cannot read " + path + ": " + content.error);
+  return std::move(*content.text);
 }
 
 bool exists(const std::string& path) {

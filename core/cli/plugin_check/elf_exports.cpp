@@ -4,8 +4,8 @@
 #include <elf.h>
 
 #include <cstring>
-#include <fstream>
-#include <iterator>
+
+#include "config/detail/file_reading.hpp"
 
 namespace lxdrunner::cli::plugin_check {
 namespace {
@@ -39,13 +39,12 @@ class Bytes {
 
 ElfExports readElfExports(const std::string& path) {
   ElfExports result;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    result.error = "cannot open it";
+  config::detail::FileContent content = config::detail::readWholeFile(path);
+  if (!content.text) {
+    result.error = "cannot read it: " + content.error;
     return result;
   }
-  std::string content{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  const Bytes file(std::move(content));
+  const Bytes file(std::move(*content.text));
   Elf64_Ehdr header{};
   if (!file.read(0, header) || std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0) {
     result.error = "not an ELF file";
