@@ -92,7 +92,6 @@ PREPARED=$STATE_DIR/prepared
 # An armed supervisor (phase prepare, JIT) waits on this FIFO for the credential's path.
 FIFO=$STATE_DIR/start.fifo
 ARMED_PID=$STATE_DIR/armed.pid
-RUNNER_IDS=$STATE_DIR/runner.ids
 # On the same file system as the pushed file (a rename, no copy: /run is a tmpfs in most
 # images, so the secret never reaches the disk), in a directory the runner user owns so
 # that its helper can remove the file once read.
@@ -122,8 +121,9 @@ case $RUNNER_DIR in
 *) fail 2 "runner dir '$RUNNER_DIR' is not an absolute path" ;;
 esac
 
-START_TIME=$(now)
-readonly START_TIME
+# Phase start on an armed instance sets it after the wake (see start_armed).
+START_TIME=0
+[ "$PHASE" = start ] || START_TIME=$(now)
 
 # A step's limit: its own, cut to what is left of the whole budget.
 step_limit() {
@@ -160,8 +160,7 @@ run_step() {
 cleanup() {
     # Whatever happened, no credential stays behind and the supervisor may power off.
     rm -f "$CRED_FILE" "$CRED_DEST" "$MARKER" 2>/dev/null
-    # Phase prepare leaves the (empty) directory to the armed supervisor's start.
-    [ "$PHASE" = prepare ] || rmdir "$CRED_DIR" 2>/dev/null
+    [ ! -d "$CRED_DIR" ] || rmdir "$CRED_DIR" 2>/dev/null
 }
 trap cleanup EXIT
 trap 'exit 129' HUP
@@ -396,13 +395,31 @@ power_off() {
     poweroff 2>/dev/null || busybox poweroff 2>/dev/null || kill -s PWR 1
 }
 
-# supervise USER DIR CRED|- STATE_DIR POWEROFF: runs the runner as USER, records its exit
-# status, powers off.
+# run_armed DIR: the armed supervisor's child at a job's start, on its critical path: no
+# process before the runner's own but the privilege drop. The JIT config, read by root from
+# the pushed 0600 file, reaches the runner in its environment as the helper's run mode hands it
+# on, so the file is never moved or chowned. The environment is the clean one the armed
+# supervisor was started with (env -i), plus the runner user's and the JIT config.
+run_armed() {
+    cd "$1" || exit 1
+    export HOME="$R_HOME" USER="$R_USER" LOGNAME="$R_USER" ACTIONS_RUNNER_INPUT_JITCONFIG="$secret"
+    case $R_HOW in
+    setpriv) exec setpriv --reuid "$R_UID" --regid "$R_GID" --init-groups -- ./run.sh ;;
+    runuser) exec runuser -u "$R_USER" -- ./run.sh ;;
+    esac
+    exec su -s /bin/sh "$R_USER" -c 'exec ./run.sh'
+}
+
+# supervise STATE_DIR POWEROFF CONSUMED CMD...: runs CMD (which drops to the runner user) in
+# the background, removes the credential file CONSUMED (or -) once CMD holds what it needs,
+# records the exit status, powers off.
 supervise() {
-    user=$1 dir=$2 cred=$3 state=$4 poweroff=$5
-    (as_user "$user" "$0" run "$dir" "$cred") &
+    state=$1 poweroff=$2 consumed=$3
+    shift 3
+    ("$@") &
     runner=$!
     echo $runner >"$state/runner.pid"
+    [ "$consumed" = - ] || rm -f "$consumed"
     echo "lxdrunner: runner started at $(date -u '+%Y-%m-%dT%H:%M:%SZ')"
     wait $runner
     rc=$?
@@ -448,20 +465,25 @@ run) # runner user: DIR CRED|-
     exec ./run.sh
     ;;
 supervise) # root, detached: USER DIR CRED|- STATE_DIR POWEROFF
-    supervise "$@"
+    supervise "$4" "$5" - as_user "$1" "$0" run "$2" "$3"
     ;;
 armed) # root, detached, started by phase prepare: USER DIR STATE_DIR POWEROFF
     user=$1 dir=$2 state=$3 poweroff=$4
     resolve_user "$user" || exit 1
     echo $$ >"$state/armed.pid"
-    # Blocks in open(2), using no CPU (frozen or not), until phase start writes the
-    # credential's path. An open that returns no line (EOF) waits again.
+    # Blocks in open(2), using no CPU (frozen or not), until phase start writes the path of
+    # the pushed credential. An open that returns no line (EOF) waits again.
     cred=
     while [ -z "$cred" ]; do
         [ -p "$state/start.fifo" ] || exit 1
         IFS= read -r cred <"$state/start.fifo" || [ -n "$cred" ] || cred=
     done
-    supervise "$user" "$dir" "$cred" "$state" "$poweroff"
+    secret=
+    IFS= read -r secret <"$cred" || [ -n "$secret" ] || {
+        echo "lxdrunner: cannot read the credential $cred"
+        exit 1
+    }
+    supervise "$state" "$poweroff" "$cred" run_armed "$dir"
     ;;
 as-user) # root: USER CMD...
     as_user "$@"
@@ -486,12 +508,13 @@ configure_runner() {
         fail $? "config.sh failed (exit $?)"
 }
 
-# Started = the runner process exists and has taken (and removed) its credential.
+# wait_runner_started LIMIT CREDENTIAL_FILE: started = the runner process exists and its
+# credential file is gone (taken by the runner, or by the armed supervisor for it).
 wait_runner_started() {
     limit=$1
     t0=$(now)
     while :; do
-        if [ -s "$STATE_DIR/runner.pid" ] && [ ! -e "$CRED_DEST" ]; then break; fi
+        if [ -s "$STATE_DIR/runner.pid" ] && [ ! -e "$2" ]; then break; fi
         if [ -s "$STATE_DIR/runner.exit" ]; then break; fi
         [ $(($(now) - t0)) -ge "$limit" ] &&
             fail 124 "step 'start' timed out after ${limit}s: the runner did not start"
@@ -524,7 +547,7 @@ start_runner() {
         (trap '' HUP && exec "$HELPER" supervise "$RUNNER_USER" "$RUNNER_DIR" "$cred_arg" \
             "$STATE_DIR" "$POWEROFF" </dev/null >>"$RUNNER_LOG" 2>&1) &
     fi
-    wait_runner_started "$limit"
+    wait_runner_started "$limit" "$CRED_DEST"
 }
 
 # Phase prepare with a JIT credential: a supervisor that has done everything but the
@@ -534,18 +557,14 @@ arm_supervisor() {
     have mkfifo || { say "no mkfifo in this image: phase start will start the supervisor"; return 0; }
     rm -f "$FIFO" "$ARMED_PID"
     mkfifo -m 0600 "$FIFO" || fail 1 "cannot create $FIFO"
-    echo "$(id -u "$RUNNER_USER") $RUNNER_GID" >"$RUNNER_IDS" || fail 1 "cannot write $RUNNER_IDS"
-    if ! { mkdir -p "$CRED_DIR" && chmod 0700 "$CRED_DIR" &&
-        chown "$RUNNER_USER:$RUNNER_GID" "$CRED_DIR"; }; then
-        fail 1 "cannot create $CRED_DIR"
-    fi
     : >"$RUNNER_LOG" && chmod 0640 "$RUNNER_LOG" || fail 1 "cannot create $RUNNER_LOG"
+    # With a clean environment: the runner it starts inherits it (see run_armed).
+    set -- env -i PATH="$PATH" LANG="${LANG:-C.UTF-8}" "$HELPER" armed "$RUNNER_USER" \
+        "$RUNNER_DIR" "$STATE_DIR" "$POWEROFF"
     if have setsid; then
-        setsid "$HELPER" armed "$RUNNER_USER" "$RUNNER_DIR" "$STATE_DIR" "$POWEROFF" \
-            </dev/null >>"$RUNNER_LOG" 2>&1 &
+        setsid "$@" </dev/null >>"$RUNNER_LOG" 2>&1 &
     else
-        (trap '' HUP && exec "$HELPER" armed "$RUNNER_USER" "$RUNNER_DIR" "$STATE_DIR" \
-            "$POWEROFF" </dev/null >>"$RUNNER_LOG" 2>&1) &
+        (trap '' HUP && exec "$@" </dev/null >>"$RUNNER_LOG" 2>&1) &
     fi
     i=0
     while [ ! -s "$ARMED_PID" ]; do
@@ -558,27 +577,24 @@ arm_supervisor() {
 
 # True when an armed supervisor waits: builtins only (this runs at a job's start).
 armed() {
-    [ "$CREDENTIALS" = jit ] && [ -p "$FIFO" ] && [ -s "$ARMED_PID" ] && [ -s "$RUNNER_IDS" ] &&
-        [ -d "$CRED_DIR" ] || return 1
+    [ "$CREDENTIALS" = jit ] && [ -p "$FIFO" ] && [ -s "$ARMED_PID" ] || return 1
     read -r pid <"$ARMED_PID" && kill -0 "$pid" 2>/dev/null
 }
 
-# Phase start on an armed instance: three small commands, then the FIFO write. Opened
-# read-write, the FIFO never blocks this script, even if the supervisor died just now: the
-# wait below then times out and says so.
+# Phase start on an armed instance: builtins only up to the FIFO write, which hands the
+# supervisor the path of the pushed credential (0600: the supervisor reads it as root and
+# removes it once the runner started). Opened read-write, the FIFO never blocks
+# this script, even if the supervisor died just now: the wait below then times out and
+# says so.
 start_armed() {
     [ -f "$CRED_FILE" ] || fail 2 "credential file $CRED_FILE is missing"
-    read -r ruid rgid <"$RUNNER_IDS" || fail 1 "cannot read $RUNNER_IDS"
-    if ! { mv -f "$CRED_FILE" "$CRED_DEST" && chown "$ruid:$rgid" "$CRED_DEST" &&
-        chmod 0600 "$CRED_DEST"; }; then
-        fail 1 "moving the credential into $CRED_DIR failed"
-    fi
-    rm -f "$STATE_DIR/runner.exit"
-    exec 3<>"$FIFO" && printf '%s\n' "$CRED_DEST" >&3 && exec 3>&- ||
+    [ ! -e "$STATE_DIR/runner.exit" ] || rm -f "$STATE_DIR/runner.exit"
+    exec 3<>"$FIFO" && printf '%s\n' "$CRED_FILE" >&3 && exec 3>&- ||
         fail 1 "cannot wake the runner supervisor through $FIFO"
-    say "woke the armed runner supervisor; credential file $CRED_DEST (mode 0600, uid $ruid)"
+    START_TIME=$(now)  # only now: the wake is on the job's critical path, the clock is not
+    say "woke the armed runner supervisor; it reads the credential file $CRED_FILE as root"
     limit=$(step_limit "$T_START")
-    wait_runner_started "$limit"
+    wait_runner_started "$limit" "$CRED_FILE"
 }
 
 # --- main ---------------------------------------------------------------------------
@@ -622,6 +638,7 @@ else
         say "done in $(($(now) - START_TIME))s"
         exit 0
     fi
+    START_TIME=$(now)
     say "starting runner $RUNNER_NAME (prepared; credentials $CREDENTIALS)"
     ensure_user
 fi
