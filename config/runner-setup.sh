@@ -23,8 +23,11 @@
 #   LXDRUNNER_SUDO             1: passwordless sudo for the runner user [0]
 #   LXDRUNNER_CREDENTIALS      jit | registration-token [jit]
 #   LXDRUNNER_CREDENTIAL_FILE  the secret (JIT config or registration token), mode 0600
-#                              [/run/lxdrunner-credential]; moved into a 0700 directory of
-#                              the runner user next to it, removed once the runner runs
+#                              [/run/lxdrunner-credential]. A JIT config is read from it by
+#                              the runner's supervisor (root) and handed to the runner in
+#                              its environment; a registration token is moved into a 0700
+#                              directory of the runner user for config.sh. Either way the
+#                              file is gone once the runner runs
 #   LXDRUNNER_RUNNER_URL       config.sh --url (registration-token only)
 #   LXDRUNNER_RUNNER_NAME      config.sh --name [hostname]
 #   LXDRUNNER_RUNNER_LABELS    config.sh --labels, comma-separated
@@ -315,6 +318,7 @@ check_runner_dir() {
     done
 }
 
+# Registration-token mode: config.sh runs as the runner user and reads the token itself.
 place_credential() {
     [ -f "$CRED_FILE" ] || fail 2 "credential file $CRED_FILE is missing"
     if ! { mkdir -p "$CRED_DIR" && chmod 0700 "$CRED_DIR" &&
@@ -327,8 +331,9 @@ place_credential() {
     say "credential file $CRED_DEST: mode $(stat -c %a "$CRED_DEST") owner $(stat -c %U "$CRED_DEST")"
 }
 
-# The helper runs twice: as root (supervise: runs the runner, records its exit status,
-# powers off) and as the runner user (read the credential, remove it, exec the runner).
+# The helper runs twice: as root (supervise, or armed: reads a JIT config, runs the runner,
+# records its exit status, powers off) and as the runner user (configure: config.sh with
+# the registration token; run: run.sh of a runner config.sh registered).
 write_helper() {
     mkdir -p "$STATE_DIR" && chmod 0711 "$STATE_DIR" || fail 1 "cannot create $STATE_DIR"
     cat >"$HELPER.tmp" <<'EOF' || fail 1 "writing $HELPER failed"
@@ -395,12 +400,23 @@ power_off() {
     poweroff 2>/dev/null || busybox poweroff 2>/dev/null || kill -s PWR 1
 }
 
-# run_armed DIR: the armed supervisor's child at a job's start, on its critical path: no
-# process before the runner's own but the privilege drop. The JIT config, read by root from
-# the pushed 0600 file, reaches the runner in its environment as the helper's run mode hands it
-# on, so the file is never moved or chowned. The environment is the clean one the armed
-# supervisor was started with (env -i), plus the runner user's and the JIT config.
-run_armed() {
+# read_secret FILE: the JIT config into $secret, with the shell's read (no process). It is
+# one line; without a final newline read fails but still fills the variable.
+read_secret() {
+    secret=
+    IFS= read -r secret <"$1" || [ -n "$secret" ] || {
+        echo "lxdrunner: cannot read the credential $1"
+        return 1
+    }
+}
+
+# run_with_jit DIR: the supervisor's child, on the job's critical path: no process before
+# the runner's own but the privilege drop. The JIT config, read by root from the pushed 0600
+# file, reaches the runner in its environment (where the real runner reads
+# ACTIONS_RUNNER_INPUT_JITCONFIG and removes it), so the file is never moved or chowned.
+# The environment is the clean one the supervisor was started with (env -i), plus the
+# runner user's and the JIT config.
+run_with_jit() {
     cd "$1" || exit 1
     export HOME="$R_HOME" USER="$R_USER" LOGNAME="$R_USER" ACTIONS_RUNNER_INPUT_JITCONFIG="$secret"
     case $R_HOW in
@@ -452,20 +468,17 @@ configure) # runner user: DIR CRED ARGS...; the token goes to config.sh, then aw
     rm -f "$cred"
     exec ./config.sh "$@"
     ;;
-run) # runner user: DIR CRED|-
+run) # runner user: DIR (a runner that config.sh registered)
     cd "$1" || exit 1
-    if [ "$2" != - ]; then
-        # read, not $(cat): one process less on the way to the runner. The JIT config is one
-        # line; without a final newline read fails but still fills the variable.
-        IFS= read -r ACTIONS_RUNNER_INPUT_JITCONFIG <"$2" ||
-            [ -n "$ACTIONS_RUNNER_INPUT_JITCONFIG" ] || exit 1
-        export ACTIONS_RUNNER_INPUT_JITCONFIG
-        rm -f "$2"
-    fi
     exec ./run.sh
     ;;
-supervise) # root, detached: USER DIR CRED|- STATE_DIR POWEROFF
-    supervise "$4" "$5" - as_user "$1" "$0" run "$2" "$3"
+supervise) # root, detached, in a clean environment: USER DIR JIT_FILE|- STATE_DIR POWEROFF
+    if [ "$3" = - ]; then
+        supervise "$4" "$5" - as_user "$1" "$0" run "$2"
+    else
+        resolve_user "$1" && read_secret "$3" || exit 1
+        supervise "$4" "$5" "$3" run_with_jit "$2"
+    fi
     ;;
 armed) # root, detached, started by phase prepare: USER DIR STATE_DIR POWEROFF
     user=$1 dir=$2 state=$3 poweroff=$4
@@ -478,12 +491,8 @@ armed) # root, detached, started by phase prepare: USER DIR STATE_DIR POWEROFF
         [ -p "$state/start.fifo" ] || exit 1
         IFS= read -r cred <"$state/start.fifo" || [ -n "$cred" ] || cred=
     done
-    secret=
-    IFS= read -r secret <"$cred" || [ -n "$secret" ] || {
-        echo "lxdrunner: cannot read the credential $cred"
-        exit 1
-    }
-    supervise "$state" "$poweroff" "$cred" run_armed "$dir"
+    read_secret "$cred" || exit 1
+    supervise "$state" "$poweroff" "$cred" run_with_jit "$dir"
     ;;
 as-user) # root: USER CMD...
     as_user "$@"
@@ -531,23 +540,26 @@ wait_runner_started() {
 }
 
 start_runner() {
-    cred_arg=-
-    [ "$CREDENTIALS" = jit ] && cred_arg=$CRED_DEST
+    # A JIT config is read by the supervisor (root) straight from the pushed file; a
+    # registration token was consumed by config.sh already.
+    cred_arg=- cred_gone=$CRED_DEST
+    [ "$CREDENTIALS" = jit ] && cred_arg=$CRED_FILE cred_gone=$CRED_FILE
     rm -f "$STATE_DIR/runner.pid" "$STATE_DIR/runner.exit"
     : >"$RUNNER_LOG" && chmod 0640 "$RUNNER_LOG" || fail 1 "cannot create $RUNNER_LOG"
     limit=$(step_limit "$T_START")
     [ "$limit" -gt 0 ] || fail 124 "no time left for step 'start' (deadline passed)"
     say "step start (limit ${limit}s)"
-    # A new session with no inherited descriptors: it outlives this script and the exec
-    # that ran it, and a backend waiting for our output never waits for the runner.
+    # A new session with no inherited descriptors and a clean environment: it outlives
+    # this script and the exec that ran it, a backend waiting for our output never waits
+    # for the runner, and the runner inherits none of the setup's variables.
+    set -- env -i PATH="$PATH" LANG="${LANG:-C.UTF-8}" "$HELPER" supervise "$RUNNER_USER" \
+        "$RUNNER_DIR" "$cred_arg" "$STATE_DIR" "$POWEROFF"
     if have setsid; then
-        setsid "$HELPER" supervise "$RUNNER_USER" "$RUNNER_DIR" "$cred_arg" "$STATE_DIR" \
-            "$POWEROFF" </dev/null >>"$RUNNER_LOG" 2>&1 &
+        setsid "$@" </dev/null >>"$RUNNER_LOG" 2>&1 &
     else
-        (trap '' HUP && exec "$HELPER" supervise "$RUNNER_USER" "$RUNNER_DIR" "$cred_arg" \
-            "$STATE_DIR" "$POWEROFF" </dev/null >>"$RUNNER_LOG" 2>&1) &
+        (trap '' HUP && exec "$@" </dev/null >>"$RUNNER_LOG" 2>&1) &
     fi
-    wait_runner_started "$limit" "$CRED_DEST"
+    wait_runner_started "$limit" "$cred_gone"
 }
 
 # Phase prepare with a JIT credential: a supervisor that has done everything but the
@@ -558,7 +570,7 @@ arm_supervisor() {
     rm -f "$FIFO" "$ARMED_PID"
     mkfifo -m 0600 "$FIFO" || fail 1 "cannot create $FIFO"
     : >"$RUNNER_LOG" && chmod 0640 "$RUNNER_LOG" || fail 1 "cannot create $RUNNER_LOG"
-    # With a clean environment: the runner it starts inherits it (see run_armed).
+    # With a clean environment: the runner it starts inherits it (see run_with_jit).
     set -- env -i PATH="$PATH" LANG="${LANG:-C.UTF-8}" "$HELPER" armed "$RUNNER_USER" \
         "$RUNNER_DIR" "$STATE_DIR" "$POWEROFF"
     if have setsid; then
@@ -642,8 +654,13 @@ else
     say "starting runner $RUNNER_NAME (prepared; credentials $CREDENTIALS)"
     ensure_user
 fi
-place_credential
-[ "$CREDENTIALS" = registration-token ] && configure_runner
+if [ "$CREDENTIALS" = registration-token ]; then
+    place_credential
+    configure_runner
+else
+    [ -f "$CRED_FILE" ] || fail 2 "credential file $CRED_FILE is missing"
+    say "the runner's supervisor reads the JIT configuration from $CRED_FILE as root"
+fi
 start_runner
 say "done in $(($(now) - START_TIME))s"
 exit 0

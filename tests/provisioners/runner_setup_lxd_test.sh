@@ -69,7 +69,13 @@ root=\$(cd "\$(dirname "\$0")" && pwd)
     echo "jit=\${ACTIONS_RUNNER_INPUT_JITCONFIG:-none}"
     echo "pushed_credential=\$(test -e /run/lxdrunner-credential && echo present || echo gone)"
     echo "credential=\$(test -e /run/lxdrunner-runner/credential && echo present || echo gone)"
-    echo "credential_dir=\$(stat -c '%a %U' /run/lxdrunner-runner 2>/dev/null)"
+    echo "setup_variables=\$(env | grep -c '^LXDRUNNER_')"
+    shown=none
+    for f in /proc/[0-9]*/cmdline; do
+        line=\$(tr '\0' ' ' <"\$f" 2>/dev/null) || continue
+        [ -n "\${ACTIONS_RUNNER_INPUT_JITCONFIG:-}" ] && case \$line in *"\$ACTIONS_RUNNER_INPUT_JITCONFIG"*) shown="\$f" ;; esac
+    done
+    echo "jit_on_a_command_line=\$shown"
     echo "root=\$root"
     echo "root_writable=\$(echo x 2>/dev/null >"\$root/.runner" && echo yes || echo no)"
     echo "listener=\$("\$root/bin/Runner.Listener")"
@@ -201,16 +207,16 @@ if prepare_tarball_instance "$n"; then
     check "output never shows the JIT config" lacks "$OUT" "$JIT"
     check "the runner user was created" contains "$(guest "$n" 'grep ^runner: /etc/passwd')" \
         "runner:x:1001:1001:"
-    check "the credential was 0600 and owned by runner" contains "$OUT" \
-        "credential file /run/lxdrunner-runner/credential: mode 600 owner runner"
+    check "the supervisor reads the JIT config as root" contains "$OUT" \
+        "reads the JIT configuration from /run/lxdrunner-credential as root"
     check "the runner is running after the exec returned (detached)" \
         contains "$(guest "$n" 'test -d /proc/$(cat /var/lib/lxdrunner/runner.pid) && echo alive')" alive
     facts=$(guest_file "$n" /tmp/fake-runner.out)
     check "run.sh ran as the runner user" contains "$facts" "user=runner"
     check "run.sh got the JIT config in ACTIONS_RUNNER_INPUT_JITCONFIG" contains "$facts" "jit=$JIT"
-    check "the credential was gone when the runner ran" contains "$facts" "credential=gone"
-    check "the pushed credential was gone too" contains "$facts" "pushed_credential=gone"
-    check "the credential directory was 0700 runner" contains "$facts" "credential_dir=700 runner"
+    check "the credential was never moved for the runner" contains "$facts" "credential=gone"
+    check "no command line held the JIT config while the runner ran" contains "$facts" "jit_on_a_command_line=none"
+    check "the runner's environment holds none of the setup's variables" contains "$facts" "setup_variables=0"
     sid=$(sed -n 's/^sid=//p' <<<"$facts")
     check "run.sh is in the supervisor's own session (setsid)" contains \
         "$(guest "$n" "tr '\\0' ' ' </proc/$sid/cmdline")" "runner-helper.sh supervise"
@@ -327,6 +333,8 @@ if prepare_tarball_instance "$n"; then
     check "run.sh got the JIT config" contains "$facts" "jit=$JIT"
     check "the credential was never moved for the runner" contains "$facts" "credential=gone"
     # The supervisor reads it as root and removes it once the runner runs; start waits for that.
+    check "no command line held the JIT config while the runner ran" contains "$facts" "jit_on_a_command_line=none"
+    check "the runner's environment holds none of the setup's variables" contains "$facts" "setup_variables=0"
     check "the pushed credential was gone when start returned" [ "$(guest "$n" 'test -e /run/lxdrunner-credential && echo present || echo gone')" = gone ]
     check "the runner runs in the armed supervisor's session" [ "$(sed -n 's/^sid=//p' <<<"$facts")" = "$armed_pid" ]
     run_script "$n" LXDRUNNER_PHASE=start
