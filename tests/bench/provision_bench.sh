@@ -79,9 +79,10 @@ report() {
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 lxd_pid() { pgrep -xo lxd || echo 0; }
 
+e2e_use_padded_runner
 e2e_start_sim
 e2e_ensure_runner_image
-echo "lxdrunner provisioning benchmark: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "lxdrunner provisioning benchmark (runner package $(($(stat -c %s "$E2E_TARBALL") / 1048576)) MB): $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for provisioner in "${provisioners[@]}"; do
   for mode in serial burst; do
     E2E_IMAGE=lxdrunner-test

@@ -12,13 +12,17 @@
 # and the daemon's CPU while 10 warm instances idle for 30 s (target < 1 % of a core).
 # --github-latency MS: the simulator answers every REST call MS later, as GitHub does from
 # afar (generate-jitconfig from here: a few hundred ms). --cold-only: the cold rows only, with
-# dispatcher.prefetch_jit_config on and off.
+# dispatcher.prefetch_jit_config on and off. The runner package is the stand-in padded to the
+# real one's ~180 MB with incompressible bytes (LXDRUNNER_BENCH_RUNNER_MB; 0 = the 10 KB one).
+# Add --rows warm-serial,warm-burst,... to run only some rows (names: warm-serial warm-burst
+# freeze-serial freeze-burst cold-serial cold-burst).
 set -uo pipefail
 E2E_BIN=$1 E2E_SIM=$2 E2E_PLUGINS=$3 E2E_TARBALL=$4 E2E_SRC=$5
 shift 5
-provisioner=bash serial=20 bursts=3 latency=0 cold_only=
+provisioner=bash serial=20 bursts=3 latency=0 cold_only= rows=all
 while [ $# -gt 0 ]; do
   case $1 in
+    --rows) rows=,$2,; shift 2 ;;
     --serial) serial=$2; shift 2 ;;
     --bursts) bursts=$2; shift 2 ;;
     --github-latency) latency=$2; shift 2 ;;
@@ -127,13 +131,14 @@ run() {  # run TITLE POOL_YAML MODE(serial|burst) [PREFETCH(true|false)]
   printf "  %-44s %s\n" "  of which the runner's own start" "$(cut -d' ' -f2 "$E2E_WORK/split" | percentiles)"
 }
 
+e2e_use_padded_runner
 e2e_start_sim
 if [ "$latency" != 0 ]; then
   curl -sf -o /dev/null -X POST "$E2E_SIM_URL/_sim/faults" -H 'Content-Type: application/json' \
     -d "{\"latency_ms\":$latency}" || e2e_fail "cannot set the simulator's latency"
 fi
 [ "$provisioner" = image ] && { e2e_ensure_runner_image; E2E_IMAGE=$E2E_RUNNER_IMAGE; }
-echo "lxdrunner warm pool benchmark ($provisioner provisioner): $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "lxdrunner warm pool benchmark ($provisioner provisioner, runner package $(($(stat -c %s "$E2E_TARBALL") / 1048576)) MB): $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "webhook accepted -> runner took the job (GitHub latency $latency ms):"
 if [ -n "$cold_only" ]; then
   run "cold, one at a time" "" serial true
@@ -142,10 +147,11 @@ if [ -n "$cold_only" ]; then
   run "cold, ten at once, no JIT prefetch" "" burst false
   exit 0
 fi
-run "warm, one at a time" "    warm_pool: {size: $size}" serial
-run "warm, ten at once" "    warm_pool: {size: $size}" burst
-run "warm + freeze, one at a time" "    warm_pool: {size: $size, freeze: true}" serial
-run "warm + freeze, ten at once" "    warm_pool: {size: $size, freeze: true}" burst
-run "cold, one at a time" "" serial
-run "cold, ten at once" "" burst
+row() { [ "$rows" = all ] || [[ $rows == *",$1,"* ]]; }
+row warm-serial && run "warm, one at a time" "    warm_pool: {size: $size}" serial
+row warm-burst && run "warm, ten at once" "    warm_pool: {size: $size}" burst
+row freeze-serial && run "warm + freeze, one at a time" "    warm_pool: {size: $size, freeze: true}" serial
+row freeze-burst && run "warm + freeze, ten at once" "    warm_pool: {size: $size, freeze: true}" burst
+row cold-serial && run "cold, one at a time" "" serial
+row cold-burst && run "cold, ten at once" "" burst
 echo "${idle_cpu:-}"

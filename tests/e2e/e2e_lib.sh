@@ -39,6 +39,18 @@ e2e_wait() {
 
 e2e_now_ms() { date +%s%3N; }
 
+# For benchmarks of anything that pushes or unpacks the runner: points E2E_TARBALL at the
+# stand-in padded with incompressible bytes to the real package's size (LXDRUNNER_BENCH_RUNNER_MB,
+# default 180; 0 keeps the 10 KB stand-in), built once in the build tree next to it.
+e2e_use_padded_runner() {
+  local mb=${LXDRUNNER_BENCH_RUNNER_MB:-180} out
+  [ "$mb" != 0 ] || return 0
+  out="$(dirname "$E2E_TARBALL")/padded-${mb}mb/$(basename "$E2E_TARBALL")"
+  bash "$E2E_SRC/tests/runner_standin/make_padded_tarball.sh" "$E2E_TARBALL" "$out" "$mb" ||
+    e2e_fail "cannot build the padded stand-in runner $out"
+  E2E_TARBALL=$out
+}
+
 # Starts github-sim with the stand-in tarball as the runner download; sets E2E_SIM_URL.
 # Its webhook URL is set by e2e_start_daemon, once the daemon has a port.
 e2e_start_sim() {
