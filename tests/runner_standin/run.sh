@@ -8,7 +8,7 @@
 # tests want to see it.
 # For benchmarks: when the runner's process started (the session request reports it).
 [ -z "${EPOCHREALTIME:-}" ] || export STANDIN_PROCESS_STARTED_US=${EPOCHREALTIME//[!0-9]/}
+# Relative is fine: Runner.Listener makes its own path absolute (no subshell here either).
 runner_root=${BASH_SOURCE[0]%/*}
 [ "$runner_root" != "${BASH_SOURCE[0]}" ] || runner_root=.
-runner_root=$(cd "$runner_root" && pwd)
 exec "$runner_root/bin/Runner.Listener" run "$@"

@@ -4,6 +4,12 @@
 # their exact text (ids above 2^53 survive), strings are unescaped (\n, \r and \t become a
 # space so every value fits on its line), null prints as an empty value.
 # Works with busybox awk and mawk/gawk: the guest image may have nothing else.
+#
+# With -v mode=jit -v dir=DIR it reads a runner's JIT config instead (the base64 of
+# {file name: base64 of its content}), writes .runner, .credentials and
+# .credentials_rsaparams (if present) into DIR, and prints .runner flattened: the runner's
+# start in one process. Exit 3: not base64 or not JSON; 4: a file is missing (its name on
+# stderr). The files hold JSON, so the decoder only needs to produce ASCII.
 
 function fail(what) {
   printf "json-flatten: %s at offset %d\n", what, pos > "/dev/stderr"
@@ -13,6 +19,72 @@ function fail(what) {
 
 function skip_ws() {
   while (pos <= n && index(" \t\r\n", substr(S, pos, 1)) > 0) pos++
+}
+
+# A scalar: printed, or kept in V[] while the JIT config's outer object is read.
+function emit(path, value) {
+  if (collect) V[path] = value
+  else printf "%s\t%s\n", path, value
+}
+
+function b64_decode(s,   out, i, n, c, bits, nbits, v, a) {
+  if (!b64_ready) {
+    a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    for (i = 0; i < 64; i++) B64[substr(a, i + 1, 1)] = i
+    P2[0] = 1  # no ^: busybox awk may be built without math support
+    for (i = 1; i <= 8; i++) P2[i] = P2[i - 1] * 2
+    b64_ready = 1
+  }
+  out = ""
+  bits = 0
+  nbits = 0
+  n = length(s)
+  for (i = 1; i <= n; i++) {
+    c = substr(s, i, 1)
+    if (c == "=") break
+    if (c == "\n" || c == "\r") continue
+    if (!(c in B64)) exit 3
+    bits = bits * 64 + B64[c]
+    nbits += 6
+    if (nbits >= 8) {
+      nbits -= 8
+      v = int(bits / P2[nbits])
+      bits -= v * P2[nbits]
+      out = out sprintf("%c", v)
+    }
+  }
+  return out
+}
+
+function parse_document(text) {
+  S = text
+  n = length(S)
+  pos = 1
+  skip_ws()
+  if (pos > n) exit 3
+  parse_value("")
+  skip_ws()
+  if (pos <= n) fail("trailing text")
+}
+
+function unpack_jit(   names, i, f, content, runner) {
+  collect = 1
+  parse_document(b64_decode(S))
+  collect = 0
+  split(".runner .credentials .credentials_rsaparams", names, " ")
+  for (i = 1; i <= 3; i++) {
+    f = names[i]
+    if (!(f in V)) {
+      if (f == ".credentials_rsaparams") continue
+      printf "%s", f >"/dev/stderr"
+      exit 4
+    }
+    content = b64_decode(V[f])
+    printf "%s", content >(dir "/" f)
+    close(dir "/" f)
+    if (f == ".runner") runner = content
+  }
+  parse_document(runner)
 }
 
 function join(path, key) {
@@ -86,13 +158,13 @@ function parse_value(path,   c, key, index_, rest) {
     }
   }
   if (c == "\"") {
-    printf "%s\t%s\n", path, parse_string()
+    emit(path, parse_string())
     return
   }
   rest = substr(S, pos)
   if (match(rest, /^(true|false|null|-?[0-9][0-9.eE+-]*)/)) {
     c = substr(rest, 1, RLENGTH)
-    printf "%s\t%s\n", path, (c == "null" ? "" : c)
+    emit(path, (c == "null" ? "" : c))
     pos += RLENGTH
     return
   }
@@ -103,6 +175,10 @@ function parse_value(path,   c, key, index_, rest) {
 
 END {
   if (bad) exit 1
+  if (mode == "jit") {
+    unpack_jit()
+    exit 0
+  }
   n = length(S)
   pos = 1
   skip_ws()

@@ -54,14 +54,15 @@ http_reap() {
 # answer's body to OUT_FILE and sets HTTP_STATUS; sets it to 000 (and HTTP_ERROR) and returns
 # 1 when no answer came. Call it directly, not in $(...): the client runs in the background
 # so a signal interrupts the wait at once (the caller's trap kills $HTTP_CHILD).
-# http_wget_status FILE: the last HTTP status in wget -S's output, in bash alone.
+# http_wget_status VAR FILE: the last HTTP status in wget -S's output, into VAR, in bash
+# alone (no subshell either).
 http_wget_status() {
-  local line status=''
-  while IFS= read -r line; do
-    line=${line#"${line%%[! ]*}"}
-    [[ $line =~ ^HTTP/[0-9.]+\ ([0-9][0-9][0-9]) ]] && status=${BASH_REMATCH[1]}
-  done <"$1"
-  printf '%s' "$status"
+  local _hw_line _hw_status=''
+  while IFS= read -r _hw_line; do
+    _hw_line=${_hw_line#"${_hw_line%%[! ]*}"}
+    [[ $_hw_line =~ ^HTTP/[0-9.]+\ ([0-9][0-9][0-9]) ]] && _hw_status=${BASH_REMATCH[1]}
+  done <"$2"
+  printf -v "$1" '%s' "$_hw_status"
 }
 
 # The status and error files are left for the next call to overwrite (and the caller's
@@ -88,7 +89,7 @@ http_post() {
       --header 'Accept: application/json' --post-file "$body" "$url" 2>"$err" &
     HTTP_CHILD=$!
     http_reap
-    status=$(http_wget_status "$err")
+    http_wget_status status "$err"
   fi
   case $status in
   [1-5][0-9][0-9]) HTTP_STATUS=$status ;;

@@ -14,14 +14,27 @@ json_flatten() {
 # has no writer process that an early return could cut off (an earlier `printf | awk`
 # died of SIGPIPE under pipefail on a loaded machine).
 json_get() {
-  local line key=$2$'\t'
-  while IFS= read -r line; do
-    if [[ $line == "$key"* ]]; then
-      printf '%s\n' "${line#"$key"}"
+  local value
+  json_get_to value "$1" "$2" || return 1
+  printf '%s\n' "$value"
+}
+
+# json_get_to VAR FLAT PATH: json_get into VAR, without the subshell of $(json_get ...).
+json_get_to() {
+  local _jg_line _jg_key=$3$'\t'
+  while IFS= read -r _jg_line; do
+    if [[ $_jg_line == "$_jg_key"* ]]; then
+      printf -v "$1" '%s' "${_jg_line#"$_jg_key"}"
       return 0
     fi
-  done <<<"$1"
+  done <<<"$2"
   return 1
+}
+
+# json_unpack_jit DIR JITCONFIG: writes the JIT config's files into DIR and prints .runner
+# flattened (json-flatten.awk, mode jit). The config goes in on stdin, never as an argument.
+json_unpack_jit() {
+  awk -v mode=jit -v dir="$1" -f "$STANDIN_BIN/json-flatten.awk" <<<"$2"
 }
 
 # json_list FLAT PATH: the elements of the array at PATH, one per line.
@@ -34,13 +47,20 @@ json_list() {
 
 # json_quote TEXT: TEXT as a JSON string literal.
 json_quote() {
-  local s=$1
-  s=${s//\\/\\\\}
-  s=${s//\"/\\\"}
-  s=${s//$'\n'/\\n}
-  s=${s//$'\r'/\\r}
-  s=${s//$'\t'/\\t}
-  printf '"%s"' "$s"
+  local quoted
+  json_quote_to quoted "$1"
+  printf '%s' "$quoted"
+}
+
+# json_quote_to VAR TEXT: json_quote into VAR, without a subshell.
+json_quote_to() {
+  local _jq_s=$2
+  _jq_s=${_jq_s//\\/\\\\}
+  _jq_s=${_jq_s//\"/\\\"}
+  _jq_s=${_jq_s//$'\n'/\\n}
+  _jq_s=${_jq_s//$'\r'/\\r}
+  _jq_s=${_jq_s//$'\t'/\\t}
+  printf -v "$1" '"%s"' "$_jq_s"
 }
 
 # json_string_array "a,b,c": ["a","b","c"] (blank items dropped, spaces around items trimmed).

@@ -38,6 +38,42 @@ for which in "${awks[@]}"; do
     (for _ in $(seq 1 100); do json_get "$short" agentId >/dev/null || exit 1; done) &
   done
   for job in $(jobs -p); do wait "$job" || fail "$which: a short json_get failed under load"; done
+  got=
+  json_get_to got "$short" serverUrl || fail "$which: json_get_to serverUrl exited $?"
+  [ "$got" = http://127.0.0.1:1 ] || fail "$which: json_get_to serverUrl gave '$got'"
+  if json_get_to got "$short" nothing; then fail "$which: json_get_to read an absent key"; fi
+  json_quote_to got $'a "q" \\ b\tc'
+  [ "$got" = '"a \"q\" \\ b\tc"' ] || fail "$which: json_quote_to gave '$got'"
+
+  # The JIT config in one process: its files written (0600), .runner printed flattened.
+  dir=$(mktemp -d)
+  runner='{"agentId":42,"agentName":"r-1","serverUrl":"http://127.0.0.1:9/","ephemeral":true,"workFolder":"_work"}'
+  creds='{"scheme":"OAuth","data":{"clientId":"c"}}'
+  jit=$(printf '{".runner":"%s",".credentials":"%s",".credentials_rsaparams":"%s"}' \
+    "$(printf '%s' "$runner" | base64 -w0)" "$(printf '%s' "$creds" | base64 -w0)" \
+    "$(printf '{"d":"x"}' | base64 -w0)" | base64 -w0)
+  flat=$( (umask 077 && json_unpack_jit "$dir" "$jit")) || fail "$which: json_unpack_jit exited $?"
+  json_get_to got "$flat" agentName || fail "$which: the unpacked .runner has no agentName"
+  [ "$got" = r-1 ] || fail "$which: the unpacked .runner reads '$got'"
+  [ "$(cat "$dir/.runner")" = "$runner" ] || fail "$which: .runner holds '$(cat "$dir/.runner")'"
+  [ "$(cat "$dir/.credentials")" = "$creds" ] || fail "$which: .credentials holds '$(cat "$dir/.credentials")'"
+  [ "$(cat "$dir/.credentials_rsaparams")" = '{"d":"x"}' ] || fail "$which: .credentials_rsaparams is wrong"
+  [ "$(stat -c %a "$dir/.credentials")" = 600 ] || fail "$which: .credentials is not 0600"
+  rm -f "$dir"/.runner "$dir"/.credentials*
+  # Every length of padding (0, 1 and 2 '=') decodes.
+  for tail in '' a ab; do
+    runner="{\"agentId\":1,\"x\":\"$tail\"}"
+    jit=$(printf '{".runner":"%s",".credentials":"e30="}' "$(printf '%s' "$runner" | base64 -w0)" | base64 -w0)
+    json_unpack_jit "$dir" "$jit" >/dev/null || fail "$which: padding case '$tail' exited $?"
+    [ "$(cat "$dir/.runner")" = "$runner" ] || fail "$which: padding case '$tail' gave '$(cat "$dir/.runner")'"
+  done
+  json_unpack_jit "$dir" "$(printf '{".runner":"e30="}' | base64 -w0)" >/dev/null 2>"$dir/err"
+  [ $? = 4 ] && [ "$(cat "$dir/err")" = .credentials ] || fail "$which: a missing .credentials is not named"
+  json_unpack_jit "$dir" 'not*base64' >/dev/null 2>&1
+  [ $? = 3 ] || fail "$which: a JIT config that is not base64 was not refused with 3"
+  json_unpack_jit "$dir" "$(printf 'not json' | base64 -w0)" >/dev/null 2>&1
+  [ $? != 0 ] || fail "$which: a JIT config that is not JSON was accepted"
+  rm -rf "$dir"
   echo "ok: json helpers with $which"
   unset -f awk
 done
