@@ -197,11 +197,16 @@ class Dispatcher {
     ~InstanceTask();
     InstanceTask(const InstanceTask&) = delete;
     InstanceTask& operator=(const InstanceTask&) = delete;
+    // Gives the instance up now (the caller holds mu_), in the same step that hands it to
+    // others: whoever takes it next marks it in launching_, and this task's end must not
+    // unmark it.
+    void releaseLocked();
 
    private:
     Dispatcher& d_;
     std::string instance_;
     std::atomic<size_t>* counter_;
+    bool released_ = false;
   };
   std::string randomTail(size_t length) const;
   void failLaunch(const config::RunnerEntry& entry, const std::string& instance,

@@ -26,12 +26,17 @@ constexpr int kDestroyBudgetS = 120;
 }  // namespace
 
 Dispatcher::InstanceTask::~InstanceTask() {
-  {
+  if (!released_) {
     std::lock_guard<std::mutex> lock(d_.mu_);
     d_.launching_.erase(instance_);
   }
   if (counter_ != nullptr) --*counter_;
   d_.wake();
+}
+
+void Dispatcher::InstanceTask::releaseLocked() {
+  d_.launching_.erase(instance_);
+  released_ = true;
 }
 
 void Dispatcher::runLaunch(jobs::JobRecord job, const config::RunnerEntry* entry,

@@ -151,7 +151,7 @@ void Dispatcher::scheduleRefills(bool job_waits_for_room) {
 }
 
 void Dispatcher::runRefill(const config::RunnerEntry* entry, std::string instance) {
-  const InstanceTask task(*this, instance, &refills_in_flight_);
+  InstanceTask task(*this, instance, &refills_in_flight_);
   const int64_t began = clock_();
   std::string remote;
   auto give_up = [&](const StepResult& r, const char* phase) {
@@ -211,7 +211,18 @@ void Dispatcher::runRefill(const config::RunnerEntry* entry, std::string instanc
                        frozen.error);
     }
   }
-  if (!store_.setWarmState(instance, WarmState::Preparing, WarmState::Idle, clock_())) {
+  // Idle, and out of launching_, in one step under mu_: a claim or an eviction that sees the
+  // row idle marks the instance in launching_ as its own, which this refill's end must not
+  // undo. Published first and released at the end, an eviction in between found the name
+  // taken and left the row "removing" with nobody removing it (a job then waited for the
+  // pool check).
+  bool idle = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    idle = store_.setWarmState(instance, WarmState::Preparing, WarmState::Idle, clock_());
+    if (idle) task.releaseLocked();
+  }
+  if (!idle) {
     return give_up({LXDR_ERR_INTERNAL, "its record went away during prepare", {}, {}, {}},
                    "prepare");
   }

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Warm pools against the in-memory cloud: filling, claiming (races included), refilling
 // behind queued jobs, restart adoption, every recycle rule, freeze/thaw and drain.
+#include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
+#include <Poco/Logger.h>
+#include <Poco/Message.h>
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <thread>
 #include <tuple>
@@ -141,6 +146,49 @@ TEST_CASE("warm pool: a queued job of another entry wins over idle warm instance
   CHECK(h.executor.maxLive() <= 2);
   // Afterwards the pool is whole again.
   REQUIRE(waitFor([&] { return idle(h, "a") == 2; }));
+}
+
+// Runs a callback on the thread that logs a message containing `needle` (the first time).
+class LogTrigger : public Poco::Channel {
+ public:
+  LogTrigger(std::string needle, std::function<void()> action)
+      : needle_(std::move(needle)), action_(std::move(action)) {}
+  void log(const Poco::Message& message) override {
+    if (message.getText().find(needle_) != std::string::npos && !fired_.exchange(true)) action_();
+  }
+
+ private:
+  std::string needle_;
+  std::function<void()> action_;
+  std::atomic<bool> fired_{false};
+};
+
+TEST_CASE("warm pool: an eviction right as a refill publishes its instance idle is carried out") {
+  // The moment after the refill marks the instance idle and before its task ends: a job of
+  // another entry, held back by the global limit, evicts that instance there. The removal
+  // once found the instance still marked as the refill's, gave up silently, and left the
+  // row "removing" until the next pool check: the job waited a reconcile interval.
+  Harness h({pooled("a", {"a"}, 1, 1), makeEntry("b", {"b"}, 1)}, 1);
+  auto& log = Poco::Logger::get("warm-pool");
+  Poco::AutoPtr<Poco::Channel> before(log.getChannel(), true);
+  const int level = log.getLevel();
+  std::atomic<bool> queued{false};
+  Poco::AutoPtr<LogTrigger> trigger(new LogTrigger("ready in", [&] {
+    h.dispatcher->handle(h.github.queue(1, {"b"}));
+    queued = true;
+    // The eviction has run once the row is no longer idle (removing, or gone).
+    waitFor([&] { return idle(h, "a") == 0; });
+  }));
+  log.setChannel(trigger);
+  log.setLevel(Poco::Message::PRIO_INFORMATION);
+  h.dispatcher->start();
+  const bool served = waitFor([&] { return queued.load(); }) && serveJobs(h);
+  log.setChannel(before);
+  log.setLevel(level);
+  REQUIRE(served);
+  CHECK(h.store->get(1)->state == JobState::Completed);
+  CHECK_FALSE(h.store->get(1)->served_warm);
+  REQUIRE(waitFor([&] { return idle(h, "a") == 1; }));
 }
 
 TEST_CASE("warm pool: refills wait while a job needs the room") {
