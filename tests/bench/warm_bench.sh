@@ -15,14 +15,18 @@
 # dispatcher.prefetch_jit_config on and off. The runner package is the stand-in padded to the
 # real one's ~180 MB with incompressible bytes (LXDRUNNER_BENCH_RUNNER_MB; 0 = the 10 KB one).
 # Add --rows warm-serial,warm-burst,... to run only some rows (names: warm-serial warm-burst
-# freeze-serial freeze-burst cold-serial cold-burst).
+# freeze-serial freeze-burst cold-serial cold-burst), --keep-logs DIR to keep each row's
+# daemon log (the job logs in it say where each start's time went), --settle S to wait S
+# seconds between one-at-a-time jobs (the host finishing the last refill's disk writes).
 set -uo pipefail
 E2E_BIN=$1 E2E_SIM=$2 E2E_PLUGINS=$3 E2E_TARBALL=$4 E2E_SRC=$5
 shift 5
-provisioner=bash serial=20 bursts=3 latency=0 cold_only= rows=all
+provisioner=bash serial=20 bursts=3 latency=0 cold_only= rows=all keep_logs= settle=0
 while [ $# -gt 0 ]; do
   case $1 in
     --rows) rows=,$2,; shift 2 ;;
+    --keep-logs) keep_logs=$2; mkdir -p "$keep_logs"; shift 2 ;;
+    --settle) settle=$2; shift 2 ;;
     --serial) serial=$2; shift 2 ;;
     --bursts) bursts=$2; shift 2 ;;
     --github-latency) latency=$2; shift 2 ;;
@@ -93,6 +97,7 @@ run() {  # run TITLE POOL_YAML MODE(serial|burst) [PREFETCH(true|false)]
       e2e_wait 60 e2e_job_completed "$id" || e2e_fail "job $id not completed"
       if [ -n "$pool" ]; then e2e_wait 120 pool_whole || e2e_fail "the pool did not refill"; fi
       e2e_wait 60 e2e_no_runners || e2e_fail "runners left"
+      sleep "$settle"
     done
   else
     for b in $(seq "$bursts"); do
@@ -121,6 +126,15 @@ run() {  # run TITLE POOL_YAML MODE(serial|burst) [PREFETCH(true|false)]
     sleep 30
     d1=$(cpu_ticks "$E2E_DAEMON_PID")
     idle_cpu="daemon CPU with $size idle warm instances: $(((d1 - d0) * 1000 / hz)) ms over 30 s = $(awk -v t=$(((d1 - d0) * 1000 / hz)) 'BEGIN { printf "%.2f", t / 300 }') % of a core"
+  fi
+  if [ -n "$keep_logs" ]; then
+    cp "$E2E_WORK/daemon.log" "$keep_logs/${title//[^a-z0-9]/_}.log"
+    # Each job's provisioning log (the JIT request, the push, the setup script's lines).
+    for id in $(awk '/ job [0-9]+ queued in / { for (i = 1; i <= NF; i++) if ($i == "job") print $(i + 1) }' "$E2E_WORK/daemon.log"); do
+      curl -sf -H "Authorization: Bearer $E2E_API_TOKEN" \
+        "http://127.0.0.1:$E2E_API_PORT/api/v1/jobs/$id" >>"$keep_logs/${title//[^a-z0-9]/_}.jobs.json"
+      echo >>"$keep_logs/${title//[^a-z0-9]/_}.jobs.json"
+    done
   fi
   e2e_stop_daemon
   # Its warm instances would be orphans of the next run (a fresh store): remove them now.
