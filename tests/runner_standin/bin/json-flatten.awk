@@ -56,12 +56,14 @@ function b64_decode(s,   out, i, n, c, bits, nbits, v, a) {
   return out
 }
 
-function parse_document(text) {
+# parse_document TEXT EMPTY_STATUS: the whole of TEXT is one JSON value; exits EMPTY_STATUS
+# when it holds nothing.
+function parse_document(text, empty_status) {
   S = text
   n = length(S)
   pos = 1
   skip_ws()
-  if (pos > n) exit 3
+  if (pos > n) exit empty_status
   parse_value("")
   skip_ws()
   if (pos <= n) fail("trailing text")
@@ -69,7 +71,7 @@ function parse_document(text) {
 
 function unpack_jit(   names, i, f, content, runner) {
   collect = 1
-  parse_document(b64_decode(S))
+  parse_document(b64_decode(S), 3)
   collect = 0
   split(".runner .credentials .credentials_rsaparams", names, " ")
   for (i = 1; i <= 3; i++) {
@@ -84,7 +86,7 @@ function unpack_jit(   names, i, f, content, runner) {
     close(dir "/" f)
     if (f == ".runner") runner = content
   }
-  parse_document(runner)
+  parse_document(runner, 3)
 }
 
 function join(path, key) {
@@ -179,11 +181,5 @@ END {
     unpack_jit()
     exit 0
   }
-  n = length(S)
-  pos = 1
-  skip_ws()
-  if (pos > n) exit 1
-  parse_value("")
-  skip_ws()
-  if (pos <= n) fail("trailing text")
+  parse_document(S, 1)
 }
