@@ -95,9 +95,9 @@ PREPARED=$STATE_DIR/prepared
 # An armed supervisor (phase prepare, JIT) waits on this FIFO for the credential's path.
 FIFO=$STATE_DIR/start.fifo
 ARMED_PID=$STATE_DIR/armed.pid
-# On the same file system as the pushed file (a rename, no copy: /run is a tmpfs in most
-# images, so the secret never reaches the disk), in a directory the runner user owns so
-# that its helper can remove the file once read.
+# Registration-token mode only: on the same file system as the pushed file (a rename, no
+# copy: /run is a tmpfs in most images, so the secret never reaches the disk), in a
+# directory the runner user owns so that config.sh's helper can remove the file once read.
 CRED_DIR=${CRED_FILE%/*}/lxdrunner-$RUNNER_USER
 CRED_DEST=$CRED_DIR/credential
 
