@@ -45,6 +45,11 @@
 #   LXDRUNNER_JOB_ID, _RUN_ID, _RUN_ATTEMPT, _REPOSITORY, _OWNER, _ORGANIZATION, _WORKFLOW,
 #   _NAME, _HEAD_BRANCH, _LABELS, and LXDRUNNER_ENTRY: the job (phases all and start only;
 #                              not read here; for custom scripts that set up per job)
+#   LXDRUNNER_CREDENTIAL_ON_STDIN  1: phase start gets the credential as one line on standard
+#                              input instead of in LXDRUNNER_CREDENTIAL_FILE (the provisioner
+#                              then pushes no file: no LXD file call on the job's critical
+#                              path). The line below tells the provisioners this script can:
+#                              lxdrunner-setup-contract: credential-on-stdin
 #   LXDRUNNER_PHASE            all | prepare | start [all]
 #                                all:     everything, for a job that is waiting (cold launch)
 #                                prepare: a warm pool's instance, before any job: user, runner
@@ -88,6 +93,7 @@ T_CONFIGURE=${LXDRUNNER_TIMEOUT_CONFIGURE:-120}
 T_START=${LXDRUNNER_TIMEOUT_START:-30}
 START_GRACE=${LXDRUNNER_START_GRACE:-1}
 PHASE=${LXDRUNNER_PHASE:-all}
+CRED_ON_STDIN=${LXDRUNNER_CREDENTIAL_ON_STDIN:-0}
 
 HELPER=$STATE_DIR/runner-helper.sh
 MARKER=$STATE_DIR/provisioning
@@ -484,15 +490,14 @@ armed) # root, detached, started by phase prepare: USER DIR STATE_DIR POWEROFF
     user=$1 dir=$2 state=$3 poweroff=$4
     resolve_user "$user" || exit 1
     echo $$ >"$state/armed.pid"
-    # Blocks in open(2), using no CPU (frozen or not), until phase start writes the path of
-    # the pushed credential. An open that returns no line (EOF) waits again.
-    cred=
-    while [ -z "$cred" ]; do
+    # Blocks in open(2), using no CPU (frozen or not), until phase start writes the JIT
+    # config itself (root-only FIFO). An open that returns no line (EOF) waits again.
+    secret=
+    while [ -z "$secret" ]; do
         [ -p "$state/start.fifo" ] || exit 1
-        IFS= read -r cred <"$state/start.fifo" || [ -n "$cred" ] || cred=
+        IFS= read -r secret <"$state/start.fifo" || [ -n "$secret" ] || secret=
     done
-    read_secret "$cred" || exit 1
-    supervise "$state" "$poweroff" "$cred" run_with_jit "$dir"
+    supervise "$state" "$poweroff" - run_with_jit "$dir"
     ;;
 as-user) # root: USER CMD...
     as_user "$@"
@@ -593,18 +598,27 @@ armed() {
     read -r pid <"$ARMED_PID" && kill -0 "$pid" 2>/dev/null
 }
 
+# take_credential: the credential into $CRED_VALUE: from standard input (one line, no
+# process) or from the pushed file.
+take_credential() {
+    CRED_VALUE=
+    if [ "$CRED_ON_STDIN" = 1 ]; then
+        IFS= read -r CRED_VALUE || [ -n "$CRED_VALUE" ] ||
+            fail 2 "LXDRUNNER_CREDENTIAL_ON_STDIN=1 but no credential came on standard input"
+    fi
+}
+
 # Phase start on an armed instance: builtins only up to the FIFO write, which hands the
-# supervisor the path of the pushed credential (0600: the supervisor reads it as root and
-# removes it once the runner started). Opened read-write, the FIFO never blocks
-# this script, even if the supervisor died just now: the wait below then times out and
-# says so.
+# supervisor the JIT config itself (the FIFO is root's, 0600). Opened read-write, the FIFO
+# never blocks this script, even if the supervisor died just now: the wait below then
+# times out and says so.
 start_armed() {
-    [ -f "$CRED_FILE" ] || fail 2 "credential file $CRED_FILE is missing"
     [ ! -e "$STATE_DIR/runner.exit" ] || rm -f "$STATE_DIR/runner.exit"
-    exec 3<>"$FIFO" && printf '%s\n' "$CRED_FILE" >&3 && exec 3>&- ||
+    exec 3<>"$FIFO" && printf '%s\n' "$CRED_VALUE" >&3 && exec 3>&- ||
         fail 1 "cannot wake the runner supervisor through $FIFO"
+    CRED_VALUE=
     START_TIME=$(now)  # only now: the wake is on the job's critical path, the clock is not
-    say "woke the armed runner supervisor; it reads the credential file $CRED_FILE as root"
+    say "woke the armed runner supervisor with the JIT configuration"
     limit=$(step_limit "$T_START")
     wait_runner_started "$limit" "$CRED_FILE"
 }
@@ -644,11 +658,24 @@ if [ "$PHASE" != start ]; then
 else
     [ -f "$PREPARED" ] || fail 2 "this instance was not prepared (no $PREPARED): run phase prepare first"
     [ -e "$STATE_DIR/runner.pid" ] && fail 2 "a runner was started in this instance already"
+    take_credential
     if armed; then
+        if [ -z "$CRED_VALUE" ]; then  # a provisioner that pushed the file
+            [ -f "$CRED_FILE" ] || fail 2 "credential file $CRED_FILE is missing"
+            IFS= read -r CRED_VALUE <"$CRED_FILE" || [ -n "$CRED_VALUE" ] ||
+                fail 1 "cannot read the credential file $CRED_FILE"
+            rm -f "$CRED_FILE"
+        fi
         say "starting runner $RUNNER_NAME (prepared, supervisor armed)"
         start_armed
         say "done in $(($(now) - START_TIME))s"
         exit 0
+    fi
+    # Not armed: the rest of the script takes the credential from its file.
+    if [ -n "$CRED_VALUE" ]; then
+        (umask 077 && printf '%s' "$CRED_VALUE" >"$CRED_FILE") ||
+            fail 1 "cannot write the credential file $CRED_FILE"
+        CRED_VALUE=
     fi
     START_TIME=$(now)
     say "starting runner $RUNNER_NAME (prepared; credentials $CREDENTIALS)"

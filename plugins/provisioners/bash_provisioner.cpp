@@ -83,9 +83,11 @@ void BashProvisioner::start(const sdk::ProvisionRequest& request, std::string& l
     startOriginal(request, entry, runnerUrl(settings().github_url, request.scope, name()), log);
     return;
   }
-  // The script prepare() pushed runs again: one credential push and one exec in all.
-  const GuestPlan guest_plan = plan(request, entry, RunnerSource::kTarball, "start");
-  RunnerCredential credential = pushCredential(request, entry, log);
+  // The script prepare() pushed runs again: one exec in all (the credential on its standard
+  // input), or a credential push and the exec for a script that wants a file.
+  GuestPlan guest_plan = plan(request, entry, RunnerSource::kTarball, "start");
+  const std::string script = readHostFile(setupScriptFor(settings(), entry.setup_script, name()));
+  RunnerCredential credential = startCredential(request, entry, script, guest_plan, log);
   runScript(request, entry, guest_plan, {guest::kSetupScript}, credential, log);
 }
 

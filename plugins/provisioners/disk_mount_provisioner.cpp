@@ -54,8 +54,8 @@ void DiskMountProvisioner::prepare(const sdk::ProvisionRequest& request, std::st
 void DiskMountProvisioner::start(const sdk::ProvisionRequest& request, std::string& log) {
   const EntrySettings entry = parseEntrySettings(request.entry_json);
   const std::string script = readHostFile(setupScriptFor(settings(), entry.setup_script, name()));
-  const GuestPlan guest_plan = plan(request, entry, RunnerSource::kMount, "start");
-  RunnerCredential credential = pushCredential(request, entry, log);
+  GuestPlan guest_plan = plan(request, entry, RunnerSource::kMount, "start");
+  RunnerCredential credential = startCredential(request, entry, script, guest_plan, log);
   runScript(request, entry, guest_plan, inlineScriptArgv(script), credential, log);
 }
 

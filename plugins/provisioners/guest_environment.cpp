@@ -66,6 +66,7 @@ std::vector<std::string> guestEnvironment(const GuestPlan& plan, const EntrySett
       "LXDRUNNER_PROVISIONER_OPTIONS=" + settings.options_json,
       "LXDRUNNER_PHASE=" + plan.phase,
   };
+  if (plan.credential_on_stdin) env.push_back("LXDRUNNER_CREDENTIAL_ON_STDIN=1");
   // What the job is, for scripts that set things up per job (not secrets: GitHub shows all
   // of it on the job's page). Absent in phase prepare and with a host older than 1.1.
   if (plan.job) {
@@ -89,6 +90,10 @@ int64_t scriptBudgetSeconds(int64_t deadline_ms, int64_t now_ms) {
   if (deadline_ms == 0) return 0;
   int64_t seconds = (deadline_ms - now_ms - kReportMarginMs) / 1000;
   return seconds < 1 ? 1 : seconds;
+}
+
+bool acceptsCredentialOnStdin(const std::string& script_text) {
+  return script_text.find("lxdrunner-setup-contract: credential-on-stdin") != std::string::npos;
 }
 
 }  // namespace lxdrunner::provisioners

@@ -27,7 +27,14 @@ struct GuestPlan {
   std::string phase = "all";
   // The job (ABI 1.1), for the script's LXDRUNNER_JOB_* variables; none in prepare.
   std::optional<sdk::JobContext> job;
+  // Phase start: the credential comes on the script's standard input, and no file is
+  // pushed (the script says it can; see acceptsCredentialOnStdin).
+  bool credential_on_stdin = false;
 };
+
+// True when a setup script declares it takes the credential on standard input in phase
+// start (the line "lxdrunner-setup-contract: credential-on-stdin").
+bool acceptsCredentialOnStdin(const std::string& script_text);
 
 // "NAME=value" entries for ExecRequest::env.
 std::vector<std::string> guestEnvironment(const GuestPlan& plan, const EntrySettings& settings);

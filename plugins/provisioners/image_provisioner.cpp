@@ -45,8 +45,8 @@ void ImageProvisioner::start(const sdk::ProvisionRequest& request, std::string& 
   const EntrySettings entry = parseEntrySettings(request.entry_json);
   std::string script_path;
   const std::string script = scriptText(settings(), entry, name(), script_path);
-  const GuestPlan guest_plan = plan(request, entry, RunnerSource::kInstalled, "start");
-  RunnerCredential credential = pushCredential(request, entry, log);
+  GuestPlan guest_plan = plan(request, entry, RunnerSource::kInstalled, "start");
+  RunnerCredential credential = startCredential(request, entry, script, guest_plan, log);
   runScript(request, entry, guest_plan, inlineScriptArgv(script), credential, log);
 }
 

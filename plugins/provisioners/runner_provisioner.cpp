@@ -63,6 +63,22 @@ RunnerCredential RunnerProvisioner::pushCredential(const sdk::ProvisionRequest& 
   return credential;
 }
 
+RunnerCredential RunnerProvisioner::startCredential(const sdk::ProvisionRequest& request,
+                                                    const EntrySettings& entry,
+                                                    const std::string& script_text, GuestPlan& plan,
+                                                    std::string& log) const {
+  if (!acceptsCredentialOnStdin(script_text)) return pushCredential(request, entry, log);
+  host().checkpoint(request.deadline_ms, "provisioner " + name_);
+  const int64_t asked = host().nowMs();
+  RunnerCredential credential = obtainCredential(host(), request, entry.credentials, name_);
+  note(log, std::string(entry.credentials == CredentialMode::kJit ? "JIT runner configuration"
+                                                                  : "registration token") +
+                " obtained in " + std::to_string(host().nowMs() - asked) +
+                " ms, handed to the setup script on its standard input");
+  plan.credential_on_stdin = true;
+  return credential;
+}
+
 GuestPlan RunnerProvisioner::plan(const sdk::ProvisionRequest& request, const EntrySettings& entry,
                                   RunnerSource source, const char* phase) const {
   // Every provisioner plans its script here; the bash provisioner serves the original
@@ -104,6 +120,7 @@ void RunnerProvisioner::runScript(const sdk::ProvisionRequest& request, const En
   run.env = guestEnvironment(timed, entry);
   run.deadline_ms = request.deadline_ms;
   run.secret = credential.value;
+  if (plan.credential_on_stdin) run.stdin_data = credential.value + "\n";
   int64_t started = host().nowMs();
   runSetupScript(host(), run, log);
   note(log, std::string(plan.phase == "prepare" ? "prepared " : "runner started in ") +

@@ -34,6 +34,12 @@ class RunnerProvisioner : public sdk::PhasedProvisioner {
   // runner user's uid/gid. Returns it (for masking; never log it).
   RunnerCredential pushCredential(const sdk::ProvisionRequest& request, const EntrySettings& entry,
                                   std::string& log) const;
+  // Phase start: the credential, and the plan to hand it to the script. On standard input
+  // when `script_text` says it can take it there (no file push: no LXD file call on the
+  // job's critical path), else pushed as a file as in the cold path.
+  RunnerCredential startCredential(const sdk::ProvisionRequest& request, const EntrySettings& entry,
+                                   const std::string& script_text, GuestPlan& plan,
+                                   std::string& log) const;
 
   // The plan for the setup script, for one phase ("all", "prepare" or "start"); the runner
   // URL only in registration-token mode, and not for prepare (it has no scope yet).

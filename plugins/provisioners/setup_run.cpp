@@ -76,6 +76,7 @@ void runSetupScript(const sdk::Host& host, const SetupInvocation& run, std::stri
   sdk::ExecRequest exec;
   exec.argv = run.argv;
   exec.env = run.env;
+  exec.stdin_data = run.stdin_data;
   exec.deadline_ms = run.deadline_ms;
   sdk::ExecResult result;
   try {

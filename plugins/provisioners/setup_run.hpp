@@ -19,7 +19,8 @@ struct SetupInvocation {
   std::vector<std::string> argv;
   std::vector<std::string> env;
   int64_t deadline_ms = 0;
-  std::string secret;  // masked out of everything appended to the log or an error
+  std::string secret;      // masked out of everything appended to the log or an error
+  std::string stdin_data;  // the script's standard input (the credential, in phase start)
 };
 
 // Exit 0 returns. Otherwise throws sdk::Error: exit 124 → LXDR_ERR_TIMEOUT (a step ran out of

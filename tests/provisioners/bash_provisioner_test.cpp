@@ -308,6 +308,35 @@ TEST_CASE(
   CHECK(f.execs.size() == 1);  // only the mkdir
 }
 
+TEST_CASE(
+    "provisioner bash: phase start hands the credential on stdin to a script that says it takes "
+    "it") {
+  BashFixture f;
+  auto plugin = f.host.create<BashProvisioner>();
+  std::string log;
+  REQUIRE(callPhase(plugin, Job{}, log, Phase::kPrepare) == LXDR_OK);
+
+  SECTION("the shipped script: no file push, one exec with the JIT config on its stdin") {
+    REQUIRE(callPhase(plugin, Job{}, log, Phase::kStart) == LXDR_OK);
+    const ExecRequest& r = f.execs.back().request;
+    CHECK(r.stdin_data == std::string(kJit) + "\n");
+    CHECK(envValue(r, "LXDRUNNER_CREDENTIAL_ON_STDIN") == "1");
+    CHECK(f.host.files().count("/run/lxdrunner-credential") == 0);
+    CHECK(contains(log, "handed to the setup script on its standard input"));
+    CHECK_FALSE(contains(log, kJit));
+  }
+  SECTION("a script without the contract line gets the file, as before") {
+    TempFile custom("#!/bin/sh\necho custom\n");
+    f.host.setConfig("default_setup_script", custom.path());
+    auto custom_plugin = f.host.create<BashProvisioner>();
+    REQUIRE(callPhase(custom_plugin, Job{}, log, Phase::kStart) == LXDR_OK);
+    const ExecRequest& r = f.execs.back().request;
+    CHECK(r.stdin_data.empty());
+    CHECK(envValue(r, "LXDRUNNER_CREDENTIAL_ON_STDIN") == "<unset>");
+    CHECK(f.host.files()["/run/lxdrunner-credential"].content == kJit);
+  }
+}
+
 TEST_CASE("provisioner bash: the setup script sees the job (LXDRUNNER_JOB_*), never in prepare") {
   BashFixture f;
   auto plugin = f.host.create<BashProvisioner>();

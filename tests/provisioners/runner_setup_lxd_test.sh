@@ -138,13 +138,20 @@ push_credential() {
         --mode 0600 --uid 1001 --gid 1001
 }
 
-run_script() { # NAME ENV...: runs the script like the bash provisioner; sets OUT and RC
+run_script() { # NAME ENV...: runs the script like the bash provisioner; sets OUT and RC.
+    # With RUN_STDIN set, that line is the script's standard input (else /dev/null).
     local name=$1
     shift
     local env_args=() e
     for e in "$@"; do env_args+=(--env "$e"); done
-    OUT=$(lxc exec "$name" "${env_args[@]}" --env LXDRUNNER_RUNNER_NAME="$name" \
-        --env LXDRUNNER_DEADLINE_SECONDS=120 -- /var/lib/lxdrunner/runner-setup.sh 2>&1)
+    if [ -n "${RUN_STDIN:-}" ]; then
+        OUT=$(printf '%s\n' "$RUN_STDIN" | lxc exec "$name" "${env_args[@]}" \
+            --env LXDRUNNER_RUNNER_NAME="$name" --env LXDRUNNER_DEADLINE_SECONDS=120 -- \
+            /var/lib/lxdrunner/runner-setup.sh 2>&1)
+    else
+        OUT=$(lxc exec "$name" "${env_args[@]}" --env LXDRUNNER_RUNNER_NAME="$name" \
+            --env LXDRUNNER_DEADLINE_SECONDS=120 -- /var/lib/lxdrunner/runner-setup.sh 2>&1 </dev/null)
+    fi
     RC=$?
 }
 
@@ -356,6 +363,38 @@ if prepare_tarball_instance "$n"; then
     check "start took the cold path" contains "$OUT" "prepared; credentials jit"
     facts=$(guest_file "$n" /tmp/fake-runner.out)
     check "run.sh got the JIT config" contains "$facts" "jit=$JIT"
+fi
+
+# --- 6b. warm, the credential on standard input: no file at all ---------------------------
+echo "# warm: the credential on standard input"
+n=$PREFIX-stdin
+if prepare_tarball_instance "$n"; then
+    run_script "$n" LXDRUNNER_PHASE=prepare
+    armed_pid=$(guest "$n" 'cat /var/lib/lxdrunner/armed.pid')
+    RUN_STDIN=$JIT run_script "$n" LXDRUNNER_PHASE=start LXDRUNNER_CREDENTIAL_ON_STDIN=1
+    check "start exits 0" [ "$RC" = 0 ]
+    [ "$RC" = 0 ] || not_ok "start output" "$OUT"
+    check "start woke the armed supervisor" contains "$OUT" "woke the armed runner supervisor"
+    check "start never shows the JIT config" lacks "$OUT" "$JIT"
+    facts=$(guest_file "$n" /tmp/fake-runner.out)
+    check "run.sh got the JIT config" contains "$facts" "jit=$JIT"
+    check "no credential file was ever written" contains "$facts" "pushed_credential=gone"
+    check "no command line held the JIT config while the runner ran" contains "$facts" "jit_on_a_command_line=none"
+    check "the runner runs in the armed supervisor's session" [ "$(sed -n 's/^sid=//p' <<<"$facts")" = "$armed_pid" ]
+    release "$n"
+fi
+echo "# warm, unarmed: the credential on standard input"
+n=$PREFIX-stdin-unarmed
+if prepare_tarball_instance "$n"; then
+    run_script "$n" LXDRUNNER_PHASE=prepare LXDRUNNER_POWEROFF=0
+    guest "$n" 'kill -9 $(cat /var/lib/lxdrunner/armed.pid)' >/dev/null
+    RUN_STDIN=$JIT run_script "$n" LXDRUNNER_PHASE=start LXDRUNNER_POWEROFF=0 LXDRUNNER_CREDENTIAL_ON_STDIN=1
+    check "start exits 0" [ "$RC" = 0 ]
+    [ "$RC" = 0 ] || not_ok "start output" "$OUT"
+    check "start took the cold path" contains "$OUT" "prepared; credentials jit"
+    facts=$(guest_file "$n" /tmp/fake-runner.out)
+    check "run.sh got the JIT config" contains "$facts" "jit=$JIT"
+    check "no credential is left" [ "$(guest "$n" 'test -e /run/lxdrunner-credential && echo present || echo gone')" = gone ]
 fi
 
 # --- 7. warm with a registration token: nothing is armed ----------------------------------

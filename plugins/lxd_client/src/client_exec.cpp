@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// LxdClient: exec without websockets. LXD records stdout/stderr to files that are fetched
-// once the command ends; the exit status is the operation's `return`.
+// LxdClient: exec. Without standard input LXD records stdout/stderr to files that are
+// fetched once the command ends; with it, the command's streams go over the exec's
+// websockets (no file is pushed, so LXD's per-instance file server is never started for
+// it). The exit status is the operation's `return` either way.
 #include <Poco/JSON/Object.h>
 
-#include <atomic>
-#include <random>
+#include <optional>
 
+#include "exec_streams.hpp"
 #include "lxdrunner/lxd/client.hpp"
 #include "lxdrunner/lxd/error.hpp"
 #include "lxdrunner/lxd/json.hpp"
@@ -16,13 +18,6 @@ namespace {
 
 constexpr int kNotFound = 127;
 constexpr int kNotExecutable = 126;
-
-std::string stdinFileName() {
-  static std::atomic<unsigned> counter{0};
-  std::random_device random;
-  return "/tmp/.lxdrunner-stdin-" + std::to_string(random()) + "-" +
-         std::to_string(counter.fetch_add(1));
-}
 
 // LXD 5.21+ reports a missing command only as the failed operation's message.
 std::optional<int> exitStatusFromFailure(const std::string& err) {
@@ -53,35 +48,12 @@ int LxdClient::exec(const std::string& name, const ExecSpec& spec, Deadline dead
                        describeRemote() + " lacks");
   }
 
-  std::vector<std::string> command = spec.command;
-  std::string stdin_file;
-  if (!spec.stdin_data.empty()) {
-    stdin_file = stdinFileName();
-    FileSpec file;
-    file.path = stdin_file;
-    file.mode = 0600;
-    file.uid = spec.uid.value_or(0);
-    file.gid = spec.gid.value_or(0);
-    auto offset = std::make_shared<size_t>(0);
-    const std::string* data = &spec.stdin_data;
-    file.size = static_cast<int64_t>(data->size());
-    file.content = [data, offset](char* buffer, size_t capacity) {
-      size_t n = std::min(capacity, data->size() - *offset);
-      data->copy(buffer, n, *offset);
-      *offset += n;
-      return n;
-    };
-    pushFile(name, file, deadline);
-    // The file is opened as stdin and unlinked before the command starts.
-    command.insert(command.begin(),
-                   {"/bin/sh", "-c", "exec <\"$0\" && rm -f \"$0\" && exec \"$@\"", stdin_file});
-  }
-
+  const bool with_input = !spec.stdin_data.empty();
   Poco::JSON::Object::Ptr body = new Poco::JSON::Object();
-  body->set("command", json::toArray(command));
+  body->set("command", json::toArray(spec.command));
   body->set("environment", json::toObject(spec.environment));
-  body->set("wait-for-websocket", false);
-  body->set("record-output", true);
+  body->set("wait-for-websocket", with_input);
+  body->set("record-output", !with_input);
   body->set("interactive", false);
   if (spec.uid) body->set("user", *spec.uid);
   if (spec.gid) body->set("group", *spec.gid);
@@ -99,26 +71,59 @@ int LxdClient::exec(const std::string& name, const ExecSpec& spec, Deadline dead
   Envelope started = readEnvelope(response, what + " on " + describeRemote());
   std::string id =
       operationId(started.operation.empty() ? response.header("location") : started.operation);
+  // The control socket stays open until the operation has ended: LXD may end a command
+  // whose control connection goes away.
+  std::optional<ExecSockets> sockets;
+  if (with_input) sockets = streamExec(id, started, spec.stdin_data, out, err, what, deadline);
   Operation op = wait(id, what, deadline);
+  sockets.reset();
 
   int status = static_cast<int>(json::integer(op.metadata, "return", -1));
   if (!op.succeeded()) {
     std::optional<int> from_message = exitStatusFromFailure(op.err);
     if (status < 0 && from_message) status = *from_message;
-    if (status != kNotFound && status != kNotExecutable) {
-      if (!stdin_file.empty()) deleteFile(name, stdin_file, deadline);
-      throwOperationFailed(op, what);
-    }
+    if (status != kNotFound && status != kNotExecutable) throwOperationFailed(op, what);
   }
-  Poco::JSON::Object::Ptr output = json::object(op.metadata, "output");
-  fetchExecOutput(output, "1", out, deadline);
-  fetchExecOutput(output, "2", err, deadline);
+  if (!with_input) {
+    Poco::JSON::Object::Ptr output = json::object(op.metadata, "output");
+    fetchExecOutput(output, "1", out, deadline);
+    fetchExecOutput(output, "2", err, deadline);
+  }
   if (!op.succeeded() && err) {
     // LXD itself failed to start the command and says why only in the operation.
     const std::string line = spec.command.front() + ": " + op.err + "\n";
     err(line.data(), line.size());
   }
   return status < 0 ? 0 : status;
+}
+
+ExecSockets LxdClient::streamExec(const std::string& id, const Envelope& started,
+                                  const std::string& input, const BodySink& out,
+                                  const BodySink& err, const std::string& what, Deadline deadline) {
+  const Poco::JSON::Object::Ptr operation = json::asObject(started.metadata);
+  const Poco::JSON::Object::Ptr fds = json::object(json::object(operation, "metadata"), "fds");
+  auto open = [&](const std::string& fd) {
+    const std::string secret = json::text(fds, fd);
+    if (secret.empty()) {
+      throw LxdError(LXDR_ERR_INTERNAL, what + ": LXD gave no websocket for fd " + fd);
+    }
+    return transport_.openWebSocket(
+        apiPath("/1.0/operations/" + urlEncode(id) + "/websocket", "secret=" + urlEncode(secret)),
+        deadline);
+  };
+  try {
+    // LXD starts the command once all four are connected.
+    ExecSockets sockets{open("0"), open("1"), open("2"), open("control")};
+    pumpExecStreams(sockets, input, out, err, deadline, what);
+    return sockets;
+  } catch (const LxdError&) {
+    // An exec whose sockets never all connected would wait in LXD: cancel it.
+    try {
+      call("DELETE", apiPath("/1.0/operations/" + urlEncode(id)), "", deadline);
+    } catch (const LxdError&) {
+    }
+    throw;
+  }
 }
 
 void LxdClient::fetchExecOutput(const Poco::JSON::Object::Ptr& output, const std::string& stream,

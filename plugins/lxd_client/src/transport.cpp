@@ -4,6 +4,7 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/WebSocket.h>
 
 #include <algorithm>
 #include <array>
@@ -158,6 +159,30 @@ HttpResponse Transport::exchange(ConnectionPool::Lease& lease, const HttpRequest
   if (body_in.bad()) throw Poco::IOException("reading the response body failed");
   if (in.getKeepAlive()) lease.keep();
   return response;
+}
+
+Poco::Net::WebSocket Transport::openWebSocket(const std::string& path, Deadline deadline) {
+  const std::string what = "websocket " + path.substr(0, path.find('?')) + " on " + where();
+  if (deadline.expired()) throw LxdError(LXDR_ERR_TIMEOUT, what + ": the deadline passed");
+  const auto budget = deadline.remaining(remote_.request_timeout);
+  std::unique_ptr<Connection> connection = pool_.connector().connect(budget);
+  connection->setTimeout(budget);
+  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path,
+                                 Poco::Net::HTTPMessage::HTTP_1_1);
+  request.setHost(pool_.connector().hostHeader());
+  Poco::Net::HTTPResponse response;
+  try {
+    // The handshake detaches the socket from the session: it lives on in the websocket.
+    return Poco::Net::WebSocket(connection->session(), request, response);
+  } catch (const Poco::TimeoutException&) {
+    throw LxdError(LXDR_ERR_TIMEOUT, what + ": no answer in time");
+  } catch (const Poco::Net::WebSocketException& e) {
+    throw LxdError(LXDR_ERR_TRANSIENT, what + ": the upgrade was refused (HTTP " +
+                                           std::to_string(static_cast<int>(response.getStatus())) +
+                                           "): " + e.displayText());
+  } catch (const Poco::Exception& e) {
+    throw LxdError(LXDR_ERR_TRANSIENT, what + ": " + e.displayText());
+  }
 }
 
 }  // namespace lxdrunner::lxd

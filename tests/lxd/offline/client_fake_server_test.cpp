@@ -240,17 +240,10 @@ TEST_CASE("an operation LXD forgot (daemon restart) is an unknown outcome, not a
   }
 }
 
-TEST_CASE("exec: command, environment, user, cwd and stdin reach LXD", "[lxd][exec]") {
+TEST_CASE("exec: command, environment, user and cwd reach LXD; output is fetched and removed",
+          "[lxd][exec]") {
   FakeLxdServer server;
   serveInfo(server);
-  server.add({"POST",
-              "/1.0/instances/c1/files",
-              200,
-              R"({"type":"sync","metadata":{}})",
-              {},
-              -1,
-              {},
-              false});
   server.add({"POST", "/1.0/instances/c1/exec", 202, asyncBody("op6"), {}, -1, {}, false});
   server.add(
       {"GET",
@@ -279,7 +272,6 @@ TEST_CASE("exec: command, environment, user, cwd and stdin reach LXD", "[lxd][ex
   spec.environment = {{"A", "1"}};
   spec.uid = 1000;
   spec.cwd = "/home";
-  spec.stdin_data = "input";
   std::string out, err;
   int status = client.exec(
       "c1", spec, Deadline::in(std::chrono::seconds(5)),
@@ -294,14 +286,63 @@ TEST_CASE("exec: command, environment, user, cwd and stdin reach LXD", "[lxd][ex
   CHECK(body->getValue<int>("user") == 1000);
   CHECK(body->getValue<std::string>("cwd") == "/home");
   CHECK(body->getObject("environment")->getValue<std::string>("A") == "1");
-  auto command = body->getArray("command");
-  CHECK(command->getElement<std::string>(0) == "/bin/sh");
-  CHECK(command->getElement<std::string>(static_cast<unsigned>(command->size() - 1)) == "cat");
-  auto pushed = server.requests("POST", "/1.0/instances/c1/files");
-  REQUIRE(pushed.size() == 1);
-  CHECK(pushed[0].body == "input");
-  CHECK(pushed[0].headers.at("X-LXD-Mode") == "0600");
+  CHECK(body->getArray("command")->getElement<std::string>(0) == "cat");
   CHECK(server.requests("DELETE", "/1.0/instances/c1/logs/o").size() == 1);
+}
+
+TEST_CASE("exec with stdin: the streams go over the operation's websockets, no file is pushed",
+          "[lxd][exec]") {
+  FakeLxdServer server;
+  serveInfo(server);
+  server.add(
+      {"POST",
+       "/1.0/instances/c1/exec",
+       202,
+       R"({"type":"async","status":"Operation created","status_code":100,)"
+       R"("operation":"/1.0/operations/op7","metadata":{"id":"op7","status":"Running",)"
+       R"("status_code":103,"metadata":{"fds":{"0":"s0","1":"s1","2":"s2","control":"sc"}}}})",
+       {},
+       -1,
+       {},
+       false});
+  // One reply per socket, told apart by their secrets (the fake matches on the path only,
+  // so each is used once, in the order the client connects: 0, 1, 2, control).
+  for (const char* body : {"", "hello\n", "oops\n", ""}) {
+    CannedReply ws{"GET", "/1.0/operations/op7/websocket", 101, body, {}, 1, {}, false};
+    ws.websocket = true;
+    server.add(ws);
+  }
+  server.add({"GET",
+              "/1.0/operations/op7/wait",
+              200,
+              operationBody("op7", "Success", 200, R"({"return":3})"),
+              {},
+              -1,
+              {},
+              false});
+  LxdClient client(remoteFor(server));
+  ExecSpec spec;
+  spec.command = {"cat"};
+  spec.stdin_data = std::string(200 * 1024, 'x') + "end";  // more than one frame
+  std::string out, err;
+  int status = client.exec(
+      "c1", spec, Deadline::in(std::chrono::seconds(5)),
+      [&](const char* d, size_t n) { out.append(d, n); },
+      [&](const char* d, size_t n) { err.append(d, n); });
+  CHECK(status == 3);
+  CHECK(out == "hello\n");
+  CHECK(err == "oops\n");
+  CHECK(server.websocketInput("/1.0/operations/op7/websocket") == spec.stdin_data);
+  auto body = parse(server.requests("POST", "/1.0/instances/c1/exec").at(0).body);
+  CHECK(body->getValue<bool>("wait-for-websocket"));
+  CHECK_FALSE(body->getValue<bool>("record-output"));
+  CHECK(body->getArray("command")->getElement<std::string>(0) == "cat");
+  CHECK(server.requests("POST", "/1.0/instances/c1/files").empty());
+  std::vector<std::string> secrets;
+  for (const auto& r : server.requests("GET", "/1.0/operations/op7/websocket")) {
+    secrets.push_back(r.query());
+  }
+  CHECK(secrets == std::vector<std::string>{"secret=s0", "secret=s1", "secret=s2", "secret=sc"});
 }
 
 TEST_CASE("file push streams the body chunked with owner and mode headers", "[lxd][files]") {

@@ -12,6 +12,7 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/WebSocket.h>
 #include <Poco/StreamCopier.h>
 #include <unistd.h>
 
@@ -41,6 +42,11 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     r.body = body.str();
     CannedReply reply = server_.answer(r);
     if (reply.delay.count() > 0) server_.pause(reply.delay);
+    if (reply.websocket) {
+      server_.leave();
+      serveWebsocket(in, out, reply, r.path());
+      return;
+    }
     out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
     out.setContentType("application/json");
     for (const auto& h : reply.headers) out.set(h.first, h.second);
@@ -51,6 +57,32 @@ class Handler : public Poco::Net::HTTPRequestHandler {
   }
 
  private:
+  void serveWebsocket(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out,
+                      const CannedReply& reply, const std::string& path) {
+    Poco::Net::WebSocket ws(in, out);
+    ws.setReceiveTimeout(Poco::Timespan(5, 0));
+    if (!reply.body.empty()) {
+      ws.sendFrame(reply.body.data(), static_cast<int>(reply.body.size()),
+                   Poco::Net::WebSocket::FRAME_BINARY);
+      ws.shutdown();  // the stream's end: a close frame
+      return;
+    }
+    std::string received;
+    char buffer[4096];
+    try {
+      for (;;) {
+        int flags = 0;
+        const int n = ws.receiveFrame(buffer, sizeof buffer, flags);
+        const int op = flags & Poco::Net::WebSocket::FRAME_OP_BITMASK;
+        if (op == Poco::Net::WebSocket::FRAME_OP_CLOSE || n <= 0) break;
+        received.append(buffer, static_cast<size_t>(n));
+      }
+    } catch (const Poco::Exception&) {
+      // the client went away: what came so far is its input
+    }
+    server_.recordWebsocketInput(path, received);
+  }
+
   FakeLxdServer& server_;
 };
 
@@ -184,6 +216,17 @@ std::vector<RecordedRequest> FakeLxdServer::requests(const std::string& method,
     if (r.method == method && r.path() == path) out.push_back(r);
   }
   return out;
+}
+
+std::string FakeLxdServer::websocketInput(const std::string& path) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = websocket_input_.find(path);
+  return it == websocket_input_.end() ? std::string() : it->second;
+}
+
+void FakeLxdServer::recordWebsocketInput(const std::string& path, const std::string& data) {
+  std::lock_guard<std::mutex> lock(mu_);
+  websocket_input_[path] += data;
 }
 
 }  // namespace lxdrunner::lxdtest

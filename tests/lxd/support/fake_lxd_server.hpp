@@ -26,6 +26,10 @@ struct CannedReply {
   int times = -1;  // how often it may be used; -1 = always
   std::chrono::milliseconds delay{0};
   bool close_connection = false;
+  // Upgrades to a websocket instead: sends `body` (if any) as one binary frame, then reads
+  // what the client sends until its end of file (an empty text frame or a close), records
+  // it (websocketInput), and closes.
+  bool websocket = false;
 };
 
 struct RecordedRequest {
@@ -56,6 +60,9 @@ class FakeLxdServer {
   void load(const std::string& json_file);
 
   std::vector<RecordedRequest> requests() const;
+  // What a client sent on the websocket of `path` (query ignored).
+  std::string websocketInput(const std::string& path) const;
+  void recordWebsocketInput(const std::string& path, const std::string& data);
   std::vector<RecordedRequest> requests(const std::string& method, const std::string& path) const;
   int maxConcurrent() const { return max_concurrent_.load(); }
   // Connections accepted so far (keep-alive reuse keeps this low).
@@ -80,6 +87,7 @@ class FakeLxdServer {
   bool stopping_ = false;
   std::vector<CannedReply> script_;
   std::vector<RecordedRequest> requests_;
+  std::map<std::string, std::string> websocket_input_;
   std::atomic<int> concurrent_{0};
   std::atomic<int> max_concurrent_{0};
 };

@@ -12,6 +12,7 @@
 
 #include "lxdrunner/lxd/deadline.hpp"
 #include "lxdrunner/lxd/envelope.hpp"
+#include "lxdrunner/lxd/exec_sockets.hpp"
 #include "lxdrunner/lxd/remote_config.hpp"
 #include "lxdrunner/lxd/transport.hpp"
 #include "lxdrunner/lxd/types.hpp"
@@ -92,6 +93,11 @@ class LxdClient {
   [[noreturn]] void throwOperationFailed(const Operation& op, const std::string& what) const;
   void fetchExecOutput(const Poco::JSON::Object::Ptr& output, const std::string& stream,
                        const BodySink& sink, Deadline deadline);
+  // Connects the exec's websockets, feeds `input`, and streams the output to the sinks;
+  // returns the sockets, which the caller keeps open until the operation has ended.
+  ExecSockets streamExec(const std::string& id, const Envelope& started, const std::string& input,
+                         const BodySink& out, const BodySink& err, const std::string& what,
+                         Deadline deadline);
 
   Transport transport_;
   std::mutex info_mu_;

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include <Poco/Net/WebSocket.h>
+
 #include "lxdrunner/lxd/connection_pool.hpp"
 #include "lxdrunner/lxd/deadline.hpp"
 
@@ -62,6 +64,11 @@ class Transport {
   // be reached (after reconnecting for up to reconnect_window if it answered before) or
   // the connection broke mid-request (outcomeUnknown() unless the request was re-sent).
   HttpResponse send(const HttpRequest& request, Deadline deadline);
+
+  // Opens a websocket on `path` (an operation's websocket URL) over a connection of its
+  // own, which never goes back to the pool. Throws LxdError: TRANSIENT when LXD cannot be
+  // reached or refuses the upgrade, TIMEOUT past the deadline.
+  Poco::Net::WebSocket openWebSocket(const std::string& path, Deadline deadline);
 
   const RemoteConfig& remote() const { return remote_; }
   const ConnectionPool& pool() const { return pool_; }

@@ -74,8 +74,8 @@ struct ExecSpec {
   std::optional<uint32_t> uid;
   std::optional<uint32_t> gid;
   std::string cwd;
-  // Fed to standard input. Without websockets LXD cannot pass stdin, so non-empty data is
-  // pushed to a private temporary file that a /bin/sh wrapper redirects and removes.
+  // Fed to standard input over the exec's websocket (then end of file); non-empty data
+  // also moves stdout and stderr onto websockets instead of LXD's recorded output files.
   std::string stdin_data;
 };
 
