@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "exec_streams.hpp"
 
+#include <Poco/Buffer.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/Socket.h>
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <array>
 #include <exception>
 #include <thread>
 
@@ -19,13 +19,20 @@ namespace {
 constexpr size_t kFrame = 64 * 1024;
 constexpr std::chrono::milliseconds kPoll{200};
 
-// LXD's end of a stream: a close frame, an empty text message (LXD's EOF marker in both
-// directions), or the connection ending.
-bool endOfStream(int received, int flags) {
+// What a frame from LXD is: only binary frames carry the command's output; an empty text
+// frame is LXD's end of file, other text frames are LXD's own (LXD 5.0 sends "keepalive").
+enum class Frame { kData, kEnd, kIgnore };
+
+Frame classify(int received, int flags) {
   const int op = flags & Poco::Net::WebSocket::FRAME_OP_BITMASK;
-  if (received <= 0 && op != Poco::Net::WebSocket::FRAME_OP_BINARY) return true;
-  return op == Poco::Net::WebSocket::FRAME_OP_CLOSE ||
-         (op == Poco::Net::WebSocket::FRAME_OP_TEXT && received == 0);
+  if (op == Poco::Net::WebSocket::FRAME_OP_CLOSE) return Frame::kEnd;
+  if (op == Poco::Net::WebSocket::FRAME_OP_TEXT)
+    return received <= 0 ? Frame::kEnd : Frame::kIgnore;
+  if (op == Poco::Net::WebSocket::FRAME_OP_PING || op == Poco::Net::WebSocket::FRAME_OP_PONG) {
+    return Frame::kIgnore;
+  }
+  if (received <= 0 && flags == 0) return Frame::kEnd;  // the connection ended
+  return Frame::kData;
 }
 
 void sendInput(Poco::Net::WebSocket& in, const std::string& data) {
@@ -63,7 +70,6 @@ void pumpExecStreams(ExecSockets& sockets, const std::string& data, const BodySi
     }
   } join{writer};
 
-  std::array<char, kFrame> buffer{};
   bool out_open = true;
   bool err_open = true;
   try {
@@ -86,13 +92,16 @@ void pumpExecStreams(ExecSockets& sockets, const std::string& data, const BodySi
         const bool is_out = socket == sockets.out;
         Poco::Net::WebSocket& ws = is_out ? sockets.out : sockets.err;
         int flags = 0;
-        const int n = ws.receiveFrame(buffer.data(), static_cast<int>(buffer.size()), flags);
-        if (endOfStream(n, flags)) {
+        Poco::Buffer<char> frame(0);  // grows to the frame's size, whatever LXD sends
+        const int n = ws.receiveFrame(frame, flags);
+        const Frame kind = classify(n, flags);
+        if (kind == Frame::kEnd) {
           (is_out ? out_open : err_open) = false;
           continue;
         }
+        if (kind == Frame::kIgnore) continue;
         const BodySink& sink = is_out ? out : err;
-        if (sink && n > 0) sink(buffer.data(), static_cast<size_t>(n));
+        if (sink && n > 0) sink(frame.begin(), static_cast<size_t>(n));
       }
     }
   } catch (const LxdError&) {

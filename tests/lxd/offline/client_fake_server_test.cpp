@@ -332,6 +332,10 @@ TEST_CASE("exec with stdin: the streams go over the operation's websockets, no f
   CHECK(status == 3);
   CHECK(out == "hello\n");
   CHECK(err == "oops\n");
+  // The fake records the input once its handler has read the end of file: wait for it.
+  for (int i = 0; i < 100 && server.websocketInput("/1.0/operations/op7/websocket").empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   CHECK(server.websocketInput("/1.0/operations/op7/websocket") == spec.stdin_data);
   auto body = parse(server.requests("POST", "/1.0/instances/c1/exec").at(0).body);
   CHECK(body->getValue<bool>("wait-for-websocket"));

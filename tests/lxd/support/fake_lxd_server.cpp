@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "fake_lxd_server.hpp"
 
+#include <Poco/Buffer.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -68,17 +69,18 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       return;
     }
     std::string received;
-    char buffer[4096];
     try {
       for (;;) {
         int flags = 0;
-        const int n = ws.receiveFrame(buffer, sizeof buffer, flags);
+        Poco::Buffer<char> frame(0);  // grows to the frame's size
+        const int n = ws.receiveFrame(frame, flags);
         const int op = flags & Poco::Net::WebSocket::FRAME_OP_BITMASK;
         if (op == Poco::Net::WebSocket::FRAME_OP_CLOSE || n <= 0) break;
-        received.append(buffer, static_cast<size_t>(n));
+        received.append(frame.begin(), static_cast<size_t>(n));
       }
-    } catch (const Poco::Exception&) {
+    } catch (const Poco::Exception& e) {
       // the client went away: what came so far is its input
+      received += "<fake: " + e.displayText() + ">";
     }
     server_.recordWebsocketInput(path, received);
   }
