@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 
 #include "config/render.hpp"
@@ -296,6 +297,21 @@ StepResult PluginExecutor::setFrozen(const std::string& backend, const std::stri
   if (it == backends_.end()) return missing("backend", backend);
   return fromCall(it->second->setFrozen(instanceRef(backend, instance, remote), frozen,
                                         toMonotonicMs(deadline)));
+}
+
+StepResult PluginExecutor::attachDevice(const std::string& backend, const std::string& instance,
+                                        const std::string& remote, const std::string& name,
+                                        const std::map<std::string, std::string>& device,
+                                        dispatch::Deadline deadline) {
+  auto it = backends_.find(backend);
+  if (it == backends_.end()) return missing("backend", backend);
+  Poco::JSON::Object keys;
+  for (const auto& [key, value] : device) keys.set(key, value);
+  std::ostringstream json;
+  keys.stringify(json);
+  const std::string text = json.str();
+  return fromCall(it->second->attachDevice(instanceRef(backend, instance, remote), sdk::slice(name),
+                                           sdk::slice(text), toMonotonicMs(deadline)));
 }
 
 StepResult PluginExecutor::imageFingerprint(const config::RunnerEntry& entry,

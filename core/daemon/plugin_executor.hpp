@@ -42,6 +42,10 @@ class PluginExecutor final : public dispatch::Executor {
                                  dispatch::Deadline deadline) override;
   dispatch::StepResult imageFingerprint(const config::RunnerEntry& entry,
                                         dispatch::Deadline deadline) override;
+  dispatch::StepResult attachDevice(const std::string& backend, const std::string& instance,
+                                    const std::string& remote, const std::string& name,
+                                    const std::map<std::string, std::string>& device,
+                                    dispatch::Deadline deadline) override;
 
   // Optional observers, for the JIT prefetch (credential_prefetch.hpp): a launch for a job
   // begins (not a warm refill), an instance is being removed.

@@ -53,6 +53,24 @@ std::optional<std::vector<jobs::DeviceHold>> pickDevices(const config::Config& c
   return std::nullopt;
 }
 
+std::map<std::string, std::vector<jobs::DeviceHold>> pickDevicesByRemote(
+    const config::Config& config, const config::RunnerEntry& entry,
+    const std::vector<jobs::DeviceHold>& held, const std::set<std::string>& unavailable) {
+  std::map<std::string, std::vector<jobs::DeviceHold>> out;
+  config::RunnerEntry on_one = entry;
+  for (const auto& remote : entry.remotes) {
+    on_one.remotes = {remote};
+    if (auto holds = pickDevices(config, on_one, held, unavailable)) out[remote] = *holds;
+  }
+  return out;
+}
+
+config::RunnerEntry withoutPoolDevices(const config::RunnerEntry& entry) {
+  config::RunnerEntry launch = entry;
+  for (const auto& [device, pool] : entry.device_pools) launch.devices.erase(device);
+  return launch;
+}
+
 config::RunnerEntry withHeldDevices(const config::Config& config, const config::RunnerEntry& entry,
                                     const std::vector<jobs::DeviceHold>& holds) {
   config::RunnerEntry launch = entry;

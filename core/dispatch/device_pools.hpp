@@ -27,6 +27,17 @@ std::optional<std::vector<jobs::DeviceHold>> pickDevices(
     const config::Config& config, const config::RunnerEntry& entry,
     const std::vector<jobs::DeviceHold>& held, const std::set<std::string>& unavailable = {});
 
+// For warm instances, whose remote is fixed before a job comes: per remote of the entry
+// where every pool has a free item, those items (as pickDevices would take them there).
+std::map<std::string, std::vector<jobs::DeviceHold>> pickDevicesByRemote(
+    const config::Config& config, const config::RunnerEntry& entry,
+    const std::vector<jobs::DeviceHold>& held, const std::set<std::string>& unavailable = {});
+
+// `entry` as a warm instance is launched: without the devices its pools give (their items
+// come at claim, by hot-plug; the entry's own keys for them, such as `path`, are no device
+// LXD could add on their own).
+config::RunnerEntry withoutPoolDevices(const config::RunnerEntry& entry);
+
 // `entry` launching with `holds`: each held item becomes the device its hold names (the
 // entry's own keys for that device, the item's keys over them, the pool's type), and the
 // instance is launched on the items' remote.

@@ -173,13 +173,23 @@ size_t Dispatcher::scheduleOnce() {
     const config::RunnerEntry* best_entry = nullptr;
     bool best_warm = false;
     std::vector<jobs::DeviceHold> best_devices;
+    std::map<std::string, std::vector<jobs::DeviceHold>> best_warm_devices;  // by remote
     job_waits_for_room = false;
     for (const auto& e : config_.runnermap) {
       if (isDrained(e.name)) continue;
-      const bool warm = warmEnabled(e) && store_.countWarm(e.name, jobs::WarmState::Idle) > 0;
+      bool warm = warmEnabled(e) && store_.countWarm(e.name, jobs::WarmState::Idle) > 0;
       // An entry using device pools has room only while each pool has a free item; its jobs
       // wait in order without holding up the other entries.
       auto devices = pickDevices(config_, e, held, unavailable);
+      // A warm instance of such an entry is taken only where its remote has the items.
+      std::map<std::string, std::vector<jobs::DeviceHold>> warm_devices;
+      if (warm && !e.device_pools.empty()) {
+        warm_devices = pickDevicesByRemote(config_, e, held, unavailable);
+        const auto idle = store_.warmInstances(&e.name);
+        warm = std::any_of(idle.begin(), idle.end(), [&warm_devices](const jobs::WarmRecord& w) {
+          return w.state == jobs::WarmState::Idle && warm_devices.count(w.remote) > 0;
+        });
+      }
       const bool entry_room =
           store_.countSlots(e.name) < static_cast<size_t>(e.max_workers) && devices.has_value();
       const bool cold = entry_room && global_room && cold_threads;
@@ -209,6 +219,7 @@ size_t Dispatcher::scheduleOnce() {
           best_entry = &e;
           best_warm = warm;
           best_devices = devices.value_or(std::vector<jobs::DeviceHold>{});
+          best_warm_devices = std::move(warm_devices);
         }
         break;
       }
@@ -219,7 +230,11 @@ size_t Dispatcher::scheduleOnce() {
       not_before_.erase(best->job_id);
     }
     if (best_warm) {
-      if (auto claimed = store_.claimWarm(best->job_id, best_entry->name, now)) {
+      const bool pooled = !best_entry->device_pools.empty();
+      if (auto claimed = store_.claimWarm(best->job_id, best_entry->name, now,
+                                          pooled ? &best_warm_devices : nullptr)) {
+        std::vector<jobs::DeviceHold> items =
+            pooled ? best_warm_devices.at(claimed->remote) : std::vector<jobs::DeviceHold>{};
         countClaim(best_entry->name, true);
         best->state = jobs::JobState::Provisioning;
         best->instance = claimed->name;
@@ -234,8 +249,9 @@ size_t Dispatcher::scheduleOnce() {
           std::lock_guard<std::mutex> lock(mu_);
           launching_.insert(claimed->name);
         }
-        starts_->post([this, job = *best, e = best_entry, warm = *claimed]() mutable {
-          runWarmStart(std::move(job), e, std::move(warm));
+        starts_->post([this, job = *best, e = best_entry, warm = *claimed,
+                       items = std::move(items)]() mutable {
+          runWarmStart(std::move(job), e, std::move(warm), std::move(items));
         });
         continue;
       }

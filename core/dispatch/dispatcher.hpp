@@ -44,7 +44,8 @@ namespace lxdrunner::dispatch {
 struct WarmPoolStatus {
   std::string entry;
   int size = 0;          // target idle instances
-  bool served = false;   // false: the provisioner cannot prepare (cold only)
+  bool served = false;   // false: cold only (the provisioner cannot prepare, or a pool item
+                         // cannot be hot-plugged)
   size_t idle = 0;       // ready for a job
   size_t preparing = 0;  // launching or preparing
   uint64_t hits = 0;     // jobs served by a warm instance
@@ -182,7 +183,9 @@ class Dispatcher {
   void abandonLaunch(const config::RunnerEntry& entry, const std::string& instance,
                      const std::string& remote, const char* phase, bool runner_started,
                      const std::string& error);
-  void runWarmStart(jobs::JobRecord job, const config::RunnerEntry* entry, jobs::WarmRecord warm);
+  // `devices`: the pool items the claim took for the instance, hot-plugged before the start.
+  void runWarmStart(jobs::JobRecord job, const config::RunnerEntry* entry, jobs::WarmRecord warm,
+                    std::vector<jobs::DeviceHold> devices);
   void runRefill(const config::RunnerEntry* entry, std::string instance);
   // Destroys a warm instance (state removing first, so it keeps its slot until gone).
   void removeWarm(const jobs::WarmRecord& warm, const std::string& reason);

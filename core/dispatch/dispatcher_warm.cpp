@@ -9,7 +9,9 @@
 #include <map>
 #include <set>
 
+#include "config/device_hotplug.hpp"
 #include "config/render.hpp"
+#include "dispatch/device_pools.hpp"
 #include "dispatch/dispatcher.hpp"
 #include "dispatch/instance_names.hpp"
 #include "dispatch/one_line.hpp"
@@ -78,8 +80,10 @@ std::string Dispatcher::entryHash(const config::RunnerEntry& entry) {
 }
 
 bool Dispatcher::warmEnabled(const config::RunnerEntry& entry) const {
-  // An idle instance of an entry using device pools would hold a scarce device: cold only.
-  return entry.warm_pool.enabled() && entry.device_pools.empty() && executor_.canPrepare(entry);
+  // An idle instance holds no pool item (it would keep a scarce device from jobs): it gets
+  // them at claim, so an entry whose items cannot be hot-plugged is served cold.
+  return entry.warm_pool.enabled() && executor_.canPrepare(entry) &&
+         !config::whyNotHotPluggable(config_, entry);
 }
 
 void Dispatcher::countClaim(const std::string& entry, bool hit) {
@@ -95,7 +99,7 @@ std::vector<WarmPoolStatus> Dispatcher::warmPools() const {
     WarmPoolStatus s;
     s.entry = e.name;
     s.size = e.warm_pool.size;
-    s.served = executor_.canPrepare(e);
+    s.served = warmEnabled(e);
     s.idle = store_.countWarm(e.name, WarmState::Idle);
     s.preparing = store_.countWarm(e.name, WarmState::Launching) +
                   store_.countWarm(e.name, WarmState::Preparing);
@@ -190,7 +194,8 @@ void Dispatcher::runRefill(const config::RunnerEntry* entry, std::string instanc
   jobs::JobRecord no_job;
   no_job.entry = entry->name;
   const StepResult launched =
-      executor_.launch(*entry, no_job, instance, deadlineAfter(kLaunchBudgetS));
+      executor_.launch(entry->device_pools.empty() ? *entry : withoutPoolDevices(*entry), no_job,
+                       instance, deadlineAfter(kLaunchBudgetS));
   remote = launched.remote;
   if (!launched.ok()) return give_up(launched, "launch");
   if (!store_.setWarmState(instance, WarmState::Launching, WarmState::Preparing, clock_(), remote,
@@ -238,7 +243,7 @@ void Dispatcher::runRefill(const config::RunnerEntry* entry, std::string instanc
 }
 
 void Dispatcher::runWarmStart(jobs::JobRecord job, const config::RunnerEntry* entry,
-                              jobs::WarmRecord warm) {
+                              jobs::WarmRecord warm, std::vector<jobs::DeviceHold> devices) {
   const InstanceTask task(*this, warm.name, &starts_in_flight_);
   auto& log = Poco::Logger::get("dispatcher");
   const int64_t claimed = clock_();
@@ -251,6 +256,22 @@ void Dispatcher::runWarmStart(jobs::JobRecord job, const config::RunnerEntry* en
     if (!thawed.ok()) {
       failLaunch(*entry, warm.name, warm.remote, thawed, "thaw");
       return;
+    }
+  }
+  // The items the claim took (held in the store since): LXD adds them to the running
+  // instance before the runner starts, so the job sees its devices from its first step.
+  if (!devices.empty()) {
+    const config::RunnerEntry with_items = withHeldDevices(config_, *entry, devices);
+    for (const auto& hold : devices) {
+      const StepResult attached =
+          executor_.attachDevice(warm.backend, warm.name, warm.remote, hold.device,
+                                 with_items.devices.at(hold.device), deadlineAfter(kQuickBudgetS));
+      if (!attached.ok()) {
+        failLaunch(*entry, warm.name, warm.remote, attached, "attach device");
+        return;
+      }
+      store_.appendLog(job.job_id, "lxdrunner: device " + hold.device + " attached: item " +
+                                       hold.item + " of pool '" + hold.pool + "'\n");
     }
   }
   // A runner swap may have moved the instance to another job since the claim.

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,15 @@ class Executor {
                                const std::string& remote, bool frozen, Deadline deadline) {
     (void)backend, (void)instance, (void)remote, (void)frozen, (void)deadline;
     return unsupported("set_frozen");
+  }
+  // Adds device `name` (an LXD device map, `type` included) to a running instance: a device
+  // pool item given to a warm instance at claim (docs/custom-hardware.md).
+  virtual StepResult attachDevice(const std::string& backend, const std::string& instance,
+                                  const std::string& remote, const std::string& name,
+                                  const std::map<std::string, std::string>& device,
+                                  Deadline deadline) {
+    (void)backend, (void)instance, (void)remote, (void)name, (void)device, (void)deadline;
+    return unsupported("attach_device");
   }
   // The image a launch of the entry would use now (result.image); UNSUPPORTED = unknown.
   virtual StepResult imageFingerprint(const config::RunnerEntry& entry, Deadline deadline) {

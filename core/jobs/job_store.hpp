@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -210,7 +211,13 @@ class JobStore {
   // provisioning_at = now, attempts + 1, served_warm) and the warm row is deleted. nullopt
   // (nothing changed) when the job is not queued or no instance is idle. Two jobs racing
   // for one instance: exactly one gets it.
-  std::optional<WarmRecord> claimWarm(uint64_t job_id, const std::string& entry, int64_t now_ms);
+  // With `devices` (an entry using device pools: the items free on each remote), only an
+  // instance on one of those remotes is taken, and it holds that remote's items in the same
+  // transaction (each hold's instance is set to it); nullopt when none is idle there or an
+  // item is held already.
+  std::optional<WarmRecord> claimWarm(
+      uint64_t job_id, const std::string& entry, int64_t now_ms,
+      const std::map<std::string, std::vector<DeviceHold>>* devices = nullptr);
 
   // --- Device pools (job_store_devices.cpp) ---
   // One transaction: job `job_id` moves from queued to launching with `fields` (its new

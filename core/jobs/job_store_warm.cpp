@@ -4,6 +4,7 @@
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 #include <utility>
@@ -147,19 +148,25 @@ size_t JobStore::countWarm(const std::string& entry, WarmState state) const {
   return static_cast<size_t>(n);
 }
 
-std::optional<WarmRecord> JobStore::claimWarm(uint64_t job_id, const std::string& entry,
-                                              int64_t now_ms) {
+std::optional<WarmRecord> JobStore::claimWarm(
+    uint64_t job_id, const std::string& entry, int64_t now_ms,
+    const std::map<std::string, std::vector<DeviceHold>>* devices) {
   std::lock_guard<std::mutex> lock(mutex_);
   Session& s = impl_->session;
   detail::WriteTransaction tx(s);
   Statement pick(s);
   // Longest idle first: it is the next to reach max_idle_s, so the pool recycles less.
   pick << "SELECT " << kWarmColumns << " FROM warm_instances WHERE entry = ? AND state = 'idle'"
-       << " ORDER BY ready_at, name LIMIT 1",
+       << " ORDER BY ready_at, name",
       bind(entry);
   auto rows = readWarm(pick);
-  if (rows.empty()) return std::nullopt;
-  const WarmRecord& w = rows.front();
+  auto chosen = rows.begin();
+  if (devices != nullptr) {
+    chosen = std::find_if(rows.begin(), rows.end(),
+                          [devices](const WarmRecord& w) { return devices->count(w.remote) > 0; });
+  }
+  if (chosen == rows.end()) return std::nullopt;
+  const WarmRecord& w = *chosen;
   const Int64 at = static_cast<Int64>(now_ms);
   s << "UPDATE jobs SET state = 'provisioning', instance = ?, remote = ?, backend = ?,"
        " instance_gone_at = 0, attempts = attempts + 1, launching_at = ?, provisioning_at = ?,"
@@ -169,8 +176,18 @@ std::optional<WarmRecord> JobStore::claimWarm(uint64_t job_id, const std::string
   if (detail::changes(s) != 1) return std::nullopt;  // not queued (any more): roll back
   s << "DELETE FROM warm_instances WHERE name = ? AND state = 'idle'", bind(w.name), now;
   if (detail::changes(s) != 1) return std::nullopt;
+  if (devices != nullptr) {
+    for (const auto& hold : devices->at(w.remote)) {
+      // OR IGNORE: a held item changes no row, and the transaction is rolled back.
+      s << "INSERT OR IGNORE INTO device_holds (pool, remote, item, device, instance, held_at)"
+           " VALUES (?, ?, ?, ?, ?, ?)",
+          bind(hold.pool), bind(hold.remote), bind(hold.item), bind(hold.device), bind(w.name),
+          bind(at), now;
+      if (detail::changes(s) != 1) return std::nullopt;
+    }
+  }
   tx.commit();
-  return std::move(rows.front());
+  return std::move(*chosen);
 }
 
 }  // namespace lxdrunner::jobs

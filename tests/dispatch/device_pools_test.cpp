@@ -4,41 +4,13 @@
 // entries; items are freed with their instance, and after a restart.
 #include <catch2/catch.hpp>
 
+#include "device_pool_fixtures.hpp"
 #include "dispatch/device_pools.hpp"
-#include "harness.hpp"
 
 namespace lxdrunner::dispatch::test {
 namespace {
 
 using jobs::JobState;
-
-config::DevicePool ttyPool(const std::string& name, std::vector<std::string> sources,
-                           const std::string& remote = "main") {
-  config::DevicePool pool;
-  pool.name = name;
-  pool.type = config::DevicePoolType::UnixChar;
-  for (auto& source : sources) {
-    config::DevicePoolItem item;
-    item.remote = remote;
-    item.settings = {{"source", std::move(source)}};
-    pool.items.push_back(std::move(item));
-  }
-  return pool;
-}
-
-config::RunnerEntry boardEntry(const std::string& name, std::vector<std::string> labels,
-                               int max_workers, const std::string& pool = "ttys") {
-  auto e = makeEntry(name, std::move(labels), max_workers);
-  e.device_pools = {{"tty", pool}};
-  e.devices = {{"tty", {{"path", "/dev/board"}}}};
-  return e;
-}
-
-std::vector<std::string> heldItems(const jobs::JobStore& store) {
-  std::vector<std::string> out;
-  for (const auto& h : store.deviceHolds()) out.push_back(h.item + "@" + h.instance);
-  return out;
-}
 
 TEST_CASE("six jobs on a pool of two: two instances at most, each with its own item") {
   Harness h({boardEntry("board", {"board"}, 4)});

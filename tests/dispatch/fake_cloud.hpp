@@ -420,6 +420,26 @@ class FakeExecutor final : public Executor {
     }
     return {};
   }
+  // Hot-plug: the device joins what devicesOf() reports; a device a live instance has
+  // already counts as a conflict, as at launch.
+  StepResult attachDevice(const std::string&, const std::string& instance, const std::string&,
+                          const std::string& name, const std::map<std::string, std::string>& device,
+                          Deadline) override {
+    StepResult r = on_attach ? on_attach(instance, name) : StepResult{};
+    std::lock_guard<std::mutex> lock(mu_);
+    events_.push_back("attach " + instance + " " + name);
+    if (!r.ok()) return r;
+    if (live_.count(instance) == 0)
+      return {LXDR_ERR_NOT_FOUND, "no instance " + instance, {}, {}, {}};
+    for (const auto& [other, devices] : devices_) {
+      if (other == instance || live_.count(other) == 0) continue;
+      auto it = devices.find(name);
+      if (it != devices.end() && it->second == device) ++device_conflicts_;
+    }
+    devices_[instance][name] = device;
+    return r;
+  }
+  std::function<StepResult(const std::string& instance, const std::string& device)> on_attach;
   StepResult imageFingerprint(const config::RunnerEntry&, Deadline) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++image_lookups_;

@@ -11,6 +11,7 @@
 #include "config/detail/schema.hpp"
 #include "config/detail/sections.hpp"
 #include "config/detail/value_readers.hpp"
+#include "config/device_hotplug.hpp"
 
 namespace lxdrunner::config::detail {
 
@@ -222,6 +223,14 @@ void checkEntryDevicePools(const ParsedEntry& parsed, const Config& config, Diag
     if (!pool->items.empty() && !on_a_remote) {
       sink.error(positionOf(field), path,
                  "pool '" + pool_name + "' has no device on the remotes this entry launches on");
+    }
+  }
+  // Warm instances get their items at claim, by hot-plug; an idle one holds none.
+  if (parsed.warm_pool) {
+    if (const auto why = whyNotHotPluggable(config, entry)) {
+      sink.warning(positionOf(*parsed.warm_pool), parsed.warm_pool->path,
+                   "is not used: " + *why + ", and an idle warm instance must not hold it; " +
+                       "this entry's jobs launch cold");
     }
   }
 }

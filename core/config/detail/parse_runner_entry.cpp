@@ -223,7 +223,7 @@ std::string backendFor(InstanceType type) {
 }  // namespace
 
 ParsedEntry parseRunnerEntry(const Field& item, const LegacyValues& legacy, DiagnosticSink& sink) {
-  ParsedEntry parsed{{}, item, {}, {}, {}, {}, {}, {}, {}};
+  ParsedEntry parsed{{}, item, {}, {}, {}, {}, {}, {}, {}, {}};
   RunnerEntry& entry = parsed.entry;
   if (!item.value.IsMap()) {
     sink.error(positionOf(item), item.path,
@@ -317,12 +317,7 @@ ParsedEntry parseRunnerEntry(const Field& item, const LegacyValues& legacy, Diag
   }
   if (const Field* const field = view.find("warm_pool")) {
     readWarmPool(*field, entry, sink);
-    if (entry.warm_pool.enabled() && !entry.device_pools.empty()) {
-      // An idle instance would hold a scarce device while no job uses it.
-      sink.warning(positionOf(*field), field->path,
-                   "is not used for an entry with device_pools yet: its jobs launch cold, each "
-                   "instance holding its device only while it lives");
-    }
+    if (entry.warm_pool.enabled()) parsed.warm_pool = *field;
   }
   return parsed;
 }

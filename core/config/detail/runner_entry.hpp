@@ -24,6 +24,7 @@ struct ParsedEntry {
   std::optional<Field> runner_scope;    // written for this entry (else the top-level default)
   std::optional<Field> runner_group;
   std::optional<Field> device_pools;
+  std::optional<Field> warm_pool;  // set when the pool is on (size > 0)
 };
 
 ParsedEntry parseRunnerEntry(const Field& item, const LegacyValues& legacy, DiagnosticSink& sink);
@@ -31,7 +32,8 @@ ParsedEntry parseRunnerEntry(const Field& item, const LegacyValues& legacy, Diag
 // `device_pools: {DEVICE: POOL}` of one entry (parse_device_pools.cpp).
 void readEntryDevicePools(const Field& field, ParsedEntry& parsed, DiagnosticSink& sink);
 // Every pool an entry names exists, fits the entry's own device of that name, and has a
-// device on a remote the entry launches on.
+// device on a remote the entry launches on; a warm pool on the entry is warned about when
+// a pool's devices cannot be hot-plugged (the entry is then served cold).
 void checkEntryDevicePools(const ParsedEntry& parsed, const Config& config, DiagnosticSink& sink);
 
 // Rules between entries and against the remotes: unique names, distinguishable label sets, and

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "config/device_availability.hpp"
+#include "config/device_hotplug.hpp"
 #include "config/render.hpp"
 #include "test_support.hpp"
 
@@ -207,14 +208,50 @@ TEST_CASE("an entry's own device of another type than its pool is an error",
                  "pool 'boards' holds unix-char devices, but devices.tty says type disk"));
 }
 
-TEST_CASE("a warm pool on an entry with device pools gets a warning", "[config][device_pools]") {
+TEST_CASE("a warm pool on an entry with device pools is used when its items can be hot-plugged",
+          "[config][device_pools]") {
+  // A container takes a GPU and a unix-char device while it runs: the items come at claim.
   const auto result =
       loadString(kHead + kPools + kEntryWithPools + "    warm_pool: {size: 1}\n", "test.yml");
   INFO(listing(result));
   REQUIRE(result.config.has_value());
-  const auto warnings = warningsOf(result);
-  REQUIRE(warnings.size() == 1);
-  CHECK(warnings[0].key == "runnermap[0].warm_pool");
+  CHECK(warningsOf(result).empty());
+  CHECK_FALSE(whyNotHotPluggable(*result.config, result.config->runnermap.at(0)));
+}
+
+TEST_CASE("a warm pool whose device pool cannot be hot-plugged gets a warning",
+          "[config][device_pools]") {
+  SECTION("a GPU in a virtual machine") {
+    auto text = kHead + kPools + kEntryWithPools + "    warm_pool: {size: 1}\n";
+    text.replace(text.find("type: container"), 15, "type: virtual-machine");
+    text.replace(text.find("device_pools: {gpu0: gpus, tty: boards}"), 39,
+                 "device_pools: {gpu0: gpus}");
+    text.replace(text.find("    devices:\n      tty:"), 45, "");
+    const auto result = loadString(text, "test.yml");
+    INFO(listing(result));
+    REQUIRE(result.config.has_value());
+    const auto warnings = warningsOf(result);
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].key == "runnermap[0].warm_pool");
+    CHECK(warnings[0].message.find("gpu0 (pool gpus, type gpu) cannot be hot-plugged into a "
+                                   "virtual-machine") != std::string::npos);
+    CHECK(warnings[0].message.find("launch cold") != std::string::npos);
+  }
+  SECTION("an ipvlan nic") {
+    auto text = kHead + kPools + kEntryWithPools + "    warm_pool: {size: 1}\n";
+    text.replace(text.find("device_pools: {gpu0: gpus, tty: boards}"), 39,
+                 "device_pools: {eth1: nics}");
+    text.replace(text.find("    devices:\n      tty:"), 45, "");
+    text.replace(text.find("runnermap:"), 10,
+                 "  nics:\n    type: nic\n    devices:\n      - {parent: eno1, nictype: ipvlan}\n"
+                 "runnermap:");
+    const auto result = loadString(text, "test.yml");
+    INFO(listing(result));
+    REQUIRE(result.config.has_value());
+    const auto warnings = warningsOf(result);
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].message.find("ipvlan") != std::string::npos);
+  }
 }
 
 TEST_CASE("an item's host device is checked when its remote is this host",
