@@ -95,3 +95,52 @@ TEST_CASE("holds of instances nothing knows as live are released as stale") {
   CHECK(store.releaseHolds("i-1") == 1);
   CHECK(store.deviceHolds().empty());
 }
+
+namespace {
+
+// An idle warm instance of entry "board" on `remote`.
+void addIdleWarm(JobStore& store, const std::string& name, const std::string& remote,
+                 int64_t ready_at) {
+  WarmRecord w;
+  w.name = name;
+  w.entry = "board";
+  w.backend = "lxd-container";
+  w.created_at = ready_at - 1;
+  store.addWarm(w);
+  REQUIRE(store.setWarmState(name, WarmState::Launching, WarmState::Preparing, ready_at - 1, remote,
+                             ""));
+  REQUIRE(store.setWarmState(name, WarmState::Preparing, WarmState::Idle, ready_at));
+}
+
+}  // namespace
+
+TEST_CASE("a warm claim holds the items of the claimed instance's remote in one transaction") {
+  test::TempDb db;
+  JobStore store(db.path());
+  REQUIRE(store.recordQueued(test::queuedEvent(1), "board", 1));
+  REQUIRE(store.recordQueued(test::queuedEvent(2), "board", 1));
+  addIdleWarm(store, "w-main", "main", 10);  // longest idle, but no free item there
+  addIdleWarm(store, "w-lab", "lab", 20);
+  auto lab_item = hold("source=/dev/zero");
+  lab_item.remote = "lab";
+  const std::map<std::string, std::vector<DeviceHold>> free_on{{"lab", {lab_item}}};
+  const auto claimed = store.claimWarm(1, "board", 30, &free_on);
+  REQUIRE(claimed);
+  CHECK(claimed->name == "w-lab");
+  const auto holds = store.deviceHolds();
+  REQUIRE(holds.size() == 1);
+  CHECK(holds[0].instance == "w-lab");
+  CHECK(holds[0].remote == "lab");
+  CHECK(holds[0].held_at == 30);
+  CHECK(store.get(1)->instance == "w-lab");
+  // The same item again: refused, and nothing changes (job 2 queued, w-main idle).
+  const std::map<std::string, std::vector<DeviceHold>> taken{{"main", {lab_item}}};
+  CHECK_FALSE(store.claimWarm(2, "board", 31, &taken));
+  CHECK(store.get(2)->state == JobState::Queued);
+  CHECK(store.countWarm("board", WarmState::Idle) == 1);
+  CHECK(store.deviceHolds().size() == 1);
+  // No remote with free items: nothing is claimed.
+  const std::map<std::string, std::vector<DeviceHold>> none;
+  CHECK_FALSE(store.claimWarm(2, "board", 32, &none));
+  CHECK(store.countWarm("board", WarmState::Idle) == 1);
+}
