@@ -42,12 +42,24 @@ std::string RunnerProvisioner::runnerTarball(const sdk::ProvisionRequest& reques
   }
 }
 
-RunnerCredential RunnerProvisioner::pushCredential(const sdk::ProvisionRequest& request,
-                                                   const EntrySettings& entry,
-                                                   std::string& log) const {
+RunnerCredential RunnerProvisioner::obtainTimed(const sdk::ProvisionRequest& request,
+                                                const EntrySettings& entry, std::string& what,
+                                                int64_t& took_ms) const {
   host().checkpoint(request.deadline_ms, "provisioner " + name_);
   const int64_t asked = host().nowMs();
   RunnerCredential credential = obtainCredential(host(), request, entry.credentials, name_);
+  took_ms = host().nowMs() - asked;
+  what =
+      entry.credentials == CredentialMode::kJit ? "JIT runner configuration" : "registration token";
+  return credential;
+}
+
+RunnerCredential RunnerProvisioner::pushCredential(const sdk::ProvisionRequest& request,
+                                                   const EntrySettings& entry,
+                                                   std::string& log) const {
+  std::string what;
+  int64_t took_ms = 0;
+  RunnerCredential credential = obtainTimed(request, entry, what, took_ms);
   const int64_t obtained = host().nowMs();
   sdk::FilePush file = sdk::FilePush::fromContent(guest::kCredential, credential.value, 0600);
   file.uid = entry.uid;
@@ -55,9 +67,7 @@ RunnerCredential RunnerProvisioner::pushCredential(const sdk::ProvisionRequest& 
   file.deadline_ms = request.deadline_ms;
   host().pushFile(request.instance, file);
   // The times say where a slow start went: GitHub (the credential) or the instance (push).
-  note(log, std::string(entry.credentials == CredentialMode::kJit ? "JIT runner configuration"
-                                                                  : "registration token") +
-                " obtained in " + std::to_string(obtained - asked) + " ms, pushed to " +
+  note(log, what + " obtained in " + std::to_string(took_ms) + " ms, pushed to " +
                 guest::kCredential + " in " + std::to_string(host().nowMs() - obtained) +
                 " ms (mode 0600, uid " + std::to_string(entry.uid) + ")");
   return credential;
@@ -68,12 +78,10 @@ RunnerCredential RunnerProvisioner::startCredential(const sdk::ProvisionRequest&
                                                     const std::string& script_text, GuestPlan& plan,
                                                     std::string& log) const {
   if (!acceptsCredentialOnStdin(script_text)) return pushCredential(request, entry, log);
-  host().checkpoint(request.deadline_ms, "provisioner " + name_);
-  const int64_t asked = host().nowMs();
-  RunnerCredential credential = obtainCredential(host(), request, entry.credentials, name_);
-  note(log, std::string(entry.credentials == CredentialMode::kJit ? "JIT runner configuration"
-                                                                  : "registration token") +
-                " obtained in " + std::to_string(host().nowMs() - asked) +
+  std::string what;
+  int64_t took_ms = 0;
+  RunnerCredential credential = obtainTimed(request, entry, what, took_ms);
+  note(log, what + " obtained in " + std::to_string(took_ms) +
                 " ms, handed to the setup script on its standard input");
   plan.credential_on_stdin = true;
   return credential;

@@ -30,6 +30,10 @@ class RunnerProvisioner : public sdk::PhasedProvisioner {
   // os/arch; the host's error is rethrown with its status, naming what was missing.
   std::string runnerTarball(const sdk::ProvisionRequest& request, bool unpacked) const;
 
+  // Obtains the credential (after the deadline check), timing it: `what` names its kind for
+  // the job log ("JIT runner configuration" or "registration token"); never log the value.
+  RunnerCredential obtainTimed(const sdk::ProvisionRequest& request, const EntrySettings& entry,
+                               std::string& what, int64_t& took_ms) const;
   // Obtains the credential and pushes it as guest::kCredential, mode 0600, owned by the
   // runner user's uid/gid. Returns it (for masking; never log it).
   RunnerCredential pushCredential(const sdk::ProvisionRequest& request, const EntrySettings& entry,
