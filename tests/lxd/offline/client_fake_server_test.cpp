@@ -240,6 +240,26 @@ TEST_CASE("an operation LXD forgot (daemon restart) is an unknown outcome, not a
   }
 }
 
+namespace {
+
+// What an exec printed and returned, collected from the client's two sinks.
+struct ExecOutput {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+ExecOutput runExec(LxdClient& client, const std::string& instance, const ExecSpec& spec) {
+  ExecOutput run;
+  run.status = client.exec(
+      instance, spec, Deadline::in(std::chrono::seconds(5)),
+      [&run](const char* d, size_t n) { run.out.append(d, n); },
+      [&run](const char* d, size_t n) { run.err.append(d, n); });
+  return run;
+}
+
+}  // namespace
+
 TEST_CASE("exec: command, environment, user and cwd reach LXD; output is fetched and removed",
           "[lxd][exec]") {
   FakeLxdServer server;
@@ -272,14 +292,10 @@ TEST_CASE("exec: command, environment, user and cwd reach LXD; output is fetched
   spec.environment = {{"A", "1"}};
   spec.uid = 1000;
   spec.cwd = "/home";
-  std::string out, err;
-  int status = client.exec(
-      "c1", spec, Deadline::in(std::chrono::seconds(5)),
-      [&](const char* d, size_t n) { out.append(d, n); },
-      [&](const char* d, size_t n) { err.append(d, n); });
-  CHECK(status == 3);
-  CHECK(out == "hello\n");
-  CHECK(err == "oops\n");
+  const ExecOutput run = runExec(client, "c1", spec);
+  CHECK(run.status == 3);
+  CHECK(run.out == "hello\n");
+  CHECK(run.err == "oops\n");
   auto body = parse(server.requests("POST", "/1.0/instances/c1/exec").at(0).body);
   CHECK(body->getValue<bool>("record-output"));
   CHECK_FALSE(body->getValue<bool>("wait-for-websocket"));
@@ -324,14 +340,10 @@ TEST_CASE("exec with stdin: the streams go over the operation's websockets, no f
   ExecSpec spec;
   spec.command = {"cat"};
   spec.stdin_data = std::string(200 * 1024, 'x') + "end";  // more than one frame
-  std::string out, err;
-  int status = client.exec(
-      "c1", spec, Deadline::in(std::chrono::seconds(5)),
-      [&](const char* d, size_t n) { out.append(d, n); },
-      [&](const char* d, size_t n) { err.append(d, n); });
-  CHECK(status == 3);
-  CHECK(out == "hello\n");
-  CHECK(err == "oops\n");
+  const ExecOutput run = runExec(client, "c1", spec);
+  CHECK(run.status == 3);
+  CHECK(run.out == "hello\n");
+  CHECK(run.err == "oops\n");
   // The fake records the input once its handler has read the end of file: wait for it.
   for (int i = 0; i < 100 && server.websocketInput("/1.0/operations/op7/websocket").empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
