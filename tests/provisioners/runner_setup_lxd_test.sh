@@ -351,18 +351,26 @@ if prepare_tarball_instance "$n"; then
 fi
 
 # --- 6. warm, but the armed supervisor is gone: start starts one itself --------------------
-echo "# warm: start without an armed supervisor"
-n=$PREFIX-unarmed
-if prepare_tarball_instance "$n"; then
-    run_script "$n" LXDRUNNER_PHASE=prepare LXDRUNNER_POWEROFF=0
-    guest "$n" 'kill -9 $(cat /var/lib/lxdrunner/armed.pid)' >/dev/null
-    push_credential "$n" "$JIT"
-    run_script "$n" LXDRUNNER_PHASE=start LXDRUNNER_POWEROFF=0
+# A prepared instance whose armed supervisor was killed (what a crash inside leaves).
+prepare_unarmed() { # NAME
+    prepare_tarball_instance "$1" || return 1
+    run_script "$1" LXDRUNNER_PHASE=prepare LXDRUNNER_POWEROFF=0
+    guest "$1" 'kill -9 $(cat /var/lib/lxdrunner/armed.pid)' >/dev/null
+}
+# Phase start (OUT, RC) on such an instance: it started the runner itself, the cold way.
+check_cold_start() { # NAME
     check "start exits 0" [ "$RC" = 0 ]
     [ "$RC" = 0 ] || not_ok "start output" "$OUT"
     check "start took the cold path" contains "$OUT" "prepared; credentials jit"
-    facts=$(guest_file "$n" /tmp/fake-runner.out)
+    facts=$(guest_file "$1" /tmp/fake-runner.out)
     check "run.sh got the JIT config" contains "$facts" "jit=$JIT"
+}
+echo "# warm: start without an armed supervisor"
+n=$PREFIX-unarmed
+if prepare_unarmed "$n"; then
+    push_credential "$n" "$JIT"
+    run_script "$n" LXDRUNNER_PHASE=start LXDRUNNER_POWEROFF=0
+    check_cold_start "$n"
 fi
 
 # --- 6b. warm, the credential on standard input: no file at all ---------------------------
@@ -385,15 +393,9 @@ if prepare_tarball_instance "$n"; then
 fi
 echo "# warm, unarmed: the credential on standard input"
 n=$PREFIX-stdin-unarmed
-if prepare_tarball_instance "$n"; then
-    run_script "$n" LXDRUNNER_PHASE=prepare LXDRUNNER_POWEROFF=0
-    guest "$n" 'kill -9 $(cat /var/lib/lxdrunner/armed.pid)' >/dev/null
+if prepare_unarmed "$n"; then
     RUN_STDIN=$JIT run_script "$n" LXDRUNNER_PHASE=start LXDRUNNER_POWEROFF=0 LXDRUNNER_CREDENTIAL_ON_STDIN=1
-    check "start exits 0" [ "$RC" = 0 ]
-    [ "$RC" = 0 ] || not_ok "start output" "$OUT"
-    check "start took the cold path" contains "$OUT" "prepared; credentials jit"
-    facts=$(guest_file "$n" /tmp/fake-runner.out)
-    check "run.sh got the JIT config" contains "$facts" "jit=$JIT"
+    check_cold_start "$n"
     check "no credential is left" [ "$(guest "$n" 'test -e /run/lxdrunner-credential && echo present || echo gone')" = gone ]
 fi
 
