@@ -64,7 +64,9 @@ std::optional<std::string> usbMissingFromSysfs(const DevicePoolItem& item,
       UsbDeviceFacts facts;
       facts.vendor_id = std::move(*vendor);
       facts.product_id = readAttribute(device + "/idProduct").value_or("");
-      facts.serial = readAttribute(device + "/serial");
+      // sysfs has every serial there is: a device without one does not match an item
+      // that asks for one.
+      facts.serial = readAttribute(device + "/serial").value_or("");
       facts.bus = readAttribute(device + "/busnum").value_or("");
       facts.device = readAttribute(device + "/devnum").value_or("");
       if (usbMatches(item, facts)) {
