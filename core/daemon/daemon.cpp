@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "config/backend_settings.hpp"
+#include "device_probe/lxd_resources_fetch.hpp"
 #include "logging/logging.hpp"
 #include "lxdrunner/sdk/strings.hpp"
 
@@ -308,6 +309,7 @@ void Daemon::stop() {
     plugins_.services().shutting_down = true;
     dispatcher_->stop();
   }
+  if (device_prober_) device_prober_->stop();
   if (prefetch_) prefetch_->stop();
   if (runner_cache_) runner_cache_->stop();
   plugins_.services().runner_tarball = nullptr;
@@ -468,6 +470,14 @@ std::optional<std::string> Daemon::startDispatch(
   }
   dispatcher_ =
       std::make_unique<dispatch::Dispatcher>(config_, *store_, *executor_, runner_directory_.get());
+  if (!RemoteDeviceProber::remotesToProbe(config_).empty()) {
+    device_prober_ = std::make_unique<RemoteDeviceProber>(config_, [](const config::Remote& r) {
+      return device_probe::fetchLxdResources(r, RemoteDeviceProber::kTimeout);
+    });
+    dispatcher_->setRemoteDeviceSnapshot(
+        [prober = device_prober_.get()] { return prober->snapshot(); });
+    device_prober_->start();  // its first answers come while recovery runs
+  }
   dispatcher_->on_repository = [this](const std::string& repository) {
     std::lock_guard<std::mutex> lock(repository_mu_);
     latest_repository_ = repository;

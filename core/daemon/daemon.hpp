@@ -16,6 +16,7 @@
 #include "daemon/credential_prefetch.hpp"
 #include "daemon/github_runner_directory.hpp"
 #include "daemon/plugin_executor.hpp"
+#include "daemon/remote_device_prober.hpp"
 #include "daemon/runner_credentials.hpp"
 #include "dispatch/dispatcher.hpp"
 #include "dispatch/reconciler.hpp"
@@ -103,6 +104,7 @@ class Daemon {
   std::unique_ptr<PluginExecutor> executor_;
   std::unique_ptr<CredentialPrefetch> prefetch_;  // uses github_ and executor_
   std::unique_ptr<GithubRunnerDirectory> runner_directory_;
+  std::unique_ptr<RemoteDeviceProber> device_prober_;  // read by dispatcher_; null: no remote
   std::unique_ptr<dispatch::Dispatcher> dispatcher_;
   std::unique_ptr<dispatch::Reconciler> reconciler_;
   // Read the components above; destroyed before them.

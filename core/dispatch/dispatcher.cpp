@@ -297,6 +297,7 @@ std::set<std::string> Dispatcher::checkDevices(int64_t now) {
   if (!devices_checked_ms_ || now - *devices_checked_ms_ >= kDeviceCheckIntervalMs) {
     devices_checked_ms_ = now;
     auto found = config::unavailableDeviceItems(config_);
+    if (remote_devices_) found.merge(remote_devices_());
     for (const auto& [key, why] : found) {
       if (unavailable_devices_.count(key) == 0) {
         log.warning("device pool item %s is unavailable (%s): skipped until it is back", key, why);
@@ -310,6 +311,11 @@ std::set<std::string> Dispatcher::checkDevices(int64_t now) {
   std::set<std::string> keys;
   for (const auto& [key, why] : unavailable_devices_) keys.insert(key);
   return keys;
+}
+
+void Dispatcher::setRemoteDeviceSnapshot(RemoteDeviceSnapshot snapshot) {
+  std::lock_guard<std::mutex> lock(mu_);
+  remote_devices_ = std::move(snapshot);
 }
 
 std::map<std::string, std::string> Dispatcher::unavailableDevices() const {

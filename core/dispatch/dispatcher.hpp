@@ -162,6 +162,12 @@ class Dispatcher {
   // Items whose host device cannot be used, as of the last check: "POOL REMOTE ITEM" -> why.
   // They are skipped; a check runs at most every few seconds while jobs are scheduled.
   std::map<std::string, std::string> unavailableDevices() const;
+  // What is known about items on other hosts, which only their LXD can tell: "POOL REMOTE
+  // ITEM" -> why, for those found missing. Set before start(); called at each device check
+  // on the scheduling thread, so it must return at once (the daemon's prober probes on its
+  // own thread and hands back its last snapshot).
+  using RemoteDeviceSnapshot = std::function<std::map<std::string, std::string>()>;
+  void setRemoteDeviceSnapshot(RemoteDeviceSnapshot snapshot);
 
  private:
   void schedulerLoop();
@@ -243,6 +249,7 @@ class Dispatcher {
   int64_t last_recycle_ms_ = 0;
   std::map<std::string, std::string> unavailable_devices_;  // see unavailableDevices()
   std::optional<int64_t> devices_checked_ms_;
+  RemoteDeviceSnapshot remote_devices_;  // may be empty: items on other hosts taken as there
   std::atomic<bool> recycling_{false};
   std::atomic<size_t> in_flight_{0};  // cold launches
   std::atomic<size_t> refills_in_flight_{0};

@@ -3,6 +3,8 @@
 // of its entry, exclusively; jobs wait in order for an item without holding up other
 // entries; items are freed with their instance, and after a restart.
 #include <catch2/catch.hpp>
+#include <map>
+#include <mutex>
 
 #include "device_pool_fixtures.hpp"
 #include "dispatch/device_pools.hpp"
@@ -150,6 +152,40 @@ TEST_CASE("an item whose host device is missing is skipped and reported") {
   REQUIRE(status.size() == 2);
   CHECK(status[0].state() == "free");
   CHECK(status[1].state() == "unavailable");
+}
+
+TEST_CASE("an item its remote's LXD reports missing is skipped until it is back") {
+  auto entry = boardEntry("board", {"board"}, 4);
+  entry.remotes = {"lab"};
+  Harness h({entry});
+  h.config.remotes = {
+      {"main", "", config::RemoteProtocol::Lxd, false, {}},
+      {"lab", "https://lab.example.com:8443", config::RemoteProtocol::Lxd, false, {}}};
+  h.config.device_pools = {ttyPool("ttys", {"/dev/zero", "/dev/full"}, "lab")};
+  // What the daemon's prober would hand over: its last snapshot, read at each device check.
+  std::mutex mu;
+  std::map<std::string, std::string> reported{
+      {"ttys lab source=/dev/full", "/dev/full is not on remote 'lab'"}};
+  h.dispatcher->setRemoteDeviceSnapshot([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return reported;
+  });
+  h.dispatcher->start();
+  for (uint64_t id = 1; id <= 3; ++id) h.dispatcher->handle(h.github.queue(id, {"board"}));
+  REQUIRE(h.serveAll());
+  CHECK(h.executor.maxLive() == 1);  // only /dev/zero was used
+  CHECK(h.github.served().size() == 3);
+  CHECK(h.dispatcher->unavailableDevices() == reported);
+
+  // Back in the next snapshot: available at the next check (at most 10 s later).
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    reported.clear();
+  }
+  h.advanceSeconds(11);
+  h.dispatcher->handle(h.github.queue(4, {"board"}));
+  REQUIRE(h.serveAll());
+  CHECK(h.dispatcher->unavailableDevices().empty());
 }
 
 TEST_CASE("recovery: a launch cut short frees its item; a hold nothing keeps is released") {

@@ -8,7 +8,9 @@
 #include <functional>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "cli/doctor_devices.hpp"
 #include "cli/doctor_report.hpp"
@@ -171,6 +173,40 @@ TEST_CASE("doctor: each device pool item is checked against this host") {
   CHECK(results[1].level == lxdrunner::cli::CheckLevel::Fail);
   CHECK(results[1].detail == "/dev/lxdrunner-test-no-such-device does not exist");
   CHECK(results[2].level == lxdrunner::cli::CheckLevel::Ok);  // another host: not checked
-  CHECK(results[2].detail == "not checked: the remote is another host");
+  CHECK(results[2].detail == "not checked: LXD does not show unix-char devices of another host");
   CHECK(report.exitCode() == 1);
+}
+
+TEST_CASE("doctor: items on another host are checked through its LXD's resources") {
+  using lxdrunner::config::DevicePoolType;
+  lxdrunner::config::Config config;
+  config.remotes = {
+      {"main", "", lxdrunner::config::RemoteProtocol::Lxd, false, {}},
+      {"lab", "https://lab.example.com:8443", lxdrunner::config::RemoteProtocol::Lxd, false, {}},
+      {"far", "https://far.example.com:8443", lxdrunner::config::RemoteProtocol::Lxd, false, {}}};
+  lxdrunner::config::DevicePool boards;
+  boards.name = "boards";
+  boards.type = DevicePoolType::Usb;
+  boards.items.push_back({"lab", {{"vendorid", "0403"}, {"productid", "6001"}}});
+  boards.items.push_back({"lab", {{"vendorid", "0403"}, {"productid", "6015"}}});
+  boards.items.push_back({"far", {{"vendorid", "0403"}}});
+  config.device_pools = {boards};
+  std::vector<std::string> asked;
+  const auto fetch = [&](const lxdrunner::config::Remote& remote) -> std::string {
+    asked.push_back(remote.name);
+    if (remote.name == "far") throw std::runtime_error("remote 'far': connection refused");
+    return R"({"usb":{"devices":[{"bus_address":1,"device_address":3,"vendor_id":"0403",)"
+           R"("product_id":"6001","speed":12}],"total":1}})";
+  };
+  lxdrunner::cli::DoctorReport report;
+  lxdrunner::cli::checkDevicePools(config, report, fetch);
+  const auto& results = report.results();
+  REQUIRE(results.size() == 3);
+  CHECK(asked == std::vector<std::string>{"lab", "far"});  // once per remote
+  CHECK(results[0].level == lxdrunner::cli::CheckLevel::Ok);
+  CHECK(results[0].detail == "present on remote 'lab' (LXD's resources)");
+  CHECK(results[1].level == lxdrunner::cli::CheckLevel::Fail);
+  CHECK(results[1].detail == "no USB device with vendorid=0403, productid=6015 on remote 'lab'");
+  CHECK(results[2].level == lxdrunner::cli::CheckLevel::Warn);  // unknown is not missing
+  CHECK(results[2].detail == "not checked: remote 'far': connection refused");
 }
