@@ -10,7 +10,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -52,6 +54,26 @@ lxdr_instance_ref instanceRef(const std::string& backend, const std::string& ins
   ref.remote = sdk::slice(remote);
   ref.backend = sdk::slice(backend);
   return ref;
+}
+
+// An instance's "devices" (ABI 1.1): nullopt when absent (the backend does not say), so an
+// older backend's listing is "unknown", never "no devices".
+std::optional<std::map<std::string, std::map<std::string, std::string>>> parseDevices(
+    const Poco::JSON::Object::Ptr& item, const std::string& name) {
+  if (!item->has("devices") || item->isNull("devices")) return std::nullopt;
+  const auto devices = item->getObject("devices");
+  if (!devices) throw std::runtime_error("\"devices\" of " + name + " is not an object");
+  std::map<std::string, std::map<std::string, std::string>> out;
+  for (const auto& [device, keys] : *devices) {
+    if (keys.type() != typeid(Poco::JSON::Object::Ptr)) {
+      throw std::runtime_error("device " + device + " of " + name + " is not an object");
+    }
+    auto& settings = out[device];
+    for (const auto& [key, value] : *keys.extract<Poco::JSON::Object::Ptr>()) {
+      settings[key] = value.isEmpty() ? std::string() : value.convert<std::string>();
+    }
+  }
+  return out;
 }
 
 int64_t parseCreated(const std::string& text) {
@@ -369,6 +391,7 @@ std::vector<dispatch::InstanceInfo> parseInstanceList(const std::string& json) {
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     info.job_id = item->optValue<Poco::UInt64>("job_id", 0);
     info.created_ms = parseCreated(item->optValue<std::string>("created", ""));
+    info.devices = parseDevices(item, info.name);
     if (!info.name.empty()) out.push_back(std::move(info));
   }
   return out;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,10 @@ struct InstanceInfo {
   std::string status;  // lower case: "running", "stopped", ...
   uint64_t job_id = 0;
   int64_t created_ms = 0;  // Unix ms; 0 when unknown
+  // Its own LXD devices (not those its profiles add): name -> keys, "type" included.
+  // nullopt when the backend does not say (before ABI 1.1's "devices"): unknown, which is
+  // not "no devices", so nothing is concluded from it.
+  std::optional<std::map<std::string, std::map<std::string, std::string>>> devices;
 };
 
 class Executor {

@@ -227,6 +227,9 @@ ReconcileReport Reconciler::recoverStates(int64_t recorded_before_ms) {
     logger().information("recovery: device %s of pool %s on %s released (its instance %s is gone)",
                          hold.item, hold.pool, hold.remote, hold.instance);
   }
+  // After the clean-ups above (their instances are gone from the listing) and before the
+  // scheduler starts (daemon.cpp), so no item is handed out before the holds are right.
+  recoverDeviceHolds(report);
   return report;
 }
 
@@ -568,6 +571,7 @@ ReconcileReport Reconciler::reconcileOnce() {
       ++report.destroyed;
     }
   }
+  if (!stopping()) releaseVanishedHolds(listed, listed.size() == backends.size(), report);
   sweepOfflineRegistrations(owned, runner_lists, report);
   store_.pruneFinishedBefore(now - config_.dispatcher.job_retention_days * kDayMs);
   for (const auto& line : report.errors) logger().warning("could not check %s", line);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The reconciler compares the job store with what LXD and GitHub say, and repairs the
 // difference. recover() runs once at start-up: it resumes or cleans up every job a previous
-// run left unfinished (kill -9 included), before the dispatcher starts, and asks GitHub for
+// run left unfinished (kill -9 included) and checks the device pool holds against the
+// devices LXD lists on the instances, before the dispatcher starts, and asks GitHub for
 // jobs queued while the daemon was down (the daemon does that with the dispatcher running).
 // reconcileOnce() runs every reconcile_interval_s:
 //  - an instance that stopped (its runner exited) or vanished is removed; a job whose
@@ -18,6 +19,8 @@
 //  - offline registrations whose name is ours (exact pattern and our store, never a prefix:
 //    Dispatcher::isOurs) and that have no instance are deleted after offline_runner_grace_s
 //    (never one whose instance is being launched);
+//  - device pool holds of an instance no record owns (recovery found the item attached to
+//    it) are released once every backend lists without it;
 //  - finished jobs older than job_retention_days are pruned.
 // Nothing is acted on when LXD or GitHub could not be asked: no answer is not "nothing there".
 // GitHub is asked only about repositories where the rules need it (runner_scopes.hpp) and at
@@ -55,6 +58,8 @@ struct ReconcileReport {
   size_t github_calls = 0;          // runner listings, job look-ups and deletions made
   size_t deferred = 0;              // repositories left for a later pass by the call budget
   size_t holds_released = 0;        // device pool items whose holder was gone
+  size_t items_shared = 0;          // recover(): device pool items LXD shows on two instances
+  size_t holds_rebuilt = 0;         // recover(): holds written for items LXD shows attached
   std::vector<std::string> errors;  // one line each: what could not be checked
 };
 
@@ -125,6 +130,18 @@ class Reconciler {
   // Removes a half-made instance at recovery; `kept` when its runner has a job.
   Dispatcher::Removal destroyNow(const jobs::JobRecord& job, ReconcileReport& report);
   void adoptRunning(const jobs::JobRecord& job, ReconcileReport& report);
+  // Recovery's comparison of the device pool holds with the devices LXD lists on the
+  // instances (reconciler_devices.cpp): an item on two instances stays on the older one
+  // only; an item attached without a hold gets one.
+  void recoverDeviceHolds(ReconcileReport& report);
+  // The periodic pass's part: holds recovery wrote for instances no record owns are
+  // released once LXD (every backend listed: `listed_all`) no longer has the instance.
+  void releaseVanishedHolds(
+      const std::map<std::string, std::map<std::string, InstanceInfo>>& listed, bool listed_all,
+      ReconcileReport& report);
+  // Removes `instance`, one of two that have one item; true when it is gone.
+  bool removeSharer(const std::string& instance, const std::string& backend,
+                    const std::string& remote, const std::string& reason, ReconcileReport& report);
   void checkLiveInstance(const jobs::JobRecord& rec, const InstanceInfo* info, RunnerLists& runners,
                          ReconcileReport& report);
   // A job in launching/provisioning whose instance no launch works on any more.

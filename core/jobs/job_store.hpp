@@ -232,6 +232,13 @@ class JobStore {
   std::vector<DeviceHold> releaseStaleHolds();
   // Releases one instance's holds (it was removed as one of two holding an item).
   size_t releaseHolds(const std::string& instance);
+  // Writes a hold found in LXD (the item is attached to `hold.instance`) that the store lost
+  // or never had. False, and nothing changed, when the item is held already.
+  bool recordHold(const DeviceHold& hold);
+  // Releases `instance`'s holds if it is neither the live instance of a job nor a warm
+  // instance (the holds recordHold wrote for an instance no record owns, once it is gone
+  // from LXD). Decided in the delete itself, so a launch recorded meanwhile keeps its own.
+  size_t releaseHoldsIfStale(const std::string& instance);
 
   // SQLite's PRAGMA integrity_check answer: "ok" when the file is sound.
   std::string integrityCheck() const;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The device-pool half of the job store: which instance holds which pool item
-// (docs/custom-hardware.md). Holds are written by launchHolding (job_store.cpp) and freed
-// by markInstanceGone.
+// (docs/custom-hardware.md). Holds are written by launchHolding (job_store.cpp), or by
+// recordHold when recovery finds an item attached in LXD, and freed by markInstanceGone.
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 
@@ -75,6 +75,27 @@ size_t JobStore::releaseHolds(const std::string& instance) {
   Session& s = impl_->session;
   s << "DELETE FROM device_holds WHERE instance = ?", bind(instance), now;
   return changes(s);
+}
+
+size_t JobStore::releaseHoldsIfStale(const std::string& instance) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Session& s = impl_->session;
+  Statement del(s);
+  del << "DELETE FROM device_holds WHERE instance = ? AND " << kStale, bind(instance);
+  del.execute();
+  return changes(s);
+}
+
+bool JobStore::recordHold(const DeviceHold& hold) {
+  if (hold.instance.empty()) return false;
+  std::lock_guard<std::mutex> lock(mutex_);
+  Session& s = impl_->session;
+  // OR IGNORE: the primary key (the item) keeps an existing holder.
+  s << "INSERT OR IGNORE INTO device_holds (pool, remote, item, device, instance, held_at)"
+       " VALUES (?, ?, ?, ?, ?, ?)",
+      bind(hold.pool), bind(hold.remote), bind(hold.item), bind(hold.device), bind(hold.instance),
+      bind(static_cast<Int64>(hold.held_at)), now;
+  return changes(s) == 1;
 }
 
 }  // namespace lxdrunner::jobs

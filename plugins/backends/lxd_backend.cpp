@@ -328,6 +328,11 @@ std::string LxdBackend::listInstances(int64_t deadline_ms) {
       item->set("created", created.empty() ? info.created_at : created);
       item->set("status", lowerCase(info.status));
       item->set("image", tag("volatile.base_image"));  // ABI 1.1
+      // ABI 1.1: its own devices (LXD's "devices", not the profiles' "expanded_devices"):
+      // what recovery compares the device pool holds with.
+      Poco::JSON::Object::Ptr devices = new Poco::JSON::Object();
+      for (const auto& [name, keys] : info.devices) devices->set(name, json::toObject(keys));
+      item->set("devices", devices);
       out->add(item);
     }
   }

@@ -14,6 +14,42 @@ namespace {
 
 using jobs::JobState;
 
+// What an instance of boardEntry holding the ttys item `source` has as its devices
+// (withHeldDevices): how LXD lists it.
+std::map<std::string, std::map<std::string, std::string>> boardDevices(const std::string& source) {
+  return {{"tty", {{"type", "unix-char"}, {"source", source}, {"path", "/dev/board"}}}};
+}
+
+// Job `id` of entry "board" running on `instance` (with `holds` in the store), and the
+// instance in LXD with `devices`, created `age_s` ago: what a run before a restart left.
+void leaveRunning(Harness& h, uint64_t id, const std::string& instance,
+                  std::vector<jobs::DeviceHold> holds, int age_s,
+                  std::map<std::string, std::map<std::string, std::string>> devices) {
+  h.github.queue(id, {"board"});
+  sdk::JobEvent e;
+  e.job_id = id;
+  e.repository = "octo/repo";
+  e.labels = {"board"};
+  REQUIRE(h.store->recordQueued(e, "board", 1));
+  jobs::TransitionFields f;
+  f.instance = instance;
+  f.backend = "fake-backend";
+  f.attempts = 1;
+  REQUIRE(h.store->launchHolding(id, 2, f, std::move(holds)));
+  REQUIRE(h.store->transition(id, JobState::Launching, JobState::Provisioning, 3));
+  REQUIRE(h.store->transition(id, JobState::Provisioning, JobState::Running, 4));
+  h.executor.addInstance(instance, "board", id, wallMs() - int64_t{1000} * age_s,
+                         std::move(devices));
+}
+
+// The ttys source the live instance of job `id` was launched with.
+std::string ttySource(const Harness& h, uint64_t id) {
+  const auto devices = h.executor.devicesOf(h.store->get(id)->instance);
+  const auto tty = devices.find("tty");
+  if (tty == devices.end() || tty->second.count("source") == 0) return "";
+  return tty->second.at("source");
+}
+
 TEST_CASE("six jobs on a pool of two: two instances at most, each with its own item") {
   Harness h({boardEntry("board", {"board"}, 4)});
   h.config.device_pools = {ttyPool("ttys", {"/dev/zero", "/dev/full"})};
@@ -227,6 +263,108 @@ TEST_CASE("recovery: a launch cut short frees its item; a hold nothing keeps is 
   REQUIRE(h.serveAll());
   CHECK(h.github.served().size() == 2);
   CHECK(h.executor.deviceConflicts() == 0);
+  CHECK(h.store->deviceHolds().empty());
+}
+
+TEST_CASE("recovery: an item on two instances stays with the older; the younger is removed") {
+  Harness h({boardEntry("board", {"board"}, 4)});
+  h.config.device_pools = {ttyPool("ttys", {"/dev/zero", "/dev/full"})};
+  const jobs::DeviceHold zero{"ttys", "main", "source=/dev/zero", "tty", "", 0};
+  // Job 2's instance has /dev/zero in LXD although the store gave it nothing (a lost hold).
+  leaveRunning(h, 1, "lxdrunner-1-1aaaa", {zero}, 600, boardDevices("/dev/zero"));
+  leaveRunning(h, 2, "lxdrunner-2-1bbbb", {}, 300, boardDevices("/dev/zero"));
+
+  const auto report = h.reconciler->recoverStates();
+  CHECK(report.items_shared == 1);
+  CHECK(report.destroyed == 1);
+  CHECK(h.executor.isLive("lxdrunner-1-1aaaa"));
+  CHECK_FALSE(h.executor.isLive("lxdrunner-2-1bbbb"));
+  CHECK(h.state(1) == JobState::Running);
+  CHECK(h.state(2) == JobState::Queued);  // its runner never took it: served again
+  CHECK(heldItems(*h.store) == std::vector<std::string>{"source=/dev/zero@lxdrunner-1-1aaaa"});
+  // Served again with the free item, never the older instance's.
+  h.dispatcher->start();
+  REQUIRE(waitFor([&] { return h.state(2) == JobState::Running; }));
+  CHECK(ttySource(h, 2) == "/dev/full");
+  CHECK(h.executor.deviceConflicts() == 0);
+}
+
+TEST_CASE("recovery: an item attached in LXD without a hold is held again") {
+  Harness h({boardEntry("board", {"board"}, 4)});
+  h.config.device_pools = {ttyPool("ttys", {"/dev/zero", "/dev/full"})};
+  leaveRunning(h, 1, "lxdrunner-1-1aaaa", {}, 600, boardDevices("/dev/zero"));
+  sdk::JobEvent e2;
+  e2.job_id = 2;
+  e2.repository = "octo/repo";
+  e2.labels = {"board"};
+  h.github.queue(2, {"board"});
+  REQUIRE(h.store->recordQueued(e2, "board", 1));
+
+  const auto report = h.reconciler->recoverStates();
+  CHECK(report.holds_rebuilt == 1);
+  CHECK(report.destroyed == 0);
+  CHECK(heldItems(*h.store) == std::vector<std::string>{"source=/dev/zero@lxdrunner-1-1aaaa"});
+  const auto holds = h.store->deviceHolds();
+  REQUIRE(holds.size() == 1);
+  CHECK(holds[0].device == "tty");
+  // The queued job of the entry gets the other item.
+  h.dispatcher->start();
+  REQUIRE(waitFor([&] { return h.state(2) == JobState::Running; }));
+  CHECK(ttySource(h, 2) == "/dev/full");
+  CHECK(h.executor.deviceConflicts() == 0);
+  CHECK(h.executor.isLive("lxdrunner-1-1aaaa"));
+}
+
+TEST_CASE("recovery: a backend that does not list devices is not checked") {
+  Harness h({boardEntry("board", {"board"}, 4)});
+  h.config.device_pools = {ttyPool("ttys", {"/dev/zero", "/dev/full"})};
+  const jobs::DeviceHold zero{"ttys", "main", "source=/dev/zero", "tty", "", 0};
+  leaveRunning(h, 1, "lxdrunner-1-1aaaa", {zero}, 600, boardDevices("/dev/zero"));
+  leaveRunning(h, 2, "lxdrunner-2-1bbbb", {}, 300, boardDevices("/dev/zero"));
+  leaveRunning(h, 3, "lxdrunner-3-1cccc", {}, 300, boardDevices("/dev/full"));
+  h.executor.reports_devices = false;  // unknown, not "no devices"
+
+  const auto report = h.reconciler->recoverStates();
+  CHECK(report.items_shared == 0);
+  CHECK(report.holds_rebuilt == 0);
+  CHECK(report.destroyed == 0);
+  CHECK(h.executor.liveCount() == 3);
+  CHECK(heldItems(*h.store) == std::vector<std::string>{"source=/dev/zero@lxdrunner-1-1aaaa"});
+  for (uint64_t id = 1; id <= 3; ++id) CHECK(h.state(id) == JobState::Running);
+}
+
+TEST_CASE("recovery: LXD not answering leaves the holds as the store has them") {
+  Harness h({boardEntry("board", {"board"}, 4)});
+  h.config.device_pools = {ttyPool("ttys", {"/dev/zero", "/dev/full"})};
+  leaveRunning(h, 1, "lxdrunner-1-1aaaa", {}, 600, boardDevices("/dev/zero"));
+  leaveRunning(h, 2, "lxdrunner-2-1bbbb", {}, 300, boardDevices("/dev/zero"));
+  h.executor.list_fails = true;
+
+  const auto report = h.reconciler->recoverStates();
+  CHECK(report.items_shared == 0);
+  CHECK(report.holds_rebuilt == 0);
+  CHECK(h.executor.liveCount() == 2);
+  CHECK(h.store->deviceHolds().empty());
+  REQUIRE_FALSE(report.errors.empty());
+  CHECK_THAT(report.errors.back(), Catch::Contains("devices of the instances of fake-backend"));
+}
+
+TEST_CASE("recovery: a hold rebuilt for an instance no job owns goes once LXD has not got it") {
+  Harness h({boardEntry("board", {"board"}, 4)});
+  h.config.device_pools = {ttyPool("ttys", {"/dev/zero", "/dev/full"})};
+  // A lost store: an instance of a previous run, still running, with /dev/zero.
+  h.executor.addInstance("lxdrunner-7-1zzzz", "board", 7, wallMs() - 600000,
+                         boardDevices("/dev/zero"));
+  const auto report = h.reconciler->recoverStates();
+  CHECK(report.holds_rebuilt == 1);
+  CHECK(heldItems(*h.store) == std::vector<std::string>{"source=/dev/zero@lxdrunner-7-1zzzz"});
+  // Still in LXD: the periodic pass keeps the hold.
+  h.reconciler->reconcileOnce();
+  CHECK(h.store->deviceHolds().size() == 1);
+  // Its runner finished and the ephemeral instance went by itself.
+  h.executor.destroy("fake-backend", "lxdrunner-7-1zzzz", "main", deadlineAfter(1));
+  const auto pass = h.reconciler->reconcileOnce();
+  CHECK(pass.holds_released == 1);
   CHECK(h.store->deviceHolds().empty());
 }
 

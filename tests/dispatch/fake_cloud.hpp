@@ -356,6 +356,7 @@ class FakeExecutor final : public Executor {
         if (it != devices.end() && it->second == settings) ++device_conflicts_;
       }
     }
+    info.devices = entry.devices;
     live_[instance] = info;
     devices_[instance] = entry.devices;
     max_live_ = std::max(max_live_, live_.size());
@@ -472,10 +473,19 @@ class FakeExecutor final : public Executor {
     return events_;
   }
   StepResult list(const std::string&, std::vector<InstanceInfo>& out, Deadline) override {
+    if (list_fails) {
+      StepResult r;
+      r.status = LXDR_ERR_TRANSIENT;
+      r.error = "fake: LXD does not answer";
+      return r;
+    }
     std::vector<InstanceInfo> snapshot;
     {
       std::lock_guard<std::mutex> lock(mu_);
       for (const auto& [name, info] : live_) snapshot.push_back(info);
+    }
+    if (!reports_devices) {
+      for (auto& info : snapshot) info.devices.reset();
     }
     // A slow listing: what happens meanwhile is not in the answer.
     if (on_list) on_list();
@@ -483,6 +493,9 @@ class FakeExecutor final : public Executor {
     return {};
   }
   std::function<void()> on_list;  // runs after the listing's snapshot is taken
+  // False: the listing says nothing about devices, as a backend before ABI 1.1's "devices".
+  bool reports_devices = true;
+  std::atomic<bool> list_fails{false};  // list() fails, as an LXD that does not answer
 
   void hold(const std::string& entry) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -506,7 +519,24 @@ class FakeExecutor final : public Executor {
     info.remote = "main";
     info.status = "running";
     info.created_ms = created_ms;
+    info.devices.emplace();
     live_[name] = info;
+  }
+  // An instance left by an earlier run (made without a launch through this executor).
+  void addInstance(const std::string& name, const std::string& entry, uint64_t job_id,
+                   int64_t created_ms,
+                   std::map<std::string, std::map<std::string, std::string>> devices) {
+    std::lock_guard<std::mutex> lock(mu_);
+    InstanceInfo info;
+    info.name = name;
+    info.remote = "main";
+    info.entry = entry;
+    info.status = "running";
+    info.job_id = job_id;
+    info.created_ms = created_ms;
+    info.devices = devices;
+    live_[name] = info;
+    devices_[name] = std::move(devices);
   }
   // Launches that gave an instance a device a live instance had already.
   size_t deviceConflicts() const {

@@ -449,7 +449,11 @@ typedef struct lxdr_backend_ops {
                                   int64_t deadline_ms);
   /* Writes a JSON array of this manager's instances:
    * [{"name","remote","entry","job_id","created","status"}]; 1.1 adds "image" (the
-   * fingerprint of the image the instance was created from; "" or absent when unknown). */
+   * fingerprint of the image the instance was created from; "" or absent when unknown) and
+   * "devices": the instance's own devices (LXD's "devices", not those its profiles add), an
+   * object {"NAME": {"KEY": "VALUE", ...}} with string values, "type" included. The host
+   * compares them with its device pool holds at start-up (an item on two instances, an item
+   * attached without a hold). Absent = unknown and nothing is concluded; {} = no devices. */
   lxdr_status (*list_instances)(lxdr_plugin_instance* self, int64_t deadline_ms,
                                 const lxdr_sink* out_json);
   lxdr_status (*exec)(lxdr_plugin_instance* self, const lxdr_instance_ref* instance,

@@ -30,13 +30,14 @@ std::string pluginConfig(const std::string& main_addr = "") {
 }
 
 std::string entry(const std::string& image = lxdtest::kTestImage,
-                  const std::string& profiles = R"(["default"])", bool ephemeral = false) {
+                  const std::string& profiles = R"(["default"])", bool ephemeral = false,
+                  const std::string& devices = "{}") {
   return R"({"name":"small","labels":["self-hosted"],"image":")" + image +
          R"(","image_remote":"","image_alias":")" + image + R"(","type":"container","profiles":)" +
          profiles +
          R"(,"remotes":["main"],"target":"","config":{"limits.cpu":"1","limits.memory":"256MiB"},)"
-         R"("devices":{},"ephemeral":)" +
-         (ephemeral ? "true" : "false") + "}";
+         R"("devices":)" +
+         devices + R"(,"ephemeral":)" + (ephemeral ? "true" : "false") + "}";
 }
 
 int64_t in(std::chrono::seconds s) {
@@ -61,7 +62,11 @@ TEST_CASE("lxd-container: launch, exec, files, device, list, destroy through the
   InstanceGuard guard(client, name);
 
   std::string remote;
-  REQUIRE(calls.launch(name, entry(), 98765, in(std::chrono::seconds(120)), remote) == LXDR_OK);
+  // A device pool item as the launch gets it (withHeldDevices): listed back by list_instances.
+  const std::string tty =
+      R"({"tty":{"type":"unix-char","source":"/dev/zero","path":"/dev/lxdr0"}})";
+  REQUIRE(calls.launch(name, entry(lxdtest::kTestImage, R"(["default"])", false, tty), 98765,
+                       in(std::chrono::seconds(120)), remote) == LXDR_OK);
   CHECK(remote == "main");
   auto info = client.instance(name, seconds(10));
   REQUIRE(info);
@@ -113,6 +118,17 @@ TEST_CASE("lxd-container: launch, exec, files, device, list, destroy through the
   CHECK(item->getValue<Poco::UInt64>("job_id") == 98765);
   CHECK(item->getValue<std::string>("status") == "running");
   CHECK(item->getValue<std::string>("created").size() == 20);
+  // ABI 1.1 "devices": the instance's own, the attached one included, not its profile's.
+  auto devices = item->getObject("devices");
+  REQUIRE(devices);
+  auto listed_tty = devices->getObject("tty");
+  REQUIRE(listed_tty);
+  CHECK(listed_tty->getValue<std::string>("type") == "unix-char");
+  CHECK(listed_tty->getValue<std::string>("source") == "/dev/zero");
+  CHECK(listed_tty->getValue<std::string>("path") == "/dev/lxdr0");
+  REQUIRE(devices->getObject("scratch"));
+  CHECK(devices->getObject("scratch")->getValue<std::string>("path") == "/mnt/host-tmp");
+  CHECK_FALSE(devices->has("root"));  // the default profile's
 
   REQUIRE(calls.destroy(ref(name), in(std::chrono::seconds(60))) == LXDR_OK);
   CHECK_FALSE(client.instance(name, seconds(10)));

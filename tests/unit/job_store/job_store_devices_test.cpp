@@ -144,3 +144,49 @@ TEST_CASE("a warm claim holds the items of the claimed instance's remote in one 
   CHECK_FALSE(store.claimWarm(2, "board", 32, &none));
   CHECK(store.countWarm("board", WarmState::Idle) == 1);
 }
+
+TEST_CASE("a hold found in LXD is recorded unless its item is held already") {
+  test::TempDb db;
+  JobStore store(db.path());
+  REQUIRE(store.recordQueued(test::queuedEvent(1), "board", 1));
+  REQUIRE(store.launchHolding(1, 5, launchFields("i-1"), {hold("source=/dev/zero")}));
+  auto found = hold("source=/dev/full");
+  found.instance = "i-9";
+  found.held_at = 8;
+  CHECK(store.recordHold(found));
+  // Held now: a launch does not get it, and recording it again changes nothing.
+  REQUIRE(store.recordQueued(test::queuedEvent(2), "board", 1));
+  CHECK_FALSE(store.launchHolding(2, 9, launchFields("i-2"), {hold("source=/dev/full")}));
+  CHECK_FALSE(store.recordHold(found));
+  // An item another instance holds keeps its holder.
+  auto taken = hold("source=/dev/zero");
+  taken.instance = "i-9";
+  CHECK_FALSE(store.recordHold(taken));
+  // No instance: nothing to hold it.
+  auto nobody = hold("source=/dev/null");
+  CHECK_FALSE(store.recordHold(nobody));
+  const auto holds = store.deviceHolds();
+  REQUIRE(holds.size() == 2);
+  CHECK(holds[0].item == "source=/dev/full");
+  CHECK(holds[0].instance == "i-9");
+  CHECK(holds[0].held_at == 8);
+  CHECK(holds[1].item == "source=/dev/zero");
+  CHECK(holds[1].instance == "i-1");
+  // Freed with its instance like any other hold.
+  CHECK(store.releaseHolds("i-9") == 1);
+}
+
+TEST_CASE("an instance's holds are released if stale, never a live job instance's") {
+  test::TempDb db;
+  JobStore store(db.path());
+  REQUIRE(store.recordQueued(test::queuedEvent(1), "board", 1));
+  REQUIRE(store.launchHolding(1, 5, launchFields("i-1"), {hold("source=/dev/zero")}));
+  auto orphan = hold("source=/dev/full");
+  orphan.instance = "i-orphan";
+  REQUIRE(store.recordHold(orphan));
+  CHECK(store.releaseHoldsIfStale("i-1") == 0);  // job 1's live instance
+  CHECK(store.releaseHoldsIfStale("i-orphan") == 1);
+  const auto holds = store.deviceHolds();
+  REQUIRE(holds.size() == 1);
+  CHECK(holds[0].instance == "i-1");
+}

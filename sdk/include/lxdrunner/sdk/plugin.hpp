@@ -69,7 +69,8 @@ class Backend : public PluginBase {
   virtual std::string launch(const LaunchRequest& request) = 0;
   // Idempotent: a missing instance is success.
   virtual void destroy(const InstanceRef& instance, int64_t deadline_ms) = 0;
-  // JSON array: [{"name","remote","entry","job_id","created","status"}].
+  // JSON array: [{"name","remote","entry","job_id","created","status"}]; ABI 1.1 adds
+  // "image" and "devices" (plugin_abi.h, list_instances).
   virtual std::string listInstances(int64_t deadline_ms) = 0;
   virtual ExecResult exec(const InstanceRef& instance, const ExecRequest& request) = 0;
   virtual void pushFile(const InstanceRef& instance, FilePush& file) = 0;
