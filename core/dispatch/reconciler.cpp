@@ -275,6 +275,13 @@ void Reconciler::discoverQueued(ReconcileReport& report) {
     }
   }
   for (const auto& line : report.errors) logger().warning("recovery: %s", line);
+  if (!config_.device_pools.empty()) {
+    logger().information(
+        "recovery: device pools: %s holds released, %s held again from LXD, %s items found on "
+        "two instances",
+        std::to_string(report.holds_released), std::to_string(report.holds_rebuilt),
+        std::to_string(report.items_shared));
+  }
   logger().information(
       "recovery: %s adopted, %s queued again, %s destroyed, %s found queued on GitHub",
       std::to_string(report.adopted), std::to_string(report.requeued),

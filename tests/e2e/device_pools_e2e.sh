@@ -91,6 +91,9 @@ e2e_wait 60 two_holds || e2e_fail "the two items were never held together: $(hol
 e2e_kill9_daemon
 e2e_start_daemon
 e2e_wait 240 all_completed || e2e_fail "not every job was completed after the restart"
+# Recovery compared the holds with what LXD shows attached: no item was on two instances.
+grep -q "recovery: device pools: .* 0 items found on two instances" "$E2E_WORK/daemon.log" ||
+  e2e_fail "recovery did not report its device check: $(grep 'recovery: ' "$E2E_WORK/daemon.log" | tail -n 5)"
 e2e_wait 60 e2e_no_instances || e2e_fail "instances left after the restart: $(e2e_instances)"
 e2e_wait 30 no_holds || e2e_fail "items still held after the restart: $(holds)"
 stop_sampler
