@@ -17,16 +17,21 @@
 # Add --rows warm-serial,warm-burst,... to run only some rows (names: warm-serial warm-burst
 # freeze-serial freeze-burst cold-serial cold-burst), --keep-logs DIR to keep each row's
 # daemon log (the job logs in it say where each start's time went), --settle S to wait S
-# seconds between one-at-a-time jobs (the host finishing the last refill's disk writes).
+# seconds between one-at-a-time jobs (the host finishing the last refill's disk writes),
+# --job-seconds S to have each job run S seconds (0: it ends at once, so a burst's first
+# instances are torn down while its last ones start), --reconcile S for the reconcile and
+# pool-check interval (2 s by default here; 60 s is the daemon's default).
 set -uo pipefail
 E2E_BIN=$1 E2E_SIM=$2 E2E_PLUGINS=$3 E2E_TARBALL=$4 E2E_SRC=$5
 shift 5
-provisioner=bash serial=20 bursts=3 latency=0 cold_only= rows=all keep_logs= settle=0
+provisioner=bash serial=20 bursts=3 latency=0 cold_only= rows=all keep_logs= settle=0 job_seconds=0 reconcile_s=2
 while [ $# -gt 0 ]; do
   case $1 in
     --rows) rows=,$2,; shift 2 ;;
     --keep-logs) keep_logs=$2; mkdir -p "$keep_logs"; shift 2 ;;
     --settle) settle=$2; shift 2 ;;
+    --job-seconds) job_seconds=$2; shift 2 ;;
+    --reconcile) reconcile_s=$2; shift 2 ;;
     --serial) serial=$2; shift 2 ;;
     --bursts) bursts=$2; shift 2 ;;
     --github-latency) latency=$2; shift 2 ;;
@@ -86,8 +91,11 @@ run() {  # run TITLE POOL_YAML MODE(serial|burst) [PREFETCH(true|false)]
   local title=$1 pool=$2 mode=$3 prefetch=${4:-true} ids=() id b
   : >"$E2E_WORK/daemon.log"
   rm -rf "$E2E_WORK/state"
-  e2e_write_config "$provisioner" "$size" "$pool"
+  e2e_write_config "$provisioner" "$size" "$pool
+    config:
+      environment.STANDIN_JOB_SECONDS: \"$job_seconds\""
   sed -i 's/^  interval: 10/  interval: 3600/' "$E2E_WORK/config.yml"
+  sed -i "s/^  reconcile_interval_s: 2$/  reconcile_interval_s: $reconcile_s/" "$E2E_WORK/config.yml"
   sed -i "s/^dispatcher:\$/dispatcher:\n  prefetch_jit_config: $prefetch/" "$E2E_WORK/config.yml"
   e2e_start_daemon
   if [ -n "$pool" ]; then e2e_wait 300 pool_whole || e2e_fail "the pool did not fill"; fi
