@@ -66,6 +66,16 @@ struct Harness {
              dispatcher->launchesInFlight() == 0 && store->liveInstances().empty();
     });
   }
+  // Plays GitHub until every job is completed and no job's instance is left; warm
+  // instances stay.
+  bool serveJobs() {
+    return waitFor([&] {
+      github.assign();
+      github.completeRunning();
+      return github.allCompleted() && dispatcher->launchesInFlight() == 0 &&
+             store->liveInstances().empty();
+    });
+  }
   jobs::JobState state(uint64_t id) const { return store->get(id)->state; }
 };
 

@@ -26,16 +26,6 @@ size_t idle(Harness& h) {
   return h.store->countWarm("board", WarmState::Idle);
 }
 
-// Plays GitHub until every job is completed and no job's instance is left; warm ones stay.
-bool serveJobs(Harness& h) {
-  return waitFor([&] {
-    h.github.assign();
-    h.github.completeRunning();
-    return h.github.allCompleted() && h.dispatcher->launchesInFlight() == 0 &&
-           h.store->liveInstances().empty();
-  });
-}
-
 TEST_CASE("warm devices: an idle instance holds no item; the claim hot-plugs one") {
   Harness h({warmBoard(4, 2)});
   h.config.device_pools = {ttyPool("ttys", {"/dev/zero", "/dev/full"})};
@@ -69,7 +59,7 @@ TEST_CASE("warm devices: an idle instance holds no item; the claim hot-plugs one
   CHECK(heldItems(*h.store) == std::vector<std::string>{"source=/dev/zero@" + job->instance});
   CHECK(h.store->log(1).find("device tty attached: item source=/dev/zero of pool 'ttys'") !=
         std::string::npos);
-  REQUIRE(serveJobs(h));
+  REQUIRE(h.serveJobs());
   CHECK(h.store->deviceHolds().empty());
   REQUIRE(waitFor([&] { return idle(h) == 2; }));  // refilled, still holding nothing
   CHECK(h.store->deviceHolds().empty());
@@ -86,7 +76,7 @@ TEST_CASE("warm devices: six jobs on a pool of two, warm pool of two: one item p
     return StepResult{};
   };
   for (uint64_t id = 1; id <= 6; ++id) h.dispatcher->handle(h.github.queue(id, {"board"}));
-  REQUIRE(serveJobs(h));
+  REQUIRE(h.serveJobs());
   const auto served = h.github.served();
   REQUIRE(served.size() == 6);
   for (const auto& [id, times] : served) CHECK(times == 1);
@@ -111,7 +101,7 @@ TEST_CASE("warm devices: a failed hot-plug frees the item and the job is served 
   h.dispatcher->start();
   REQUIRE(waitFor([&] { return idle(h) == 1; }));
   h.dispatcher->handle(h.github.queue(1, {"board"}));
-  REQUIRE(serveJobs(h));
+  REQUIRE(h.serveJobs());
   CHECK(h.github.served().at(1) == 1);
   CHECK(attaches.load() >= 1);
   CHECK(h.store->get(1)->attempts == 2);

@@ -34,16 +34,6 @@ size_t idle(Harness& h, const std::string& entry) {
   return h.store->countWarm(entry, WarmState::Idle);
 }
 
-// Plays GitHub until every job is completed and no launch is in flight; warm instances stay.
-bool serveJobs(Harness& h) {
-  return waitFor([&] {
-    h.github.assign();
-    h.github.completeRunning();
-    return h.github.allCompleted() && h.dispatcher->launchesInFlight() == 0 &&
-           h.store->liveInstances().empty();
-  });
-}
-
 TEST_CASE("warm pool: fills to its size with prepared instances and no runner registered") {
   Harness h({pooled("linux", kLinux, 5, 3)});
   h.dispatcher->start();
@@ -66,7 +56,7 @@ TEST_CASE("warm pool: a job is served by a warm instance, then the pool refills"
   REQUIRE(waitFor([&] { return idle(h, "linux") == 2; }));
   const auto before = h.store->warmInstances();
   h.dispatcher->handle(h.github.queue(1, kLinux));
-  REQUIRE(serveJobs(h));
+  REQUIRE(h.serveJobs());
   const auto job = h.store->get(1);
   CHECK(job->state == JobState::Completed);
   CHECK(job->served_warm);
@@ -92,7 +82,7 @@ TEST_CASE("warm pool: two jobs and one idle instance: one warm, one cold, both s
   REQUIRE(waitFor([&] { return idle(h, "linux") == 1; }));
   h.dispatcher->handle(h.github.queue(1, kLinux));
   h.dispatcher->handle(h.github.queue(2, kLinux));
-  REQUIRE(serveJobs(h));
+  REQUIRE(h.serveJobs());
   CHECK(h.github.served().at(1) == 1);
   CHECK(h.github.served().at(2) == 1);
   // One of them took the idle instance; the other launched cold, or (on a slow machine,
@@ -140,7 +130,7 @@ TEST_CASE("warm pool: a queued job of another entry wins over idle warm instance
   h.dispatcher->start();
   REQUIRE(waitFor([&] { return idle(h, "a") == 2; }));
   h.dispatcher->handle(h.github.queue(1, {"b"}));
-  REQUIRE(serveJobs(h));
+  REQUIRE(h.serveJobs());
   CHECK(h.store->get(1)->state == JobState::Completed);
   CHECK_FALSE(h.store->get(1)->served_warm);
   CHECK(h.executor.maxLive() <= 2);
@@ -182,7 +172,7 @@ TEST_CASE("warm pool: an eviction right as a refill publishes its instance idle 
   log.setChannel(trigger);
   log.setLevel(Poco::Message::PRIO_INFORMATION);
   h.dispatcher->start();
-  const bool served = waitFor([&] { return queued.load(); }) && serveJobs(h);
+  const bool served = waitFor([&] { return queued.load(); }) && h.serveJobs();
   log.setChannel(before);
   log.setLevel(level);
   REQUIRE(served);
@@ -203,7 +193,7 @@ TEST_CASE("warm pool: refills wait while a job needs the room") {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   CHECK(h.store->warmInstances().empty());  // no refill took room while job 2 waits
   h.executor.release("b");
-  REQUIRE(serveJobs(h));
+  REQUIRE(h.serveJobs());
   CHECK(h.github.served().size() == 2);
   REQUIRE(waitFor([&] { return idle(h, "a") == 1; }));
 }
@@ -234,7 +224,7 @@ TEST_CASE("warm pool: a restart adopts idle instances and replaces interrupted o
   CHECK(h.executor.launches() == launches);  // nothing relaunched
   for (const auto& w : adopted) CHECK(h.store->warm(w.name)->state == WarmState::Idle);
   h.dispatcher->handle(h.github.queue(1, kLinux));
-  REQUIRE(serveJobs(h));
+  REQUIRE(h.serveJobs());
   CHECK(h.store->get(1)->served_warm);
 }
 
@@ -324,7 +314,7 @@ TEST_CASE("warm pool: frozen while idle, thawed before the runner starts") {
   CHECK(warm.frozen);
   CHECK(h.executor.isFrozen(warm.name));
   h.dispatcher->handle(h.github.queue(1, kLinux));
-  REQUIRE(serveJobs(h));
+  REQUIRE(h.serveJobs());
   CHECK(h.store->get(1)->served_warm);
   const auto events = h.executor.events();
   auto at = [&](const std::string& e) {
@@ -347,7 +337,7 @@ TEST_CASE("warm pool: drain stops claims and refills until resume") {
   CHECK(h.store->warmInstances().empty());  // no refill while drained
   CHECK(h.state(1) == JobState::Queued);
   h.dispatcher->resume("linux");
-  REQUIRE(serveJobs(h));
+  REQUIRE(h.serveJobs());
   REQUIRE(waitFor([&] { return idle(h, "linux") == 2; }));
 }
 
@@ -399,7 +389,7 @@ TEST_CASE("warm pool: a failed start destroys the instance and retries the job")
   REQUIRE(waitFor([&] { return idle(h, "linux") == 1; }));
   const auto first = h.store->warmInstances().front().name;
   h.dispatcher->handle(h.github.queue(1, kLinux));
-  REQUIRE(serveJobs(h));
+  REQUIRE(h.serveJobs());
   CHECK(h.store->get(1)->state == JobState::Completed);
   CHECK(h.store->get(1)->attempts == 2);
   CHECK_FALSE(h.executor.isLive(first));
@@ -428,7 +418,7 @@ TEST_CASE("warm pool: a start that fails after its runner took the job leaves th
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   CHECK(h.store->get(1)->state != JobState::Queued);
   CHECK(h.store->get(1)->attempts == 1);
-  REQUIRE(serveJobs(h));
+  REQUIRE(h.serveJobs());
   CHECK(h.state(1) == JobState::Completed);
   CHECK(h.github.served().at(1) == 1);
   CHECK(h.executor.starts() == 1);

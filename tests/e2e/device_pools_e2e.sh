@@ -14,44 +14,8 @@ E2E_WORK=$(mktemp -d)
 E2E_PREFIX=lxdrt-devpool-$$
 source "$E2E_SRC/tests/e2e/e2e_lib.sh"
 
-SAMPLER_PID=
-stop_sampler() {
-  if [ -n "$SAMPLER_PID" ]; then kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true; fi
-  SAMPLER_PID=
-}
+source "$E2E_SRC/tests/e2e/device_sampler_lib.sh"
 trap 'stop_sampler; e2e_cleanup; [ -n "${E2E_KEEP:-}" ] || rm -rf "$E2E_WORK"' EXIT
-
-# Every few hundred ms, one line: the pool device's source of each of our instances, from
-# one listing. An instance created by then has its device already (it is in the create).
-sample() {
-  local name src line
-  while :; do
-    line=
-    for name in $(e2e_instances); do
-      src=$(lxc config device get "$name" tty source 2>/dev/null) || continue
-      line="$line $src"
-    done
-    echo "${line# }" >>"$E2E_WORK/samples"
-    sleep 0.2
-  done
-}
-start_sampler() {
-  : >"$E2E_WORK/samples"
-  sample &
-  SAMPLER_PID=$!
-}
-# At most two instances in any sample, never one item twice; sets MAX_SEEN.
-check_samples() {
-  MAX_SEEN=$(awk '{ if (NF > m) m = NF } END { print m + 0 }' "$E2E_WORK/samples")
-  [ "$MAX_SEEN" -le 2 ] || e2e_fail "$MAX_SEEN instances at once with a pool of two: $(awk 'NF > 2' "$E2E_WORK/samples" | head -n 3)"
-  local twice
-  twice=$(awk '{ delete seen; for (i = 1; i <= NF; i++) if (seen[$i]++) print }' "$E2E_WORK/samples" | head -n 3)
-  [ -z "$twice" ] || e2e_fail "one item on two instances at once: $twice"
-}
-
-holds() { sqlite3 "$E2E_WORK/state/jobs.sqlite" "SELECT COUNT(*) FROM device_holds" 2>/dev/null; }
-no_holds() { [ "$(holds)" = 0 ]; }
-two_holds() { [ "$(holds)" = 2 ]; }
 
 e2e_start_sim
 e2e_write_config bash 4 '    config:

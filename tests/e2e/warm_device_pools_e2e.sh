@@ -14,45 +14,21 @@ E2E_WORK=$(mktemp -d)
 E2E_PREFIX=lxdrt-warmdev-$$
 source "$E2E_SRC/tests/e2e/e2e_lib.sh"
 
-SAMPLER_PID=
-stop_sampler() {
-  if [ -n "$SAMPLER_PID" ]; then kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true; fi
-  SAMPLER_PID=
-}
+source "$E2E_SRC/tests/e2e/device_sampler_lib.sh"
 trap 'stop_sampler; e2e_cleanup; [ -n "${E2E_KEEP:-}" ] || rm -rf "$E2E_WORK"' EXIT
 
-# Every 200 ms, one line: "instance=source" for each of our instances with the pool's device.
-# A warm instance that has it is checked once from inside: the device node must be there.
-sample() {
-  local name src line
-  while :; do
-    line=
-    for name in $(e2e_instances); do
-      src=$(lxc config device get "$name" tty source 2>/dev/null) || continue
-      line="$line $name=$src"
-      case "$name" in
-        *-w-*)
-          if ! grep -qx "$name" "$E2E_WORK/seen-inside" 2>/dev/null &&
-            lxc exec "$name" -- test -c /dev/lxdrunner-tty 2>/dev/null; then
-            echo "$name" >>"$E2E_WORK/seen-inside"
-          fi
-          ;;
-      esac
-    done
-    echo "${line# }" >>"$E2E_WORK/samples"
-    sleep 0.2
-  done
+# A warm instance seen with its item is checked once from inside: the device node must be
+# there while it holds it.
+check_inside() {
+  case $1 in
+    *-w-*)
+      if ! grep -qx "$1" "$E2E_WORK/seen-inside" 2>/dev/null &&
+        lxc exec "$1" -- test -c /dev/lxdrunner-tty 2>/dev/null; then
+        echo "$1" >>"$E2E_WORK/seen-inside"
+      fi
+      ;;
+  esac
 }
-check_samples() {
-  local most twice
-  most=$(awk '{ if (NF > m) m = NF } END { print m + 0 }' "$E2E_WORK/samples")
-  [ "$most" -le 2 ] || e2e_fail "$most instances with an item at once, with a pool of two"
-  twice=$(awk '{ delete seen; for (i = 1; i <= NF; i++) { split($i, p, "="); if (seen[p[2]]++) print } }' "$E2E_WORK/samples" | head -n 3)
-  [ -z "$twice" ] || e2e_fail "one item on two instances at once: $twice"
-}
-
-holds() { sqlite3 "$E2E_WORK/state/jobs.sqlite" "SELECT COUNT(*) FROM device_holds" 2>/dev/null; }
-no_holds() { [ "$(holds)" = 0 ]; }
 metric() {  # metric NAME: its value for entry e2e, or nothing
   curl -sf "http://127.0.0.1:$E2E_DAEMON_PORT/metrics" | sed -n "s/^$1{entry=\"e2e\"} //p"
 }
@@ -89,10 +65,8 @@ no_holds || e2e_fail "items held while the pool is idle: $(holds)"
 before=$(warm_names)
 echo "pool filled, holding no item: $(echo "$before" | tr '\n' ' ')"
 
-: >"$E2E_WORK/samples"
 : >"$E2E_WORK/seen-inside"
-sample &
-SAMPLER_PID=$!
+start_sampler check_inside
 jobs=()
 all_completed() {
   local id
