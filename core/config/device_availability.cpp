@@ -17,11 +17,6 @@ bool exists(const std::string& path) {
   return ::stat(path.c_str(), &info) == 0;
 }
 
-const std::string* keyOf(const DevicePoolItem& item, const char* key) {
-  const auto it = item.settings.find(key);
-  return it == item.settings.end() ? nullptr : &it->second;
-}
-
 std::optional<std::string> missingPath(const std::string& path) {
   if (exists(path)) return std::nullopt;
   return path + " does not exist";
@@ -87,26 +82,26 @@ std::optional<std::string> deviceUnavailableReason(const Config& config, const D
   switch (pool.type) {
     case DevicePoolType::UnixChar:
     case DevicePoolType::UnixBlock: {
-      const std::string* source = keyOf(item, "source");
-      if (source == nullptr) source = keyOf(item, "path");
+      const std::string* source = item.setting("source");
+      if (source == nullptr) source = item.setting("path");
       return source != nullptr ? missingPath(*source) : std::nullopt;
     }
     case DevicePoolType::Disk: {
-      const std::string* const source = keyOf(item, "source");
+      const std::string* const source = item.setting("source");
       // Anything else (a Ceph volume, a storage pool volume) is not a path here.
       if (source == nullptr || source->empty() || source->front() != '/') return std::nullopt;
       return missingPath(*source);
     }
     case DevicePoolType::Gpu: {
-      const std::string* const pci = keyOf(item, "pci");
+      const std::string* const pci = item.setting("pci");
       return pci != nullptr ? missingPci(sysfs_root, *pci) : std::nullopt;
     }
     case DevicePoolType::Pci: {
-      const std::string* const address = keyOf(item, "address");
+      const std::string* const address = item.setting("address");
       return address != nullptr ? missingPci(sysfs_root, *address) : std::nullopt;
     }
     case DevicePoolType::Nic: {
-      const std::string* const parent = keyOf(item, "parent");
+      const std::string* const parent = item.setting("parent");
       if (parent == nullptr || exists(sysfs_root + "/class/net/" + *parent)) return std::nullopt;
       return "network interface " + *parent + " is not on this host";
     }
@@ -122,7 +117,7 @@ std::map<std::string, std::string> unavailableDeviceItems(const Config& config,
   for (const auto& pool : config.device_pools) {
     for (const auto& item : pool.items) {
       if (auto reason = deviceUnavailableReason(config, pool, item, sysfs_root)) {
-        out[pool.name + " " + item.remote + " " + item.id()] = std::move(*reason);
+        out[deviceItemKey(pool.name, item.remote, item.id())] = std::move(*reason);
       }
     }
   }

@@ -1,24 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/device_identity.hpp"
 
-#include <array>
-#include <cctype>
+#include "config/detail/text.hpp"
 
 namespace lxdrunner::config {
 
 namespace {
 
-constexpr std::array<const char*, 5> kUsbKeys{"vendorid", "productid", "serial", "busnum",
-                                              "devnum"};
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 // "0x0403" and "0403" name the same id; case does not matter.
 std::string normalHex(const std::string& text) {
-  std::string out = lower(text);
+  std::string out = detail::toLower(text);
   if (out.rfind("0x", 0) == 0) out.erase(0, 2);
   return out;
 }
@@ -30,15 +21,10 @@ std::string normalNumber(const std::string& text) {
   return text.substr(first);
 }
 
-const std::string* keyOf(const DevicePoolItem& item, const char* key) {
-  const auto it = item.settings.find(key);
-  return it == item.settings.end() ? nullptr : &it->second;
-}
-
 }  // namespace
 
 std::string normalPciAddress(const std::string& address) {
-  std::string out = lower(address);
+  std::string out = detail::toLower(address);
   // "41:00.0" (bus:device.function) has one colon; the full form has the domain in front.
   if (out.find(':') == out.rfind(':')) out = "0000:" + out;
   return out;
@@ -49,27 +35,31 @@ bool sameHexId(const std::string& a, const std::string& b) {
 }
 
 bool usbMatches(const DevicePoolItem& item, const UsbDeviceFacts& device) {
-  if (const auto* v = keyOf(item, "vendorid"); v && !sameHexId(*v, device.vendor_id)) return false;
-  if (const auto* p = keyOf(item, "productid"); p && !sameHexId(*p, device.product_id))
+  if (const auto* v = item.setting("vendorid"); v && !sameHexId(*v, device.vendor_id)) return false;
+  if (const auto* p = item.setting("productid"); p && !sameHexId(*p, device.product_id))
     return false;
-  if (const auto* s = keyOf(item, "serial"); s && device.serial && *s != *device.serial)
+  if (const auto* s = item.setting("serial"); s && device.serial && *s != *device.serial)
     return false;
-  if (const auto* b = keyOf(item, "busnum"); b && normalNumber(*b) != normalNumber(device.bus))
+  if (const auto* b = item.setting("busnum"); b && normalNumber(*b) != normalNumber(device.bus))
     return false;
-  if (const auto* d = keyOf(item, "devnum"); d && normalNumber(*d) != normalNumber(device.device))
+  if (const auto* d = item.setting("devnum"); d && normalNumber(*d) != normalNumber(device.device))
     return false;
   return true;
 }
 
-std::string usbIdentity(const DevicePoolItem& item) {
+std::string keysText(const DevicePoolItem& item, std::initializer_list<const char*> keys) {
   std::string text;
-  for (const char* key : kUsbKeys) {
-    if (const auto* value = keyOf(item, key)) {
+  for (const char* key : keys) {
+    if (const auto* value = item.setting(key)) {
       if (!text.empty()) text += ", ";
       text += std::string(key) + "=" + *value;
     }
   }
   return text;
+}
+
+std::string usbIdentity(const DevicePoolItem& item) {
+  return keysText(item, {"vendorid", "productid", "serial", "busnum", "devnum"});
 }
 
 }  // namespace lxdrunner::config

@@ -3,6 +3,7 @@
 // (sysfs here, LXD's resources API on another host): one set of rules for both.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 
@@ -30,7 +31,11 @@ struct UsbDeviceFacts {
 // and devnum; a serial the host does not report is not compared.
 bool usbMatches(const DevicePoolItem& item, const UsbDeviceFacts& device);
 
-// The keys usbMatches compares, for messages: "vendorid=0403, productid=6001".
+// The item's values of `keys` (those it gives, in that order), for messages:
+// "vendorid=0403, productid=6001".
+std::string keysText(const DevicePoolItem& item, std::initializer_list<const char*> keys);
+
+// The keys usbMatches compares, as keysText writes them.
 std::string usbIdentity(const DevicePoolItem& item);
 
 }  // namespace lxdrunner::config

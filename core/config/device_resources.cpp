@@ -51,30 +51,19 @@ void addGpu(const Object::Ptr& card, std::vector<ResourcesGpu>& out) {
   }
 }
 
-const std::string* keyOf(const DevicePoolItem& item, const char* key) {
-  const auto it = item.settings.find(key);
-  return it == item.settings.end() ? nullptr : &it->second;
-}
-
 bool gpuMatches(const DevicePoolItem& item, const ResourcesGpu& gpu) {
-  if (const auto* pci = keyOf(item, "pci"); pci && normalPciAddress(*pci) != gpu.pci_address)
+  if (const auto* pci = item.setting("pci"); pci && normalPciAddress(*pci) != gpu.pci_address)
     return false;
-  if (const auto* v = keyOf(item, "vendorid"); v && !sameHexId(*v, gpu.vendor_id)) return false;
-  if (const auto* p = keyOf(item, "productid"); p && !sameHexId(*p, gpu.product_id)) return false;
-  if (const auto* id = keyOf(item, "id"); id && (!gpu.drm_id || *id != std::to_string(*gpu.drm_id)))
+  if (const auto* v = item.setting("vendorid"); v && !sameHexId(*v, gpu.vendor_id)) return false;
+  if (const auto* p = item.setting("productid"); p && !sameHexId(*p, gpu.product_id)) return false;
+  if (const auto* id = item.setting("id");
+      id && (!gpu.drm_id || *id != std::to_string(*gpu.drm_id)))
     return false;
   return true;
 }
 
 std::string gpuIdentity(const DevicePoolItem& item) {
-  std::string text;
-  for (const char* key : {"pci", "id", "vendorid", "productid"}) {
-    if (const auto* value = keyOf(item, key)) {
-      if (!text.empty()) text += ", ";
-      text += std::string(key) + "=" + *value;
-    }
-  }
-  return text;
+  return keysText(item, {"pci", "id", "vendorid", "productid"});
 }
 
 }  // namespace
@@ -138,7 +127,7 @@ std::optional<std::string> missingFromResources(const DevicePool& pool, const De
       return "no GPU with " + gpuIdentity(item) + where;
     }
     case DevicePoolType::Pci: {
-      const auto* const address = keyOf(item, "address");
+      const auto* const address = item.setting("address");
       if (address == nullptr || !resources.pci_addresses) return std::nullopt;
       for (const auto& present : *resources.pci_addresses) {
         if (present == normalPciAddress(*address)) return std::nullopt;

@@ -26,6 +26,16 @@ std::string DevicePoolItem::id() const {
   return text;
 }
 
+const std::string* DevicePoolItem::setting(const std::string& key) const {
+  const auto it = settings.find(key);
+  return it == settings.end() ? nullptr : &it->second;
+}
+
+std::string deviceItemKey(const std::string& pool, const std::string& remote,
+                          const std::string& item) {
+  return pool + " " + remote + " " + item;
+}
+
 const Secret& Config::hooksecretFor(std::string_view source) const {
   for (const auto& s : event_sources) {
     if (s.name == source && !s.hooksecret.empty()) return s.hooksecret;

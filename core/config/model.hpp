@@ -59,7 +59,14 @@ struct DevicePoolItem {
   // What names the item in the job store, the log and `lxdrunner devices`: its keys,
   // sorted, as "k=v,k=v" (e.g. "pci=0000:41:00.0"). Unique per remote among all pools.
   std::string id() const;
+  // The value of one of its keys, or nullptr when it does not give that key.
+  const std::string* setting(const std::string& key) const;
 };
+
+// "POOL REMOTE ITEM": how an item is named in sets and maps of items (unavailable items,
+// holds), the same in the configuration's checks, the daemon's prober and the scheduler.
+std::string deviceItemKey(const std::string& pool, const std::string& remote,
+                          const std::string& item);
 
 // N interchangeable devices; each running instance of an entry using the pool holds one.
 struct DevicePool {

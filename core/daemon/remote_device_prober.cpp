@@ -78,7 +78,7 @@ void RemoteDeviceProber::probe(const std::string& name) {
       for (const auto& item : pool.items) {
         if (item.remote != name) continue;
         if (auto why = config::missingFromResources(pool, item, resources)) {
-          missing[pool.name + " " + item.remote + " " + item.id()] = std::move(*why);
+          missing[config::deviceItemKey(pool.name, item.remote, item.id())] = std::move(*why);
         }
       }
     }

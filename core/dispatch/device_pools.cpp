@@ -5,11 +5,6 @@
 
 namespace lxdrunner::dispatch {
 
-std::string deviceItemKey(const std::string& pool, const std::string& remote,
-                          const std::string& item) {
-  return pool + " " + remote + " " + item;
-}
-
 namespace {
 
 // Items of `pool` on `remote` that are neither held nor unavailable nor `taken` already by
@@ -63,6 +58,16 @@ std::map<std::string, std::vector<jobs::DeviceHold>> pickDevicesByRemote(
     if (auto holds = pickDevices(config, on_one, held, unavailable)) out[remote] = *holds;
   }
   return out;
+}
+
+std::optional<std::vector<jobs::DeviceHold>> firstRemotePick(
+    const config::RunnerEntry& entry,
+    const std::map<std::string, std::vector<jobs::DeviceHold>>& by_remote) {
+  for (const auto& remote : entry.remotes) {
+    const auto found = by_remote.find(remote);
+    if (found != by_remote.end()) return found->second;
+  }
+  return std::nullopt;
 }
 
 config::RunnerEntry withoutPoolDevices(const config::RunnerEntry& entry) {

@@ -15,9 +15,8 @@
 
 namespace lxdrunner::dispatch {
 
-// "pool remote item": how an item is named in sets of items.
-std::string deviceItemKey(const std::string& pool, const std::string& remote,
-                          const std::string& item);
+// "POOL REMOTE ITEM": how an item is named in sets of items (config/model.hpp).
+using config::deviceItemKey;
 
 // One free item of each of `entry`'s device pools, all on one remote of the entry (the first,
 // in the entry's order, where every pool has a free item), as holds without an instance.
@@ -32,6 +31,12 @@ std::optional<std::vector<jobs::DeviceHold>> pickDevices(
 std::map<std::string, std::vector<jobs::DeviceHold>> pickDevicesByRemote(
     const config::Config& config, const config::RunnerEntry& entry,
     const std::vector<jobs::DeviceHold>& held, const std::set<std::string>& unavailable = {});
+
+// What pickDevices would take, read off pickDevicesByRemote's answer: the items of the
+// first of the entry's remotes that has them all.
+std::optional<std::vector<jobs::DeviceHold>> firstRemotePick(
+    const config::RunnerEntry& entry,
+    const std::map<std::string, std::vector<jobs::DeviceHold>>& by_remote);
 
 // `entry` as a warm instance is launched: without the devices its pools give (their items
 // come at claim, by hot-plug; the entry's own keys for them, such as `path`, are no device

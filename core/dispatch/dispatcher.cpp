@@ -180,15 +180,19 @@ size_t Dispatcher::scheduleOnce() {
       bool warm = warmEnabled(e) && store_.countWarm(e.name, jobs::WarmState::Idle) > 0;
       // An entry using device pools has room only while each pool has a free item; its jobs
       // wait in order without holding up the other entries.
-      auto devices = pickDevices(config_, e, held, unavailable);
-      // A warm instance of such an entry is taken only where its remote has the items.
+      // A warm instance of such an entry is taken only where its remote has the items: those
+      // are picked per remote, and the cold pick is read off them rather than made again.
+      std::optional<std::vector<jobs::DeviceHold>> devices;
       std::map<std::string, std::vector<jobs::DeviceHold>> warm_devices;
       if (warm && !e.device_pools.empty()) {
         warm_devices = pickDevicesByRemote(config_, e, held, unavailable);
+        devices = firstRemotePick(e, warm_devices);
         const auto idle = store_.warmInstances(&e.name);
         warm = std::any_of(idle.begin(), idle.end(), [&warm_devices](const jobs::WarmRecord& w) {
           return w.state == jobs::WarmState::Idle && warm_devices.count(w.remote) > 0;
         });
+      } else {
+        devices = pickDevices(config_, e, held, unavailable);
       }
       const bool entry_room =
           store_.countSlots(e.name) < static_cast<size_t>(e.max_workers) && devices.has_value();
