@@ -203,13 +203,18 @@ void Dispatcher::failLaunch(const config::RunnerEntry& entry, const std::string&
   if (retry) {
     jobs::TransitionFields fields;
     fields.error = reason;
-    if (store_.transition(bound->job_id, bound->state, JobState::Queued, clock_(), fields)) {
-      const int64_t backoff_ms = int64_t{1000} * config_.dispatcher.retry_backoff_s
-                                 << std::min(bound->attempts - 1, 10);
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        not_before_[bound->job_id] = clock_() + backoff_ms;
-      }
+    const int64_t backoff_ms = int64_t{1000} * config_.dispatcher.retry_backoff_s
+                               << std::min(bound->attempts - 1, 10);
+    // The backoff goes in before the job is queued again: set after, a scheduling pass in
+    // between launched the job at once (seen as a second launch in a unit test under load).
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      not_before_[bound->job_id] = clock_() + backoff_ms;
+    }
+    if (!store_.transition(bound->job_id, bound->state, JobState::Queued, clock_(), fields)) {
+      std::lock_guard<std::mutex> lock(mu_);
+      not_before_.erase(bound->job_id);
+    } else {
       log.warning("job %s: %s (attempt %d of %d); retrying in %d ms", std::to_string(bound->job_id),
                   reason, bound->attempts, config_.dispatcher.launch_attempts,
                   static_cast<int>(backoff_ms));
