@@ -56,6 +56,13 @@
 #                                         files and helper; no credential, no runner start
 #                                start:   on a prepared instance, at a job: the credential
 #                                         and the runner start only
+#                              With a JIT config, prepare leaves a root supervisor waiting on
+#                              $LXDRUNNER_STATE_DIR/start.fifo (root's, 0600) for that config
+#                              as one line, and phase start only writes it there. A provisioner
+#                              that can write into the instance's FIFO itself may do that
+#                              instead of running phase start (no exec on the job's critical
+#                              path); the line below says this script keeps to that:
+#                              lxdrunner-setup-contract: armed-fifo
 #
 # Exit status: 0 once the runner process runs (or already finished successfully);
 # 124 when a step ran out of time; otherwise the failing step's status (2 = bad input).
@@ -420,8 +427,8 @@ read_secret() {
 # the runner's own but the privilege drop. The JIT config, read by root from the pushed 0600
 # file, reaches the runner in its environment (where the real runner reads
 # ACTIONS_RUNNER_INPUT_JITCONFIG and removes it), so the file is never moved or chowned.
-# The environment is the clean one the supervisor was started with (env -i), plus the
-# runner user's and the JIT config.
+# The environment is the one the supervisor was started with (the instance's own variables,
+# as LXD gives every exec, without the setup's), plus the runner user's and the JIT config.
 run_with_jit() {
     cd "$1" || exit 1
     export HOME="$R_HOME" USER="$R_USER" LOGNAME="$R_USER" ACTIONS_RUNNER_INPUT_JITCONFIG="$secret"
@@ -554,17 +561,30 @@ start_runner() {
     limit=$(step_limit "$T_START")
     [ "$limit" -gt 0 ] || fail 124 "no time left for step 'start' (deadline passed)"
     say "step start (limit ${limit}s)"
-    # A new session with no inherited descriptors and a clean environment: it outlives
-    # this script and the exec that ran it, a backend waiting for our output never waits
-    # for the runner, and the runner inherits none of the setup's variables.
-    set -- env -i PATH="$PATH" LANG="${LANG:-C.UTF-8}" "$HELPER" supervise "$RUNNER_USER" \
-        "$RUNNER_DIR" "$cred_arg" "$STATE_DIR" "$POWEROFF"
+    # A new session with no inherited descriptors and the instance's environment only: it
+    # outlives this script and the exec that ran it, a backend waiting for our output never
+    # waits for the runner, and the runner inherits none of the setup's variables.
+    runner_environment
+    # shellcheck disable=SC2086 # RUNNER_ENV is options, one word each
+    set -- env $RUNNER_ENV PATH="$PATH" LANG="${LANG:-C.UTF-8}" "$HELPER" supervise \
+        "$RUNNER_USER" "$RUNNER_DIR" "$cred_arg" "$STATE_DIR" "$POWEROFF"
     if have setsid; then
         setsid "$@" </dev/null >>"$RUNNER_LOG" 2>&1 &
     else
         (trap '' HUP && exec "$@" </dev/null >>"$RUNNER_LOG" 2>&1) &
     fi
     wait_runner_started "$limit" "$cred_gone"
+}
+
+# The runner's environment beyond its user's: the instance's own variables (LXD sets the
+# entry's environment.* keys on every exec, as on this one), never the setup's LXDRUNNER_*
+# nor the shell's session variables. Sets RUNNER_ENV: options for env(1) removing those
+# (a value holding a newline and "LXDRUNNER_X=" only removes one more name).
+runner_environment() {
+    RUNNER_ENV="-u PWD -u OLDPWD -u SHLVL -u _ -u MAIL -u TERM -u SHELL"
+    for v in $(env | sed -n 's/^\(LXDRUNNER_[A-Za-z0-9_]*\)=.*/\1/p'); do
+        RUNNER_ENV="$RUNNER_ENV -u $v"
+    done
 }
 
 # Phase prepare with a JIT credential: a supervisor that has done everything but the
@@ -575,9 +595,11 @@ arm_supervisor() {
     rm -f "$FIFO" "$ARMED_PID"
     mkfifo -m 0600 "$FIFO" || fail 1 "cannot create $FIFO"
     : >"$RUNNER_LOG" && chmod 0640 "$RUNNER_LOG" || fail 1 "cannot create $RUNNER_LOG"
-    # With a clean environment: the runner it starts inherits it (see run_with_jit).
-    set -- env -i PATH="$PATH" LANG="${LANG:-C.UTF-8}" "$HELPER" armed "$RUNNER_USER" \
-        "$RUNNER_DIR" "$STATE_DIR" "$POWEROFF"
+    # With the instance's environment only: the runner inherits it (see run_with_jit).
+    runner_environment
+    # shellcheck disable=SC2086 # RUNNER_ENV is options, one word each
+    set -- env $RUNNER_ENV PATH="$PATH" LANG="${LANG:-C.UTF-8}" "$HELPER" armed \
+        "$RUNNER_USER" "$RUNNER_DIR" "$STATE_DIR" "$POWEROFF"
     if have setsid; then
         setsid "$@" </dev/null >>"$RUNNER_LOG" 2>&1 &
     else
