@@ -16,6 +16,8 @@
 namespace lxdrunner::plugin_host {
 namespace {
 
+constexpr size_t kMaxFifoWrite = 65536;  // plugin_abi.h, instance_write_fifo
+
 using sdk::copy;
 using sdk::write;
 
@@ -316,6 +318,19 @@ lxdr_status instanceAttachDevice(void* host_ctx, const lxdr_instance_ref* instan
   });
 }
 
+// The data is a JIT config: a failure's message is the backend's, which never holds it.
+lxdr_status instanceWriteFifo(void* host_ctx, const lxdr_instance_ref* instance, lxdr_str path,
+                              lxdr_str data, int64_t deadline_ms) {
+  return guarded("instance_write_fifo", [&] {
+    PluginInstance* b = owningBackend(host_ctx, instance);
+    if (b == nullptr) return LXDR_ERR_NOT_FOUND;
+    if (data.len > kMaxFifoWrite) {
+      return fail(LXDR_ERR_INVALID_ARGUMENT, "instance_write_fifo: more than 65536 bytes");
+    }
+    return routed(b->writeFifo(*instance, path, data, boundedDeadline(host_ctx, deadline_ms)));
+  });
+}
+
 lxdr_status counterAdd(void* host_ctx, lxdr_str name, uint64_t delta) {
   return guarded("counter_add", [&] {
     HostContext& c = contextOf(host_ctx);
@@ -346,6 +361,7 @@ lxdr_host_api makeApi() {
   api.instance_pull_file = &instancePullFile;
   api.instance_attach_device = &instanceAttachDevice;
   api.counter_add = &counterAdd;
+  api.instance_write_fifo = &instanceWriteFifo;
   return api;
 }
 

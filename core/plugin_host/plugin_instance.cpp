@@ -211,6 +211,13 @@ CallResult PluginInstance::imageFingerprint(lxdr_str entry_json, int64_t deadlin
   });
 }
 
+CallResult PluginInstance::writeFifo(const lxdr_instance_ref& instance, lxdr_str path,
+                                     lxdr_str data, int64_t deadline_ms) {
+  LXDR_REQUIRE_OP(backend_ops_, write_fifo);
+  return call("write_fifo",
+              [&] { return backend_ops_.write_fifo(handle_, &instance, path, data, deadline_ms); });
+}
+
 CallResult PluginInstance::prepare(const lxdr_provision_request& request, std::string& log) {
   LXDR_REQUIRE_OP(provisioner_ops_, prepare);
   lxdr_sink sink = sdk::stringSink(log);

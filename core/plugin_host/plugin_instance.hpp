@@ -48,6 +48,8 @@ class PluginInstance {
   // ABI 1.1; LXDR_ERR_UNSUPPORTED from a backend that lacks them.
   CallResult setFrozen(const lxdr_instance_ref& instance, bool frozen, int64_t deadline_ms);
   CallResult imageFingerprint(lxdr_str entry_json, int64_t deadline_ms, std::string& out);
+  CallResult writeFifo(const lxdr_instance_ref& instance, lxdr_str path, lxdr_str data,
+                       int64_t deadline_ms);
 
   // Provisioners.
   CallResult provision(const lxdr_provision_request& request, std::string& log);

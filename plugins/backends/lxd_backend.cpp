@@ -8,6 +8,7 @@
 #include <cctype>
 #include <thread>
 
+#include "container_fifo.hpp"
 #include "instance_tags.hpp"
 #include "lxdrunner/lxd/error.hpp"
 #include "lxdrunner/lxd/json.hpp"
@@ -404,6 +405,48 @@ std::string LxdBackend::imageFingerprint(const std::string& entry_json, int64_t 
   if (looksLikeFingerprint(entry.image_alias)) return entry.image_alias;
   throw sdk::Error(LXDR_ERR_NOT_FOUND,
                    "image alias '" + entry.image_alias + "' not found on remote '" + remote + "'");
+}
+
+void LxdBackend::writeFifo(const sdk::InstanceRef& instance, const std::string& path,
+                           const std::string& data, int64_t deadline_ms) {
+  if (kind_ != InstanceKind::Container) {
+    throw sdk::Error(LXDR_ERR_UNSUPPORTED, "a VM's files cannot be reached from the host");
+  }
+  lxd::LxdClient& lxd = client(instance.remote);
+  if (!lxd.remote().isUnixSocket()) {
+    throw sdk::Error(LXDR_ERR_UNSUPPORTED, "remote '" + lxd.remote().name +
+                                               "' is another host: its containers' files "
+                                               "cannot be reached from here");
+  }
+  const Deadline deadline = bounded(deadline_ms, settings_.list_timeout);
+  const lxd::InstanceState state = lxd.instanceState(instance.name, deadline);
+  if (state.pid <= 0) {
+    throw sdk::Error(LXDR_ERR_UNSUPPORTED,
+                     "LXD names no init process for " + instance.name + " (" + state.status + ")");
+  }
+  ContainerFifo target;
+  target.init_pid = state.pid;
+  const std::string& project = lxd.remote().project;
+  target.payload_cgroup = "lxc.payload." +
+                          (project.empty() || project == "default" ? "" : project + "_") +
+                          instance.name;
+  target.path = path;
+  // A reader is there once the open succeeds: the wait is only for room in the pipe.
+  const auto left = deadline.remaining(std::chrono::milliseconds(10000));
+  std::string why;
+  FifoWrite result = FifoWrite::kUnreachable;
+  try {
+    result =
+        writeContainerFifo(target, data, static_cast<int>(std::max<int64_t>(left.count(), 1)), why);
+  } catch (const std::runtime_error& e) {
+    throw sdk::Error(LXDR_ERR_INTERNAL, "instance " + instance.name + ": " + e.what());
+  }
+  if (result == FifoWrite::kNoReader) {
+    throw sdk::Error(LXDR_ERR_NOT_FOUND, "instance " + instance.name + ": " + why);
+  }
+  if (result == FifoWrite::kUnreachable) {
+    throw sdk::Error(LXDR_ERR_UNSUPPORTED, "instance " + instance.name + ": " + why);
+  }
 }
 
 }  // namespace lxdrunner::backends

@@ -32,6 +32,9 @@ class LxdBackend : public sdk::Backend {
                     const std::string& device_json, int64_t deadline_ms) override;
   void setFrozen(const sdk::InstanceRef& instance, bool frozen, int64_t deadline_ms) override;
   std::string imageFingerprint(const std::string& entry_json, int64_t deadline_ms) override;
+  // Containers on a remote reached by its unix socket (this host) only; see container_fifo.
+  void writeFifo(const sdk::InstanceRef& instance, const std::string& path, const std::string& data,
+                 int64_t deadline_ms) override;
 
   const BackendSettings& settings() const { return settings_; }
 

@@ -87,8 +87,7 @@ void BashProvisioner::start(const sdk::ProvisionRequest& request, std::string& l
   // input), or a credential push and the exec for a script that wants a file.
   GuestPlan guest_plan = plan(request, entry, RunnerSource::kTarball, "start");
   const std::string script = readHostFile(setupScriptFor(settings(), entry.setup_script, name()));
-  RunnerCredential credential = startCredential(request, entry, script, guest_plan, log);
-  runScript(request, entry, guest_plan, {guest::kSetupScript}, credential, log);
+  startRunner(request, entry, script, guest_plan, {guest::kSetupScript}, log);
 }
 
 }  // namespace lxdrunner::provisioners

@@ -55,8 +55,7 @@ void DiskMountProvisioner::start(const sdk::ProvisionRequest& request, std::stri
   const EntrySettings entry = parseEntrySettings(request.entry_json);
   const std::string script = readHostFile(setupScriptFor(settings(), entry.setup_script, name()));
   GuestPlan guest_plan = plan(request, entry, RunnerSource::kMount, "start");
-  RunnerCredential credential = startCredential(request, entry, script, guest_plan, log);
-  runScript(request, entry, guest_plan, inlineScriptArgv(script), credential, log);
+  startRunner(request, entry, script, guest_plan, inlineScriptArgv(script), log);
 }
 
 }  // namespace lxdrunner::provisioners

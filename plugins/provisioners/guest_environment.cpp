@@ -96,4 +96,8 @@ bool acceptsCredentialOnStdin(const std::string& script_text) {
   return script_text.find("lxdrunner-setup-contract: credential-on-stdin") != std::string::npos;
 }
 
+bool armsStartFifo(const std::string& script_text) {
+  return script_text.find("lxdrunner-setup-contract: armed-fifo") != std::string::npos;
+}
+
 }  // namespace lxdrunner::provisioners

@@ -35,6 +35,11 @@ struct GuestPlan {
 // True when a setup script declares it takes the credential on standard input in phase
 // start (the line "lxdrunner-setup-contract: credential-on-stdin").
 bool acceptsCredentialOnStdin(const std::string& script_text);
+// True when the script says ("lxdrunner-setup-contract: armed-fifo") that its phase prepare,
+// with a JIT config, leaves a root process waiting on guest::kStartFifo (root's, 0600) for
+// that config as one line, and that this line is all phase start would do: a provisioner
+// may then write it there itself and skip the exec.
+bool armsStartFifo(const std::string& script_text);
 
 // "NAME=value" entries for ExecRequest::env.
 std::vector<std::string> guestEnvironment(const GuestPlan& plan, const EntrySettings& settings);

@@ -10,6 +10,8 @@ inline constexpr const char* kStateDir = "/var/lib/lxdrunner";
 inline constexpr const char* kSetupScript = "/var/lib/lxdrunner/runner-setup.sh";
 inline constexpr const char* kTarball = "/var/lib/lxdrunner/actions-runner.tar.gz";
 inline constexpr const char* kRunnerLog = "/var/lib/lxdrunner/runner.log";
+// Where phase prepare's armed supervisor waits for the JIT config (armsStartFifo).
+inline constexpr const char* kStartFifo = "/var/lib/lxdrunner/start.fifo";
 // The secret lands on /run (a tmpfs in most images, so never on the instance's disk), mode
 // 0600 and owned by the runner user; the script moves it into a 0700 directory of that
 // user next to it, and the runner's helper removes it once read.

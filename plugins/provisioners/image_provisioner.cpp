@@ -46,8 +46,7 @@ void ImageProvisioner::start(const sdk::ProvisionRequest& request, std::string& 
   std::string script_path;
   const std::string script = scriptText(settings(), entry, name(), script_path);
   GuestPlan guest_plan = plan(request, entry, RunnerSource::kInstalled, "start");
-  RunnerCredential credential = startCredential(request, entry, script, guest_plan, log);
-  runScript(request, entry, guest_plan, inlineScriptArgv(script), credential, log);
+  startRunner(request, entry, script, guest_plan, inlineScriptArgv(script), log);
 }
 
 }  // namespace lxdrunner::provisioners

@@ -81,10 +81,36 @@ RunnerCredential RunnerProvisioner::startCredential(const sdk::ProvisionRequest&
   std::string what;
   int64_t took_ms = 0;
   RunnerCredential credential = obtainTimed(request, entry, what, took_ms);
-  note(log, what + " obtained in " + std::to_string(took_ms) +
-                " ms, handed to the setup script on its standard input");
+  note(log, what + " obtained in " + std::to_string(took_ms) + " ms");
   plan.credential_on_stdin = true;
   return credential;
+}
+
+void RunnerProvisioner::startRunner(const sdk::ProvisionRequest& request,
+                                    const EntrySettings& entry, const std::string& script_text,
+                                    GuestPlan& plan, std::vector<std::string> argv,
+                                    std::string& log) const {
+  RunnerCredential credential = startCredential(request, entry, script_text, plan, log);
+  if (entry.credentials == CredentialMode::kJit && plan.credential_on_stdin &&
+      armsStartFifo(script_text)) {
+    const int64_t began = host().nowMs();
+    std::string why;
+    if (host().writeFifo(request.instance, guest::kStartFifo, credential.value + "\n",
+                         request.deadline_ms, &why)) {
+      note(log, std::string("runner started in ") + request.instance.name +
+                    ": the JIT configuration went to the armed supervisor through " +
+                    guest::kStartFifo + " in " + std::to_string(host().nowMs() - began) +
+                    " ms (no exec)");
+      return;
+    }
+    // Nothing was written: the script's phase start wakes the supervisor, or starts one.
+    note(log, std::string("no direct hand-over through ") + guest::kStartFifo + " (" +
+                  (why.empty() ? "the backend cannot" : why) + "): running phase start");
+  }
+  if (plan.credential_on_stdin) {
+    note(log, "the credential goes to the setup script on its standard input");
+  }
+  runScript(request, entry, plan, std::move(argv), credential, log);
 }
 
 GuestPlan RunnerProvisioner::plan(const sdk::ProvisionRequest& request, const EntrySettings& entry,

@@ -50,6 +50,13 @@ class RunnerProvisioner : public sdk::PhasedProvisioner {
   GuestPlan plan(const sdk::ProvisionRequest& request, const EntrySettings& entry,
                  RunnerSource source, const char* phase = "all") const;
 
+  // Phase start, whole: the credential (startCredential), then either straight into the
+  // armed supervisor's FIFO, with no exec, when the script arms one and the backend can
+  // reach it (the fastest warm start), or the script's phase start with `argv`.
+  void startRunner(const sdk::ProvisionRequest& request, const EntrySettings& entry,
+                   const std::string& script_text, GuestPlan& plan, std::vector<std::string> argv,
+                   std::string& log) const;
+
   // Runs the setup script with `argv` and the plan's environment.
   void runScript(const sdk::ProvisionRequest& request, const EntrySettings& entry,
                  const GuestPlan& plan, std::vector<std::string> argv,

@@ -50,6 +50,10 @@ echo "$before" | grep -qx -- "$runner" || e2e_fail "job $job ran on '$runner', n
 "$E2E_BIN" job "$job" --config "$E2E_WORK/config.yml" >"$E2E_WORK/job.txt" 2>&1 ||
   e2e_fail "lxdrunner job $job: $(cat "$E2E_WORK/job.txt")"
 grep -q "served: *warm" "$E2E_WORK/job.txt" || e2e_fail "the job record does not say warm: $(cat "$E2E_WORK/job.txt")"
+# The daemon runs as root beside LXD: the JIT config goes into the armed supervisor's FIFO
+# from the host, with no exec on the job's critical path.
+grep -q "start.fifo in [0-9]* ms (no exec)" "$E2E_WORK/job.txt" ||
+  e2e_fail "the warm start ran an exec: $(cat "$E2E_WORK/job.txt")"
 e2e_wait 90 pool_whole || e2e_fail "the pool did not refill (instances: $(e2e_instances))"
 e2e_wait 30 e2e_no_runners || e2e_fail "runners left after the job: $(e2e_runner_count)"
 hits=$(curl -sf "http://127.0.0.1:$E2E_DAEMON_PORT/metrics" | sed -n 's/^lxdrunner_warm_claims_total{entry="e2e",result="hit"} //p')

@@ -322,7 +322,7 @@ TEST_CASE(
     CHECK(r.stdin_data == std::string(kJit) + "\n");
     CHECK(envValue(r, "LXDRUNNER_CREDENTIAL_ON_STDIN") == "1");
     CHECK(f.host.files().count("/run/lxdrunner-credential") == 0);
-    CHECK(contains(log, "handed to the setup script on its standard input"));
+    CHECK(contains(log, "the credential goes to the setup script on its standard input"));
     CHECK_FALSE(contains(log, kJit));
   }
   SECTION("a script without the contract line gets the file, as before") {
@@ -384,4 +384,58 @@ TEST_CASE("provisioner bash: the setup script sees the job (LXDRUNNER_JOB_*), ne
     REQUIRE(provision(plugin, job, log) == LXDR_OK);
     CHECK(envValue(f.execs.back().request, "LXDRUNNER_JOB_ID") == "<unset>");
   }
+}
+
+TEST_CASE(
+    "provisioner bash: phase start writes the JIT config into the armed supervisor's FIFO when "
+    "the backend can, with no exec") {
+  BashFixture f;
+  auto plugin = f.host.create<BashProvisioner>();
+  std::string log;
+  REQUIRE(callPhase(plugin, Job{}, log, Phase::kPrepare) == LXDR_OK);
+  const size_t execs_after_prepare = f.execs.size();
+  f.host.fifoReaderAt("/var/lib/lxdrunner/start.fifo");
+
+  SECTION("a supervisor waits: the config goes to it, one line, and nothing runs") {
+    REQUIRE(callPhase(plugin, Job{}, log, Phase::kStart) == LXDR_OK);
+    CHECK(f.execs.size() == execs_after_prepare);
+    REQUIRE(f.host.fifoWrites().size() == 1);
+    CHECK(f.host.fifoWrites()[0].path == "/var/lib/lxdrunner/start.fifo");
+    CHECK(f.host.fifoWrites()[0].data == std::string(kJit) + "\n");
+    CHECK(f.host.files().count("/run/lxdrunner-credential") == 0);
+    CHECK(contains(log, "(no exec)"));
+    CHECK_FALSE(contains(log, kJit));
+  }
+  SECTION("the backend cannot reach the instance's files: phase start runs, as before") {
+    f.host.fail(HostService::instance_write_fifo, LXDR_ERR_UNSUPPORTED, "a VM's files");
+    REQUIRE(callPhase(plugin, Job{}, log, Phase::kStart) == LXDR_OK);
+    REQUIRE(f.execs.size() == execs_after_prepare + 1);
+    CHECK(f.execs.back().request.stdin_data == std::string(kJit) + "\n");
+    CHECK(contains(log, "a VM's files"));
+    CHECK(contains(log, "running phase start"));
+  }
+  SECTION("a write that failed part way fails the start: the config may be half there") {
+    f.host.fail(HostService::instance_write_fifo, LXDR_ERR_INTERNAL, "writing failed after 9");
+    CHECK(callPhase(plugin, Job{}, log, Phase::kStart) == LXDR_ERR_INTERNAL);
+    CHECK(f.execs.size() == execs_after_prepare);
+  }
+  SECTION("a script that does not say it arms a FIFO is never written to") {
+    TempFile custom("#!/bin/sh\n# lxdrunner-setup-contract: credential-on-stdin\necho custom\n");
+    f.host.setConfig("default_setup_script", custom.path());
+    auto custom_plugin = f.host.create<BashProvisioner>();
+    REQUIRE(callPhase(custom_plugin, Job{}, log, Phase::kStart) == LXDR_OK);
+    CHECK(f.host.fifoWrites().empty());
+    CHECK(f.execs.back().request.stdin_data == std::string(kJit) + "\n");
+  }
+}
+
+TEST_CASE("provisioner bash: with nobody at the FIFO, phase start wakes or starts the runner") {
+  BashFixture f;
+  auto plugin = f.host.create<BashProvisioner>();
+  std::string log;
+  REQUIRE(callPhase(plugin, Job{}, log, Phase::kPrepare) == LXDR_OK);
+  REQUIRE(callPhase(plugin, Job{}, log, Phase::kStart) == LXDR_OK);
+  CHECK(f.host.fifoWrites().empty());
+  CHECK(f.execs.back().request.stdin_data == std::string(kJit) + "\n");
+  CHECK(contains(log, "nothing reads the FIFO"));
 }

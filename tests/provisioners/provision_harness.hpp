@@ -20,6 +20,7 @@ namespace provisioner_tests {
 using lxdrunner::sdk::ExecRequest;
 using lxdrunner::sdk::ExecResult;
 using lxdrunner::sdk::FakeHost;
+using lxdrunner::sdk::HostService;
 using lxdrunner::sdk::InstanceRef;
 
 inline const char* kJit = "JITCONFIG-c2VjcmV0LWppdC1jb25maWc=";

@@ -143,6 +143,7 @@ InstanceState LxdClient::instanceState(const std::string& name, Deadline deadlin
   state.status = json::text(meta, "status");
   state.status_code = static_cast<int>(json::integer(meta, "status_code"));
   state.processes = json::integer(meta, "processes", -1);
+  state.pid = json::integer(meta, "pid", 0);
   return state;
 }
 

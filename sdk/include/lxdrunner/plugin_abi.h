@@ -410,6 +410,18 @@ typedef struct lxdr_host_api {
    * name, is LXDR_ERR_INVALID_ARGUMENT and counts nothing). Cheap (no I/O): fine on every
    * request. OWNERSHIP: name borrowed. */
   lxdr_status (*counter_add)(void* host_ctx, lxdr_str name, uint64_t delta);
+
+  /* 1.1: writes `data` into the FIFO at `path` inside the instance, for a process there that
+   * waits to read it (lxdrunner's armed runner supervisor), without running anything in the
+   * instance: the cheapest hand-over of a JIT config at a warm start (an exec costs LXD a
+   * process start). Routed to the backend's write_fifo. At most 65536 bytes.
+   * LXDR_ERR_NOT_FOUND: no FIFO at `path`, or nothing has it open for reading;
+   * LXDR_ERR_UNSUPPORTED: the backend cannot reach this instance's files from the host (a
+   * VM, another host, a backend without write_fifo). On either of those nothing was written:
+   * hand the data over by instance_exec instead. Other errors may follow a partial write.
+   * OWNERSHIP: path and data borrowed; data may be a secret (never logged). */
+  lxdr_status (*instance_write_fifo)(void* host_ctx, const lxdr_instance_ref* instance,
+                                     lxdr_str path, lxdr_str data, int64_t deadline_ms);
 } lxdr_host_api;
 
 /* ------------------------------------------------------------------------------------- */
@@ -478,6 +490,11 @@ typedef struct lxdr_backend_ops {
    * moved. OWNERSHIP: entry_json borrowed; out owned by caller. */
   lxdr_status (*image_fingerprint)(lxdr_plugin_instance* self, lxdr_str entry_json,
                                    int64_t deadline_ms, const lxdr_sink* out);
+
+  /* 1.1: the host's instance_write_fifo (see there for the statuses): writes `data` into the
+   * FIFO at `path` in the instance without an exec, or says it cannot. May be NULL. */
+  lxdr_status (*write_fifo)(lxdr_plugin_instance* self, const lxdr_instance_ref* instance,
+                            lxdr_str path, lxdr_str data, int64_t deadline_ms);
 } lxdr_backend_ops;
 
 /* 1.1: the job an instance is provisioned for, as the daemon recorded it from the job's

@@ -116,7 +116,7 @@ TEST_CASE("ABI 1 layout is pinned on LP64", "[abi]") {
   CHECK(offsetof(lxdr_runner_request, job_id) == 48);
   CHECK(offsetof(lxdr_runner_request, deadline_ms) == 56);
   CHECK(offsetof(lxdr_runner_request, runner_group) == 64);
-  CHECK(sizeof(lxdr_host_api) == 136);  // 1.1: counter_add
+  CHECK(sizeof(lxdr_host_api) == 144);  // 1.1: counter_add, instance_write_fifo
   CHECK(offsetof(lxdr_host_api, struct_size) == 0);
   CHECK(offsetof(lxdr_host_api, abi_major) == 4);
   CHECK(offsetof(lxdr_host_api, abi_minor) == 6);
@@ -136,6 +136,7 @@ TEST_CASE("ABI 1 layout is pinned on LP64", "[abi]") {
   CHECK(offsetof(lxdr_host_api, instance_pull_file) == 112);
   CHECK(offsetof(lxdr_host_api, instance_attach_device) == 120);
   CHECK(offsetof(lxdr_host_api, counter_add) == 128);
+  CHECK(offsetof(lxdr_host_api, instance_write_fifo) == 136);
   CHECK(sizeof(lxdr_event_source_ops) == 24);
   CHECK(offsetof(lxdr_event_source_ops, struct_size) == 0);
   CHECK(offsetof(lxdr_event_source_ops, start) == 8);
@@ -148,7 +149,7 @@ TEST_CASE("ABI 1 layout is pinned on LP64", "[abi]") {
   CHECK(offsetof(lxdr_launch_request, job_id) == 40);
   CHECK(offsetof(lxdr_launch_request, entry_json) == 48);
   CHECK(offsetof(lxdr_launch_request, deadline_ms) == 64);
-  CHECK(sizeof(lxdr_backend_ops) == 80);  // 1.1: set_frozen, image_fingerprint
+  CHECK(sizeof(lxdr_backend_ops) == 88);  // 1.1: set_frozen, image_fingerprint, write_fifo
   CHECK(offsetof(lxdr_backend_ops, struct_size) == 0);
   CHECK(offsetof(lxdr_backend_ops, launch) == 8);
   CHECK(offsetof(lxdr_backend_ops, destroy_instance) == 16);
@@ -159,6 +160,7 @@ TEST_CASE("ABI 1 layout is pinned on LP64", "[abi]") {
   CHECK(offsetof(lxdr_backend_ops, attach_device) == 56);
   CHECK(offsetof(lxdr_backend_ops, set_frozen) == 64);
   CHECK(offsetof(lxdr_backend_ops, image_fingerprint) == 72);
+  CHECK(offsetof(lxdr_backend_ops, write_fifo) == 80);
   CHECK(sizeof(lxdr_provision_request) == 152);  // 1.1: job
   CHECK(offsetof(lxdr_provision_request, struct_size) == 0);
   CHECK(offsetof(lxdr_provision_request, label_count) == 4);

@@ -49,6 +49,7 @@ enum class HostService {
   instance_pull_file,
   instance_attach_device,
   counter_add,
+  instance_write_fifo,
 };
 
 inline constexpr HostService kAllHostServices[] = {
@@ -64,6 +65,7 @@ inline constexpr HostService kAllHostServices[] = {
     HostService::instance_pull_file,
     HostService::instance_attach_device,
     HostService::counter_add,
+    HostService::instance_write_fifo,
 };
 
 inline const char* hostServiceName(HostService s) noexcept {
@@ -92,6 +94,8 @@ inline const char* hostServiceName(HostService s) noexcept {
       return "instance_attach_device";
     case HostService::counter_add:
       return "counter_add";
+    case HostService::instance_write_fifo:
+      return "instance_write_fifo";
   }
   return "unknown";
 }
@@ -112,6 +116,11 @@ class FakeHost {
     InstanceRef instance;
     std::string name;
     std::string json;
+  };
+  struct FifoWrite {
+    InstanceRef instance;
+    std::string path;
+    std::string data;
   };
   struct HttpAnswer {
     int status = 200;
@@ -195,6 +204,14 @@ class FakeHost {
   std::vector<JobEvent> events() const { return locked(events_); }
   std::map<std::string, PushedFile> files() const { return locked(files_); }
   std::vector<AttachedDevice> devices() const { return locked(devices_); }
+  // 1.1: instance_write_fifo answers LXDR_ERR_NOT_FOUND (nothing reads there) for a path
+  // not given here, as for an instance whose setup left no reader; writes to these paths
+  // are kept, in order.
+  void fifoReaderAt(std::string path) {
+    std::lock_guard<std::mutex> lock(mu_);
+    fifo_readers_.insert(std::move(path));
+  }
+  std::vector<FifoWrite> fifoWrites() const { return locked(fifo_writes_); }
   // 1.1: the plugin's counters (counter_add), by name.
   std::map<std::string, uint64_t> counters() const { return locked(counters_); }
   std::vector<std::string> routes() const {
@@ -512,6 +529,16 @@ class FakeHost {
       self(ctx).devices_.push_back({InstanceRef::fromC(*ref), copy(name), copy(json)});
       return LXDR_OK;
     };
+    a.instance_write_fifo = [](void* ctx, const lxdr_instance_ref* ref, lxdr_str path,
+                               lxdr_str data, int64_t) {
+      if (auto f = self(ctx).intercept(HostService::instance_write_fifo)) return *f;
+      std::lock_guard<std::mutex> lock(self(ctx).mu_);
+      if (self(ctx).fifo_readers_.count(copy(path)) == 0) {
+        return failWith(LXDR_ERR_NOT_FOUND, "FakeHost: nothing reads the FIFO " + copy(path));
+      }
+      self(ctx).fifo_writes_.push_back({InstanceRef::fromC(*ref), copy(path), copy(data)});
+      return LXDR_OK;
+    };
     // The daemon's rules: 1-64 of [a-z0-9_], at most 64 names.
     a.counter_add = [](void* ctx, lxdr_str name, uint64_t delta) {
       if (auto f = self(ctx).intercept(HostService::counter_add)) return *f;
@@ -542,6 +569,8 @@ class FakeHost {
   std::map<std::string, lxdr_http_route> routes_;
   std::map<std::string, PushedFile> files_;
   std::vector<AttachedDevice> devices_;
+  std::set<std::string> fifo_readers_;
+  std::vector<FifoWrite> fifo_writes_;
   std::map<std::string, uint64_t> counters_;
   std::map<HostService, std::vector<Fault>> faults_;
   std::map<HostService, int> calls_;

@@ -193,6 +193,27 @@ class Host {
           "instance_attach_device");
   }
 
+  // ABI 1.1: writes `data` into the FIFO at `path` in the instance without an exec. False
+  // when that cannot be done and nothing was written (no reader there, a backend or host
+  // that cannot), with the reason in *why: hand the data over by exec() then. Throws on
+  // other failures.
+  bool writeFifo(const InstanceRef& instance, std::string_view path, std::string_view data,
+                 int64_t deadline_ms = 0, std::string* why = nullptr) const {
+    if (api_.instance_write_fifo == nullptr) {
+      if (why != nullptr) *why = "the daemon has no instance_write_fifo (ABI before 1.1)";
+      return false;
+    }
+    auto ref = instance.toC();
+    const lxdr_status s =
+        api_.instance_write_fifo(ctx_, &ref, slice(path), slice(data), deadline_ms);
+    if (s == LXDR_ERR_NOT_FOUND || s == LXDR_ERR_UNSUPPORTED) {
+      if (why != nullptr) *why = api_.last_error != nullptr ? api_.last_error(ctx_) : "";
+      return false;
+    }
+    check(s, "instance_write_fifo");
+    return true;
+  }
+
   const lxdr_host_api& api() const noexcept { return api_; }
   void* context() const noexcept { return ctx_; }
 

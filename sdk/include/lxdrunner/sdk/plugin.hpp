@@ -93,6 +93,17 @@ class Backend : public PluginBase {
     (void)deadline_ms;
     throw Error(LXDR_ERR_UNSUPPORTED, "this backend cannot resolve images");
   }
+  // ABI 1.1: writes `data` into the FIFO at `path` in the instance without an exec (see
+  // plugin_abi.h, instance_write_fifo). Throw LXDR_ERR_NOT_FOUND when nothing reads it and
+  // LXDR_ERR_UNSUPPORTED when this instance's files are out of reach, before writing.
+  virtual void writeFifo(const InstanceRef& instance, const std::string& path,
+                         const std::string& data, int64_t deadline_ms) {
+    (void)instance;
+    (void)path;
+    (void)data;
+    (void)deadline_ms;
+    throw Error(LXDR_ERR_UNSUPPORTED, "this backend cannot write into an instance's FIFO");
+  }
 };
 
 // Turns a fresh instance into a running single-use runner. May run concurrently.

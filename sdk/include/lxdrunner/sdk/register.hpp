@@ -154,6 +154,12 @@ struct Adapter {
     return guarded(
         [&] { write(out, as<T>(self).imageFingerprint(copy(entry_json), deadline_ms)); });
   }
+  static lxdr_status writeFifo(lxdr_plugin_instance* self, const lxdr_instance_ref* ref,
+                               lxdr_str path, lxdr_str data, int64_t deadline_ms) noexcept {
+    return guarded([&] {
+      as<T>(self).writeFifo(InstanceRef::fromC(*ref), copy(path), copy(data), deadline_ms);
+    });
+  }
 
   // Provisioner
   static lxdr_status provision(lxdr_plugin_instance* self, const lxdr_provision_request* request,
@@ -208,7 +214,8 @@ struct Adapter {
                                       &pullFile,
                                       &attachDevice,
                                       &setFrozen,
-                                      &imageFingerprint};
+                                      &imageFingerprint,
+                                      &writeFifo};
       return &o;
     } else if constexpr (std::is_base_of_v<PhasedProvisioner, T>) {
       static const lxdr_provisioner_ops o{sizeof(lxdr_provisioner_ops), &provision, &prepare,

@@ -66,6 +66,7 @@ struct InstanceState {
   std::string status;
   int status_code = 0;
   int64_t processes = 0;  // -1 on a VM whose agent does not answer
+  int64_t pid = 0;        // a container's init (a VM's qemu) as the host sees it; 0: stopped
 };
 
 struct ExecSpec {
