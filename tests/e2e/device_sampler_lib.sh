@@ -8,16 +8,21 @@ stop_sampler() {
   SAMPLER_PID=
 }
 # Every 200 ms, one line to $E2E_WORK/samples: "instance=source" for each of our instances
-# that has the device; HOOK (optional) runs with each such instance's name.
+# that has the device; HOOK (optional) runs with each such instance's name. One listing per
+# sample: LXD reads every instance's devices at once, so a sample is one moment (asking
+# instance by instance, a sample spanned a removal and the next claim of its item, and
+# showed the item twice).
 sample_devices() {
-  local name src line
+  local name src line listing
   while :; do
     line=
-    for name in $(e2e_instances); do
-      src=$(lxc config device get "$name" tty source 2>/dev/null) || continue
+    listing=$(lxc list "$E2E_PREFIX-" --format csv -c n,devices:tty.source 2>/dev/null) || listing=
+    while IFS=, read -r name src; do
+      case $name in "$E2E_PREFIX"-*) ;; *) continue ;; esac
+      [ -n "$src" ] || continue
       line="$line $name=$src"
       [ -z "${1:-}" ] || "$1" "$name"
-    done
+    done <<<"$listing"
     echo "${line# }" >>"$E2E_WORK/samples"
     sleep 0.2
   done
