@@ -221,7 +221,10 @@ void LxdBackend::launchOn(const std::string& remote, const sdk::LaunchRequest& r
     const Deadline ready = deadline.earliest(Deadline::in(kind_ == InstanceKind::VirtualMachine
                                                               ? settings_.vm_agent_timeout
                                                               : settings_.ready_timeout));
-    waitUntilReady(c, name, kind_, ready, host());
+    const lxd::InstanceState running = waitUntilReady(c, name, kind_, ready, host());
+    if (kind_ == InstanceKind::Container && running.pid > 0) {
+      rememberInitPid(remote, name, running.pid);
+    }
   } catch (const LxdError& e) {
     // A name conflict is someone else's instance: never clean that up.
     if (e.status() != LXDR_ERR_ALREADY_EXISTS) removeIfOurs(c, name, request.job_id);
@@ -272,6 +275,31 @@ void LxdBackend::explainCreateFailure(const LxdError& e, const LaunchEntry& entr
 void LxdBackend::destroy(const sdk::InstanceRef& instance, int64_t deadline_ms) {
   destroyOn(client(instance.remote), instance.name,
             bounded(deadline_ms, settings_.destroy_timeout));
+  forgetInitPid(instance.remote, instance.name);
+}
+
+namespace {
+std::string pidKey(const std::string& remote, const std::string& name) {
+  return (remote.empty() ? "main" : remote) + "/" + name;
+}
+}  // namespace
+
+void LxdBackend::rememberInitPid(const std::string& remote, const std::string& name, int64_t pid) {
+  std::lock_guard<std::mutex> lock(pids_mu_);
+  init_pids_[pidKey(remote, name)] = pid;
+}
+
+std::optional<int64_t> LxdBackend::rememberedInitPid(const std::string& remote,
+                                                     const std::string& name) {
+  std::lock_guard<std::mutex> lock(pids_mu_);
+  auto it = init_pids_.find(pidKey(remote, name));
+  if (it == init_pids_.end()) return std::nullopt;
+  return it->second;
+}
+
+void LxdBackend::forgetInitPid(const std::string& remote, const std::string& name) {
+  std::lock_guard<std::mutex> lock(pids_mu_);
+  init_pids_.erase(pidKey(remote, name));
 }
 
 void LxdBackend::destroyOn(lxd::LxdClient& c, const std::string& name, Deadline deadline) {
@@ -419,27 +447,38 @@ void LxdBackend::writeFifo(const sdk::InstanceRef& instance, const std::string& 
                                                "cannot be reached from here");
   }
   const Deadline deadline = bounded(deadline_ms, settings_.list_timeout);
-  const lxd::InstanceState state = lxd.instanceState(instance.name, deadline);
-  if (state.pid <= 0) {
-    throw sdk::Error(LXDR_ERR_UNSUPPORTED,
-                     "LXD names no init process for " + instance.name + " (" + state.status + ")");
-  }
   ContainerFifo target;
-  target.init_pid = state.pid;
   const std::string& project = lxd.remote().project;
   target.payload_cgroup = "lxc.payload." +
                           (project.empty() || project == "default" ? "" : project + "_") +
                           instance.name;
   target.path = path;
   // A reader is there once the open succeeds: the wait is only for room in the pipe.
-  const auto left = deadline.remaining(std::chrono::milliseconds(10000));
+  const auto write = [&](int64_t pid, std::string& why) {
+    target.init_pid = pid;
+    const auto left = deadline.remaining(std::chrono::milliseconds(10000));
+    try {
+      return writeContainerFifo(target, data, static_cast<int>(std::max<int64_t>(left.count(), 1)),
+                                why);
+    } catch (const std::runtime_error& e) {
+      throw sdk::Error(LXDR_ERR_INTERNAL, "instance " + instance.name + ": " + e.what());
+    }
+  };
   std::string why;
   FifoWrite result = FifoWrite::kUnreachable;
-  try {
-    result =
-        writeContainerFifo(target, data, static_cast<int>(std::max<int64_t>(left.count(), 1)), why);
-  } catch (const std::runtime_error& e) {
-    throw sdk::Error(LXDR_ERR_INTERNAL, "instance " + instance.name + ": " + e.what());
+  // The pid seen at launch is checked like any other (its cgroup). Without one (launched
+  // before a daemon restart), or with a stale one, LXD is asked.
+  if (std::optional<int64_t> known = rememberedInitPid(instance.remote, instance.name)) {
+    result = write(*known, why);
+  }
+  if (result == FifoWrite::kUnreachable) {
+    const lxd::InstanceState state = lxd.instanceState(instance.name, deadline);
+    if (state.pid <= 0) {
+      throw sdk::Error(LXDR_ERR_UNSUPPORTED, "LXD names no init process for " + instance.name +
+                                                 " (" + state.status + ")");
+    }
+    rememberInitPid(instance.remote, instance.name, state.pid);
+    result = write(state.pid, why);
   }
   if (result == FifoWrite::kNoReader) {
     throw sdk::Error(LXDR_ERR_NOT_FOUND, "instance " + instance.name + ": " + why);

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "launch_entry.hpp"
@@ -53,6 +54,11 @@ class LxdBackend : public sdk::Backend {
   [[noreturn]] void explainCreateFailure(const lxd::LxdError& e, const LaunchEntry& entry,
                                          const std::string& remote, const std::string& name);
   const char* typeName() const;
+  // A container's init pid as LXD named it when the container became ready, kept until it
+  // is destroyed: writeFifo then needs no state request on a warm start's critical path.
+  void rememberInitPid(const std::string& remote, const std::string& name, int64_t pid);
+  std::optional<int64_t> rememberedInitPid(const std::string& remote, const std::string& name);
+  void forgetInitPid(const std::string& remote, const std::string& name);
 
   BackendSettings settings_;
   InstanceKind kind_;
@@ -60,6 +66,8 @@ class LxdBackend : public sdk::Backend {
   std::map<std::string, std::unique_ptr<lxd::LxdClient>> clients_;  // fixed after construction
   std::mutex launching_mu_;
   std::map<std::string, long> launching_;  // launches in flight per remote
+  std::mutex pids_mu_;
+  std::map<std::string, int64_t> init_pids_;  // "remote/name" -> init pid
 };
 
 }  // namespace lxdrunner::backends

@@ -28,8 +28,9 @@ bool execAnswers(lxd::LxdClient& client, const std::string& name, lxd::Deadline 
 
 }  // namespace
 
-void waitUntilReady(lxd::LxdClient& client, const std::string& name, InstanceKind kind,
-                    lxd::Deadline deadline, const sdk::Host& host) {
+lxd::InstanceState waitUntilReady(lxd::LxdClient& client, const std::string& name,
+                                  InstanceKind kind, lxd::Deadline deadline,
+                                  const sdk::Host& host) {
   const bool vm = kind == InstanceKind::VirtualMachine;
   // A container answers at once; a VM boots a kernel first, so it is polled less eagerly.
   std::chrono::milliseconds pause(vm ? 500 : 20);
@@ -44,7 +45,7 @@ void waitUntilReady(lxd::LxdClient& client, const std::string& name, InstanceKin
     if (state.status_code == 103) {  // Running
       // On a VM, processes stays -1 until the agent reports; no exec before that.
       if (!vm || state.processes >= 0) {
-        if (execAnswers(client, name, deadline, last_problem)) return;
+        if (execAnswers(client, name, deadline, last_problem)) return state;
       } else {
         last_problem = "the LXD agent has not connected yet";
       }

@@ -14,8 +14,8 @@ namespace lxdrunner::backends {
 enum class InstanceKind { Container, VirtualMachine };
 
 // Polls until ready, the deadline, or the daemon's shutdown; throws sdk::Error(TIMEOUT) with
-// what was last seen, or CANCELLED.
-void waitUntilReady(lxd::LxdClient& client, const std::string& name, InstanceKind kind,
-                    lxd::Deadline deadline, const sdk::Host& host);
+// what was last seen, or CANCELLED. Returns the state that said it runs (its init pid too).
+lxd::InstanceState waitUntilReady(lxd::LxdClient& client, const std::string& name,
+                                  InstanceKind kind, lxd::Deadline deadline, const sdk::Host& host);
 
 }  // namespace lxdrunner::backends
