@@ -32,6 +32,8 @@
 #   LXDRUNNER_RUNNER_NAME      config.sh --name [hostname]
 #   LXDRUNNER_RUNNER_LABELS    config.sh --labels, comma-separated
 #   LXDRUNNER_RUNNER_GROUP     config.sh --runnergroup (empty: the default group)
+#   LXDRUNNER_RUNNER_ENVIRONMENT  names of this exec's variables (an entry's environment.*
+#                              keys) the runner gets, space-separated [none]
 #   LXDRUNNER_EPHEMERAL        1: config.sh --ephemeral [1]
 #   LXDRUNNER_POWEROFF         1: power the instance off when the runner exits [1]
 #   LXDRUNNER_STATE_DIR        helper files, markers, runner log [/var/lib/lxdrunner]
@@ -89,6 +91,7 @@ RUNNER_URL=${LXDRUNNER_RUNNER_URL:-}
 RUNNER_NAME=${LXDRUNNER_RUNNER_NAME:-$(hostname 2>/dev/null || echo runner)}
 RUNNER_LABELS=${LXDRUNNER_RUNNER_LABELS:-}
 RUNNER_GROUP=${LXDRUNNER_RUNNER_GROUP:-}
+RUNNER_ENVIRONMENT=${LXDRUNNER_RUNNER_ENVIRONMENT:-}
 EPHEMERAL=${LXDRUNNER_EPHEMERAL:-1}
 POWEROFF=${LXDRUNNER_POWEROFF:-1}
 RUNNER_LOG=${LXDRUNNER_RUNNER_LOG:-$STATE_DIR/runner.log}
@@ -105,7 +108,7 @@ CRED_ON_STDIN=${LXDRUNNER_CREDENTIAL_ON_STDIN:-0}
 HELPER=$STATE_DIR/runner-helper.sh
 MARKER=$STATE_DIR/provisioning
 PREPARED=$STATE_DIR/prepared
-# An armed supervisor (phase prepare, JIT) waits on this FIFO for the credential's path.
+# An armed supervisor (phase prepare, JIT) waits on this FIFO for the JIT config itself.
 FIFO=$STATE_DIR/start.fifo
 ARMED_PID=$STATE_DIR/armed.pid
 # Registration-token mode only: on the same file system as the pushed file (a rename, no
@@ -427,8 +430,8 @@ read_secret() {
 # the runner's own but the privilege drop. The JIT config, read by root from the pushed 0600
 # file, reaches the runner in its environment (where the real runner reads
 # ACTIONS_RUNNER_INPUT_JITCONFIG and removes it), so the file is never moved or chowned.
-# The environment is the one the supervisor was started with (the instance's own variables,
-# as LXD gives every exec, without the setup's), plus the runner user's and the JIT config.
+# The environment is the one the supervisor was started with (see detached), plus the
+# runner user's and the JIT config.
 run_with_jit() {
     cd "$1" || exit 1
     export HOME="$R_HOME" USER="$R_USER" LOGNAME="$R_USER" ACTIONS_RUNNER_INPUT_JITCONFIG="$secret"
@@ -561,50 +564,42 @@ start_runner() {
     limit=$(step_limit "$T_START")
     [ "$limit" -gt 0 ] || fail 124 "no time left for step 'start' (deadline passed)"
     say "step start (limit ${limit}s)"
-    # A new session with no inherited descriptors and the instance's environment only: it
-    # outlives this script and the exec that ran it, a backend waiting for our output never
-    # waits for the runner, and the runner inherits none of the setup's variables.
-    runner_environment
-    # shellcheck disable=SC2086 # RUNNER_ENV is options, one word each
-    set -- env $RUNNER_ENV PATH="$PATH" LANG="${LANG:-C.UTF-8}" "$HELPER" supervise \
-        "$RUNNER_USER" "$RUNNER_DIR" "$cred_arg" "$STATE_DIR" "$POWEROFF"
+    detached "$HELPER" supervise "$RUNNER_USER" "$RUNNER_DIR" "$cred_arg" "$STATE_DIR" "$POWEROFF"
+    wait_runner_started "$limit" "$cred_gone"
+}
+
+# detached CMD...: runs CMD in a new session with no inherited descriptors and the runner
+# log as its output, so it outlives this script and the exec that ran it (a backend waiting
+# for our output never waits for the runner). Its environment: PATH, LANG and the variables
+# the entry names in provisioner_options.runner_environment (LXDRUNNER_RUNNER_ENVIRONMENT),
+# taken from this exec's environment, where LXD puts an entry's environment.* keys. Nothing
+# else: the others may be meant for the setup alone, and none of the setup's is the runner's.
+detached() {
+    for name in $RUNNER_ENVIRONMENT; do
+        case $name in '' | [0-9]* | *[!A-Za-z0-9_]* | LXDRUNNER_*) continue ;; esac
+        eval "[ -n \"\${$name+x}\" ]" || continue
+        eval "value=\${$name}"
+        set -- "$name=$value" "$@"
+    done
+    set -- env -i PATH="$PATH" LANG="${LANG:-C.UTF-8}" "$@"
     if have setsid; then
         setsid "$@" </dev/null >>"$RUNNER_LOG" 2>&1 &
     else
         (trap '' HUP && exec "$@" </dev/null >>"$RUNNER_LOG" 2>&1) &
     fi
-    wait_runner_started "$limit" "$cred_gone"
-}
-
-# The runner's environment beyond its user's: the instance's own variables (LXD sets the
-# entry's environment.* keys on every exec, as on this one), never the setup's LXDRUNNER_*
-# nor the shell's session variables. Sets RUNNER_ENV: options for env(1) removing those
-# (a value holding a newline and "LXDRUNNER_X=" only removes one more name).
-runner_environment() {
-    RUNNER_ENV="-u PWD -u OLDPWD -u SHLVL -u _ -u MAIL -u TERM -u SHELL"
-    for v in $(env | sed -n 's/^\(LXDRUNNER_[A-Za-z0-9_]*\)=.*/\1/p'); do
-        RUNNER_ENV="$RUNNER_ENV -u $v"
-    done
 }
 
 # Phase prepare with a JIT credential: a supervisor that has done everything but the
 # runner's start (the user resolved, the credential directory made) waits on a FIFO, so
-# that phase start, on the job's critical path, only moves the credential and wakes it.
+# that phase start, on the job's critical path, only writes the JIT config into it (or the
+# provisioner does, from the host: lxdrunner-setup-contract: armed-fifo).
 arm_supervisor() {
     have mkfifo || { say "no mkfifo in this image: phase start will start the supervisor"; return 0; }
     rm -f "$FIFO" "$ARMED_PID"
     mkfifo -m 0600 "$FIFO" || fail 1 "cannot create $FIFO"
     : >"$RUNNER_LOG" && chmod 0640 "$RUNNER_LOG" || fail 1 "cannot create $RUNNER_LOG"
-    # With the instance's environment only: the runner inherits it (see run_with_jit).
-    runner_environment
-    # shellcheck disable=SC2086 # RUNNER_ENV is options, one word each
-    set -- env $RUNNER_ENV PATH="$PATH" LANG="${LANG:-C.UTF-8}" "$HELPER" armed \
-        "$RUNNER_USER" "$RUNNER_DIR" "$STATE_DIR" "$POWEROFF"
-    if have setsid; then
-        setsid "$@" </dev/null >>"$RUNNER_LOG" 2>&1 &
-    else
-        (trap '' HUP && exec "$@" </dev/null >>"$RUNNER_LOG" 2>&1) &
-    fi
+    # The runner inherits its environment (see run_with_jit).
+    detached "$HELPER" armed "$RUNNER_USER" "$RUNNER_DIR" "$STATE_DIR" "$POWEROFF"
     i=0
     while [ ! -s "$ARMED_PID" ]; do
         [ $i -lt 100 ] || fail 1 "the runner supervisor did not start (log: $RUNNER_LOG)"

@@ -3,9 +3,11 @@
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <cctype>
 #include <limits>
 #include <sstream>
 
@@ -104,13 +106,34 @@ StepTimeouts readTimeouts(const Object& options) {
   return t;
 }
 
+// Variable names: what a POSIX shell can name, so the script can look each one up.
+std::vector<std::string> readNames(const Object& o, const std::string& key,
+                                   const std::string& where) {
+  std::vector<std::string> names;
+  if (!o.has(key)) return names;
+  Poco::JSON::Array::Ptr list = o.getArray(key);
+  if (list.isNull()) invalid(where + key + " must be a list of environment variable names");
+  for (const Poco::Dynamic::Var& item : *list) {
+    const std::string name = item.isString() ? item.extract<std::string>() : "";
+    bool good = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
+    for (char c : name) good = good && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+    if (!good) invalid(where + key + ": '" + name + "' is not an environment variable name");
+    if (name.rfind("LXDRUNNER_", 0) == 0) {
+      invalid(where + key + ": " + name + " is the setup script's, never the runner's");
+    }
+    names.push_back(name);
+  }
+  return names;
+}
+
 void readOptions(const Object& options, EntrySettings& s) {
   const std::string where = "provisioner_options.";
   for (const auto& [key, value] : options) {
     (void)value;
     bool known = false;
-    for (const char* k : {"setup_contract", "credentials", "user", "uid", "runner_dir", "sudo",
-                          "poweroff", "start_grace", "mount_path", "timeouts"}) {
+    for (const char* k :
+         {"setup_contract", "credentials", "user", "uid", "runner_dir", "sudo", "poweroff",
+          "start_grace", "mount_path", "timeouts", "runner_environment"}) {
       known = known || key == k;
     }
     if (!known) s.unknown_options.push_back(key);
@@ -153,6 +176,7 @@ void readOptions(const Object& options, EntrySettings& s) {
   s.start_grace = readCount(options, "start_grace", where, s.start_grace, 0);
   s.mount_path = readAbsolutePath(options, "mount_path", where, s.mount_path);
   s.timeouts = readTimeouts(options);
+  s.runner_environment = readNames(options, "runner_environment", where);
 }
 
 }  // namespace

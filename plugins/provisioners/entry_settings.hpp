@@ -47,6 +47,9 @@ struct EntrySettings {
   uint32_t start_grace = 1;
   std::string mount_path = "/opt/lxdrunner/runner";  // disk-mount only
   StepTimeouts timeouts;
+  // Variables of the instance's environment (an entry's environment.* keys) the runner
+  // gets; none by default, as they may hold what only the setup should see.
+  std::vector<std::string> runner_environment;
   std::string options_json = "{}";           // provisioner_options as JSON text
   std::vector<std::string> unknown_options;  // keys none of the provisioners reads
 };

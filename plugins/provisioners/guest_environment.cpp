@@ -63,6 +63,7 @@ std::vector<std::string> guestEnvironment(const GuestPlan& plan, const EntrySett
       "LXDRUNNER_TIMEOUT_CONFIGURE=" + std::to_string(settings.timeouts.configure),
       "LXDRUNNER_TIMEOUT_START=" + std::to_string(settings.timeouts.start),
       "LXDRUNNER_START_GRACE=" + std::to_string(settings.start_grace),
+      "LXDRUNNER_RUNNER_ENVIRONMENT=" + joined(settings.runner_environment, ' '),
       "LXDRUNNER_PROVISIONER_OPTIONS=" + settings.options_json,
       "LXDRUNNER_PHASE=" + plan.phase,
   };

@@ -93,7 +93,8 @@ run() {  # run TITLE POOL_YAML MODE(serial|burst) [PREFETCH(true|false)]
   rm -rf "$E2E_WORK/state"
   e2e_write_config "$provisioner" "$size" "$pool
     config:
-      environment.STANDIN_JOB_SECONDS: \"$job_seconds\""
+      environment.STANDIN_JOB_SECONDS: \"$job_seconds\"
+    provisioner_options: {runner_environment: [STANDIN_JOB_SECONDS]}"
   sed -i 's/^  interval: 10/  interval: 3600/' "$E2E_WORK/config.yml"
   sed -i "s/^  reconcile_interval_s: 2$/  reconcile_interval_s: $reconcile_s/" "$E2E_WORK/config.yml"
   sed -i "s/^dispatcher:\$/dispatcher:\n  prefetch_jit_config: $prefetch/" "$E2E_WORK/config.yml"

@@ -16,7 +16,8 @@ trap 'e2e_cleanup; [ -n "${E2E_KEEP:-}" ] || rm -rf "$E2E_WORK"' EXIT
 
 e2e_start_sim
 e2e_write_config bash 3 '    config:
-      environment.STANDIN_JOB_SECONDS: "2"'
+      environment.STANDIN_JOB_SECONDS: "2"
+    provisioner_options: {runner_environment: [STANDIN_JOB_SECONDS]}'
 e2e_start_daemon
 
 jobs=()

@@ -20,6 +20,7 @@ trap 'stop_sampler; e2e_cleanup; [ -n "${E2E_KEEP:-}" ] || rm -rf "$E2E_WORK"' E
 e2e_start_sim
 e2e_write_config bash 4 '    config:
       environment.STANDIN_JOB_SECONDS: "3"
+    provisioner_options: {runner_environment: [STANDIN_JOB_SECONDS]}
     device_pools: {tty: e2e-ttys}' 'device_pools:
   e2e-ttys:
     type: unix-char

@@ -23,7 +23,7 @@ check_inside() {
   case $1 in
     *-w-*)
       if ! grep -qx "$1" "$E2E_WORK/seen-inside" 2>/dev/null &&
-        lxc exec "$1" -- test -c /dev/lxdrunner-tty 2>/dev/null; then
+        lxc exec "$1" -- test -c /dev/lxdrunner-tty </dev/null 2>/dev/null; then
         echo "$1" >>"$E2E_WORK/seen-inside"
       fi
       ;;
@@ -48,6 +48,7 @@ e2e_start_sim
 e2e_write_config bash 4 '    warm_pool: {size: 2}
     config:
       environment.STANDIN_JOB_SECONDS: "5"
+    provisioner_options: {runner_environment: [STANDIN_JOB_SECONDS]}
     device_pools: {tty: e2e-ttys}' 'device_pools:
   e2e-ttys:
     type: unix-char

@@ -71,6 +71,7 @@ root=\$(cd "\$(dirname "\$0")" && pwd)
     echo "credential=\$(test -e /run/lxdrunner-runner/credential && echo present || echo gone)"
     echo "setup_variables=\$(env | grep -c '^LXDRUNNER_')"
     echo "instance_variable=\${INSTANCE_PROBE:-none}"
+    echo "unnamed_variable=\${INSTANCE_SECRET:-none}"
     shown=none
     for f in /proc/[0-9]*/cmdline; do
         line=\$(tr '\0' ' ' <"\$f" 2>/dev/null) || continue
@@ -143,8 +144,10 @@ run_script() { # NAME ENV...: runs the script like the bash provisioner; sets OU
     # With RUN_STDIN set, that line is the script's standard input (else /dev/null).
     local name=$1
     shift
-    # INSTANCE_PROBE stands for an entry's environment.* key, which LXD sets on every exec.
-    local env_args=(--env "INSTANCE_PROBE=from the instance") e
+    # INSTANCE_PROBE and INSTANCE_SECRET stand for an entry's environment.* keys, which LXD
+    # sets on every exec; only the first is named for the runner.
+    local env_args=(--env "INSTANCE_PROBE=from the instance" --env "INSTANCE_SECRET=setup only"
+        --env "LXDRUNNER_RUNNER_ENVIRONMENT=INSTANCE_PROBE NOT_SET LXDRUNNER_PHASE 1BAD") e
     for e in "$@"; do env_args+=(--env "$e"); done
     if [ -n "${RUN_STDIN:-}" ]; then
         OUT=$(printf '%s\n' "$RUN_STDIN" | lxc exec "$name" "${env_args[@]}" \
@@ -226,7 +229,8 @@ if prepare_tarball_instance "$n"; then
     check "the credential was never moved for the runner" contains "$facts" "credential=gone"
     check "no command line held the JIT config while the runner ran" contains "$facts" "jit_on_a_command_line=none"
     check "the runner's environment holds none of the setup's variables" contains "$facts" "setup_variables=0"
-    check "the runner's environment holds the instance's own variables" contains "$facts" "instance_variable=from the instance"
+    check "the runner's environment holds the variables the entry names" contains "$facts" "instance_variable=from the instance"
+    check "the runner's environment holds no other variable of the instance" contains "$facts" "unnamed_variable=none"
     sid=$(sed -n 's/^sid=//p' <<<"$facts")
     check "run.sh is in the supervisor's own session (setsid)" contains \
         "$(guest "$n" "tr '\\0' ' ' </proc/$sid/cmdline")" "runner-helper.sh supervise"
@@ -345,7 +349,8 @@ if prepare_tarball_instance "$n"; then
     # The supervisor reads it as root and removes it once the runner runs; start waits for that.
     check "no command line held the JIT config while the runner ran" contains "$facts" "jit_on_a_command_line=none"
     check "the runner's environment holds none of the setup's variables" contains "$facts" "setup_variables=0"
-    check "the runner's environment holds the instance's own variables" contains "$facts" "instance_variable=from the instance"
+    check "the runner's environment holds the variables the entry names" contains "$facts" "instance_variable=from the instance"
+    check "the runner's environment holds no other variable of the instance" contains "$facts" "unnamed_variable=none"
     check "the pushed credential was gone when start returned" [ "$(guest "$n" 'test -e /run/lxdrunner-credential && echo present || echo gone')" = gone ]
     check "the runner runs in the armed supervisor's session" [ "$(sed -n 's/^sid=//p' <<<"$facts")" = "$armed_pid" ]
     run_script "$n" LXDRUNNER_PHASE=start

@@ -37,6 +37,7 @@ TEST_CASE("provisioner entry settings: defaults") {
   CHECK(s.timeouts.cloud_init == 600);
   CHECK(s.timeouts.start == 30);
   CHECK(s.start_grace == 1);
+  CHECK(s.runner_environment.empty());
 }
 
 TEST_CASE("provisioner entry settings: every option is read") {
@@ -45,7 +46,7 @@ TEST_CASE("provisioner entry settings: every option is read") {
       R"("provisioner_options":{"credentials":"registration-token","user":"ci","uid":3000,)"
       R"("runner_dir":"/srv/r","sudo":true,"poweroff":false,"start_grace":0,)"
       R"("mount_path":"/mnt/r","timeouts":{"cloud_init":5,"user":6,"unpack":7,)"
-      R"("configure":8,"start":9}}})");
+      R"("configure":8,"start":9},"runner_environment":["HTTP_PROXY","no_proxy"]}})");
   CHECK(s.setup_script == "/etc/lxdrunner/setup.sh");
   CHECK(s.runner_group == "g");
   CHECK_FALSE(s.ephemeral);
@@ -62,6 +63,7 @@ TEST_CASE("provisioner entry settings: every option is read") {
   CHECK(s.timeouts.unpack == 7);
   CHECK(s.timeouts.configure == 8);
   CHECK(s.timeouts.start == 9);
+  CHECK(s.runner_environment == std::vector<std::string>{"HTTP_PROXY", "no_proxy"});
 }
 
 TEST_CASE("provisioner entry settings: mistakes are named") {
@@ -83,6 +85,16 @@ TEST_CASE("provisioner entry settings: mistakes are named") {
              Catch::Contains("provisioner_options.timeouts.unpack must be a whole number >= 1"));
   CHECK_THAT(errorOf(R"({"provisioner_options":{"timeouts":{"boot":3}}})"),
              Catch::Contains("timeouts.boot is not a known option"));
+  CHECK_THAT(errorOf(R"({"provisioner_options":{"runner_environment":"HTTP_PROXY"}})"),
+             Catch::Contains("runner_environment must be a list of environment variable names"));
+  CHECK_THAT(errorOf(R"({"provisioner_options":{"runner_environment":["A B"]}})"),
+             Catch::Contains("'A B' is not an environment variable name"));
+  CHECK_THAT(errorOf(R"({"provisioner_options":{"runner_environment":["1X"]}})"),
+             Catch::Contains("'1X' is not an environment variable name"));
+  CHECK_THAT(errorOf(R"({"provisioner_options":{"runner_environment":[7]}})"),
+             Catch::Contains("is not an environment variable name"));
+  CHECK_THAT(errorOf(R"({"provisioner_options":{"runner_environment":["LXDRUNNER_PHASE"]}})"),
+             Catch::Contains("LXDRUNNER_PHASE is the setup script's, never the runner's"));
   CHECK_THAT(errorOf("{not json"), Catch::Contains("runnermap entry is not valid JSON"));
   CHECK_THAT(errorOf("[1]"), Catch::Contains("runnermap entry is not a JSON object"));
 }
