@@ -41,8 +41,8 @@ std::string errnoText(int e) {
   return std::error_code(e, std::generic_category()).message();
 }
 
-// True when one of the process's cgroup paths has `payload` as a directory: its init may sit
-// below it (systemd moves itself into init.scope), never outside it.
+// True when one of the process's cgroup paths starts with the directory `payload`: its init
+// may sit below it (systemd moves itself into init.scope), never outside it.
 bool inPayloadCgroup(int pid_dir, const std::string& payload) {
   Fd f(::openat(pid_dir, "cgroup", O_RDONLY | O_CLOEXEC));
   if (!f.ok()) return false;
@@ -65,16 +65,40 @@ bool inPayloadCgroup(int pid_dir, const std::string& payload) {
     const size_t second = line.find(':', line.find(':') + 1);
     if (second == std::string::npos) continue;
     const std::string path = line.substr(second + 1) + "/";
-    if (path.find("/" + payload + "/") != std::string::npos) return true;
+    if (path.rfind("/" + payload + "/", 0) == 0) return true;
   }
   return false;
+}
+
+// True when the process is its pid namespace's init (the last NSpid is 1): any other process
+// of the container (a service, a nested container with a root of its own) is refused.
+bool isNamespaceInit(int pid_dir) {
+  Fd f(::openat(pid_dir, "status", O_RDONLY | O_CLOEXEC));
+  if (!f.ok()) return false;
+  std::string text;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = ::read(f.get(), buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buffer, static_cast<size_t>(n));
+    if (text.size() > kMaxCgroupFile) return false;
+  }
+  const size_t at = text.find("\nNSpid:");
+  if (at == std::string::npos) return false;
+  const size_t end = text.find('\n', at + 1);
+  const std::string line = text.substr(at + 7, end == std::string::npos ? end : end - at - 7);
+  const size_t last = line.find_last_of(" \t");
+  return last != std::string::npos && line.substr(last + 1) == "1";
 }
 
 // openat2(2) has no glibc wrapper in Debian 12.
 int openInRoot(int root, const std::string& path, uint64_t flags) {
   open_how how{};
   how.flags = flags;
-  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  // Not across mounts either: a FUSE or network mount on the way could stall the lookup,
+  // and a bind mount could lead to the host's files. The state directory is on the root's.
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
   const std::string relative = path.substr(path.find_first_not_of('/'));
   return static_cast<int>(::syscall(SYS_openat2, root, relative.c_str(), &how, sizeof how));
 }
@@ -129,6 +153,10 @@ FifoWrite writeContainerFifo(const ContainerFifo& target, const std::string& dat
           target.payload_cgroup;
     return FifoWrite::kUnreachable;
   }
+  if (!isNamespaceInit(pid_dir.get())) {
+    why = "process " + std::to_string(target.init_pid) + " is not the container's init";
+    return FifoWrite::kUnreachable;
+  }
   Fd root(::openat(pid_dir.get(), "root", O_PATH | O_DIRECTORY | O_CLOEXEC));
   struct stat root_stat {};
   if (!root.ok() || ::fstat(root.get(), &root_stat) != 0) {
@@ -177,7 +205,7 @@ FifoWrite writeContainerFifo(const ContainerFifo& target, const std::string& dat
                             until - std::chrono::steady_clock::now())
                             .count();
       pollfd p{fifo.get(), POLLOUT, 0};
-      if (left > 0 && ::poll(&p, 1, static_cast<int>(left)) >= 0) continue;
+      if (left > 0 && (::poll(&p, 1, static_cast<int>(left)) >= 0 || errno == EINTR)) continue;
       throw std::runtime_error(target.path + ": no room in the FIFO within " +
                                std::to_string(timeout_ms) + " ms (" + std::to_string(written) +
                                " of " + std::to_string(data.size()) + " bytes written)");

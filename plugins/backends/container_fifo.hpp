@@ -19,8 +19,8 @@ struct ContainerFifo {
   std::string proc = "/proc";  // where procfs is mounted (a directory tree in tests)
   int64_t init_pid = 0;        // the container's init, as the host sees it (LXD's state "pid")
   // The container's cgroup directory name ("lxc.payload.NAME", or with an LXD project
-  // "lxc.payload.PROJECT_NAME"): init must be in it, so a pid reused by another process
-  // since LXD named it is refused.
+  // "lxc.payload.PROJECT_NAME"): the process must be in it and be its pid namespace's init,
+  // so a pid reused by any other process since LXD named it is refused.
   std::string payload_cgroup;
   std::string path;  // absolute, inside the container
 };

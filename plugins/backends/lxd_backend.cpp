@@ -279,6 +279,8 @@ void LxdBackend::destroy(const sdk::InstanceRef& instance, int64_t deadline_ms) 
 }
 
 namespace {
+constexpr int64_t kFifoRetryAfterMs = 10 * 60 * 1000;
+
 std::string pidKey(const std::string& remote, const std::string& name) {
   return (remote.empty() ? "main" : remote) + "/" + name;
 }
@@ -446,6 +448,12 @@ void LxdBackend::writeFifo(const sdk::InstanceRef& instance, const std::string& 
                                                "' is another host: its containers' files "
                                                "cannot be reached from here");
   }
+  {
+    std::lock_guard<std::mutex> lock(pids_mu_);
+    if (Deadline::nowMs() < fifo_unreachable_until_ms_) {
+      throw sdk::Error(LXDR_ERR_UNSUPPORTED, fifo_unreachable_why_ + " (seen on an earlier start)");
+    }
+  }
   const Deadline deadline = bounded(deadline_ms, settings_.list_timeout);
   ContainerFifo target;
   const std::string& project = lxd.remote().project;
@@ -479,6 +487,11 @@ void LxdBackend::writeFifo(const sdk::InstanceRef& instance, const std::string& 
     }
     rememberInitPid(instance.remote, instance.name, state.pid);
     result = write(state.pid, why);
+    if (result == FifoWrite::kUnreachable) {
+      std::lock_guard<std::mutex> lock(pids_mu_);
+      fifo_unreachable_until_ms_ = Deadline::nowMs() + kFifoRetryAfterMs;
+      fifo_unreachable_why_ = "instance " + instance.name + ": " + why;
+    }
   }
   if (result == FifoWrite::kNoReader) {
     throw sdk::Error(LXDR_ERR_NOT_FOUND, "instance " + instance.name + ": " + why);

@@ -68,6 +68,11 @@ class LxdBackend : public sdk::Backend {
   std::map<std::string, long> launching_;  // launches in flight per remote
   std::mutex pids_mu_;
   std::map<std::string, int64_t> init_pids_;  // "remote/name" -> init pid
+  // A pid fresh from LXD that still could not be reached means this daemon cannot (not
+  // root, /proc hidden, no openat2): writeFifo says so at once for a while, instead of
+  // asking LXD on every warm start first.
+  int64_t fifo_unreachable_until_ms_ = 0;  // under pids_mu_
+  std::string fifo_unreachable_why_;       // under pids_mu_
 };
 
 }  // namespace lxdrunner::backends

@@ -97,10 +97,11 @@ void RunnerProvisioner::startRunner(const sdk::ProvisionRequest& request,
     std::string why;
     if (host().writeFifo(request.instance, guest::kStartFifo, credential.value + "\n",
                          request.deadline_ms, &why)) {
-      note(log, std::string("runner started in ") + request.instance.name +
-                    ": the JIT configuration went to the armed supervisor through " +
-                    guest::kStartFifo + " in " + std::to_string(host().nowMs() - began) +
-                    " ms (no exec)");
+      // Not waited for, unlike phase start (start_grace): a runner that fails at once ends
+      // its supervisor, which powers the instance off, and the job is queued again.
+      note(log, "JIT runner configuration handed to the armed supervisor of " +
+                    request.instance.name + " through " + guest::kStartFifo + " in " +
+                    std::to_string(host().nowMs() - began) + " ms (no exec)");
       return;
     }
     // Nothing was written: the script's phase start wakes the supervisor, or starts one.

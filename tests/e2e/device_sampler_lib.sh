@@ -8,7 +8,8 @@ stop_sampler() {
   SAMPLER_PID=
 }
 # Every 200 ms, one line to $E2E_WORK/samples: "instance=source" for each of our instances
-# that has the device; HOOK (optional) runs with each such instance's name. One listing per
+# that has the device; HOOK (optional) runs with each such instance's name, with no standard
+# input (the listing is read on descriptor 3). One listing per
 # sample: LXD reads every instance's devices at once, so a sample is one moment (asking
 # instance by instance, a sample spanned a removal and the next claim of its item, and
 # showed the item twice).
@@ -17,12 +18,12 @@ sample_devices() {
   while :; do
     line=
     listing=$(lxc list "$E2E_PREFIX-" --format csv -c n,devices:tty.source 2>/dev/null) || listing=
-    while IFS=, read -r name src; do
+    while IFS=, read -r name src <&3; do
       case $name in "$E2E_PREFIX"-*) ;; *) continue ;; esac
       [ -n "$src" ] || continue
       line="$line $name=$src"
-      [ -z "${1:-}" ] || "$1" "$name"
-    done <<<"$listing"
+      [ -z "${1:-}" ] || "$1" "$name" </dev/null
+    done 3<<<"$listing"
     echo "${line# }" >>"$E2E_WORK/samples"
     sleep 0.2
   done

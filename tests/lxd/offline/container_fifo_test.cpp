@@ -31,6 +31,7 @@ struct ProcTree {
     root = top / "proc" / std::to_string(kPid) / "root";
     fs::create_directories(root / "var/lib/lxdrunner");
     cgroup("0::/lxc.payload.c1\n");
+    status("4242\t1");
   }
   ~ProcTree() {
     std::error_code ignored;
@@ -41,6 +42,10 @@ struct ProcTree {
 
   void cgroup(const std::string& text) const {
     std::ofstream(top / "proc" / std::to_string(kPid) / "cgroup") << text;
+  }
+  void status(const std::string& nspid) const {
+    std::ofstream(top / "proc" / std::to_string(kPid) / "status")
+        << "Name:\tinit\nPid:\t4242\nNSpid:\t" << nspid << "\nVmRSS:\t1 kB\n";
   }
   fs::path fifo(mode_t mode = 0600) const {
     fs::path p = root / "var/lib/lxdrunner/start.fifo";
@@ -159,7 +164,7 @@ TEST_CASE("container FIFO: a symlink cannot lead out of the container's root", "
   ::close(reader);
 }
 
-TEST_CASE("container FIFO: a process outside the container's cgroup is refused", "[lxd][fifo]") {
+TEST_CASE("container FIFO: a process other than the container's init is refused", "[lxd][fifo]") {
   ProcTree tree;
   tree.fifo();
   std::string why;
@@ -167,6 +172,20 @@ TEST_CASE("container FIFO: a process outside the container's cgroup is refused",
     tree.cgroup("0::/lxc.payload.c10\n");
     CHECK(writeContainerFifo(tree.target(), "x\n", 100, why) == FifoWrite::kUnreachable);
     CHECK(why.find("lxc.payload.c1") != std::string::npos);
+  }
+  SECTION("a same-named container nested in another") {
+    tree.cgroup("0::/lxc.payload.outer/lxc.payload.c1\n");
+    CHECK(writeContainerFifo(tree.target(), "x\n", 100, why) == FifoWrite::kUnreachable);
+  }
+  SECTION("a process of the container that is not its init") {
+    tree.status("4242\t37");
+    CHECK(writeContainerFifo(tree.target(), "x\n", 100, why) == FifoWrite::kUnreachable);
+    CHECK(why.find("not the container's init") != std::string::npos);
+  }
+  SECTION("a process of the host (no pid namespace of its own)") {
+    tree.status("4242");
+    CHECK(writeContainerFifo(tree.target(), "x\n", 100, why) == FifoWrite::kUnreachable);
+    CHECK(why.find("not the container's init") != std::string::npos);
   }
   SECTION("the host's") {
     tree.cgroup("12:cpuset:/\n0::/init.scope\n");

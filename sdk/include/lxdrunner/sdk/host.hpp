@@ -200,7 +200,7 @@ class Host {
   bool writeFifo(const InstanceRef& instance, std::string_view path, std::string_view data,
                  int64_t deadline_ms = 0, std::string* why = nullptr) const {
     if (api_.instance_write_fifo == nullptr) {
-      if (why != nullptr) *why = "the daemon has no instance_write_fifo (ABI before 1.1)";
+      if (why != nullptr) *why = "instance_write_fifo is not offered by this lxdrunner version";
       return false;
     }
     auto ref = instance.toC();
