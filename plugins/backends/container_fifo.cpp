@@ -20,7 +20,7 @@ namespace lxdrunner::backends {
 namespace {
 
 constexpr size_t kMaxData = 65536;
-constexpr size_t kMaxCgroupFile = 65536;
+constexpr size_t kMaxProcFile = 65536;
 
 class Fd {
  public:
@@ -41,20 +41,26 @@ std::string errnoText(int e) {
   return std::error_code(e, std::generic_category()).message();
 }
 
-// True when one of the process's cgroup paths starts with the directory `payload`: its init
-// may sit below it (systemd moves itself into init.scope), never outside it.
-bool inPayloadCgroup(int pid_dir, const std::string& payload) {
-  Fd f(::openat(pid_dir, "cgroup", O_RDONLY | O_CLOEXEC));
+// A small file of a process's /proc directory, whole; false when it cannot be read.
+bool readProcFile(int pid_dir, const char* name, std::string& text) {
+  Fd f(::openat(pid_dir, name, O_RDONLY | O_CLOEXEC));
   if (!f.ok()) return false;
-  std::string text;
   char buffer[4096];
   for (;;) {
     const ssize_t n = ::read(f.get(), buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
+    if (n < 0) return false;
+    if (n == 0) return true;
     text.append(buffer, static_cast<size_t>(n));
-    if (text.size() > kMaxCgroupFile) return false;
+    if (text.size() > kMaxProcFile) return false;
   }
+}
+
+// True when one of the process's cgroup paths starts with the directory `payload`: its init
+// may sit below it (systemd moves itself into init.scope), never outside it.
+bool inPayloadCgroup(int pid_dir, const std::string& payload) {
+  std::string text;
+  if (!readProcFile(pid_dir, "cgroup", text)) return false;
   size_t start = 0;
   while (start < text.size()) {
     size_t end = text.find('\n', start);
@@ -73,17 +79,8 @@ bool inPayloadCgroup(int pid_dir, const std::string& payload) {
 // True when the process is its pid namespace's init (the last NSpid is 1): any other process
 // of the container (a service, a nested container with a root of its own) is refused.
 bool isNamespaceInit(int pid_dir) {
-  Fd f(::openat(pid_dir, "status", O_RDONLY | O_CLOEXEC));
-  if (!f.ok()) return false;
   std::string text;
-  char buffer[4096];
-  for (;;) {
-    const ssize_t n = ::read(f.get(), buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    text.append(buffer, static_cast<size_t>(n));
-    if (text.size() > kMaxCgroupFile) return false;
-  }
+  if (!readProcFile(pid_dir, "status", text)) return false;
   const size_t at = text.find("\nNSpid:");
   if (at == std::string::npos) return false;
   const size_t end = text.find('\n', at + 1);
