@@ -129,6 +129,10 @@ class PipeSignalBlocked {
 
 }  // namespace
 
+std::string payloadCgroup(const std::string& project, const std::string& instance) {
+  return "lxc.payload." + (project.empty() || project == "default" ? "" : project + "_") + instance;
+}
+
 FifoWrite writeContainerFifo(const ContainerFifo& target, const std::string& data, int timeout_ms,
                              std::string& why) {
   if (data.size() > kMaxData) throw std::runtime_error("more than 65536 bytes for a FIFO");

@@ -25,6 +25,10 @@ struct ContainerFifo {
   std::string path;  // absolute, inside the container
 };
 
+// The cgroup directory LXD gives a container: "lxc.payload.NAME", or in a project other than
+// the default one "lxc.payload.PROJECT_NAME".
+std::string payloadCgroup(const std::string& project, const std::string& instance);
+
 // Writes `data` (at most 65536 bytes) into the FIFO, which must be owned by the container's
 // root and open to nobody else (mode 0600 or stricter), waiting at most `timeout_ms` for
 // room in it. The path is resolved inside the container's root (its symlinks cannot lead

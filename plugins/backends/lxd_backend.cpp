@@ -456,10 +456,7 @@ void LxdBackend::writeFifo(const sdk::InstanceRef& instance, const std::string& 
   }
   const Deadline deadline = bounded(deadline_ms, settings_.list_timeout);
   ContainerFifo target;
-  const std::string& project = lxd.remote().project;
-  target.payload_cgroup = "lxc.payload." +
-                          (project.empty() || project == "default" ? "" : project + "_") +
-                          instance.name;
+  target.payload_cgroup = payloadCgroup(lxd.remote().project, instance.name);
   target.path = path;
   // A reader is there once the open succeeds: the wait is only for room in the pipe.
   const auto write = [&](int64_t pid, std::string& why) {
