@@ -160,6 +160,15 @@ e2e_queue_job() {
   echo "$answer" | sed -n 's/.*"job_id": *\([0-9]*\).*/\1/p'
 }
 
+# e2e_queue_jobs N [LABELS_JSON]: N jobs from one request, their webhooks back to back (a
+# burst as GitHub sends one); prints their ids, one per line.
+e2e_queue_jobs() {
+  local count=$1 labels=${2:-$E2E_LABELS} answer
+  answer=$(curl -sf -X POST "$E2E_SIM_URL/_sim/jobs" -H 'Content-Type: application/json' \
+    -d "{\"repo\":\"$E2E_REPO\",\"labels\":$labels,\"count\":$count}") || e2e_fail "cannot queue $count jobs"
+  echo "$answer" | sed -n 's/.*"job_ids": *\[\([0-9, ]*\)\].*/\1/p' | tr -s ', ' '\n\n'
+}
+
 e2e_job_json() { curl -sf "$E2E_SIM_URL/_sim/jobs/$1"; }
 e2e_job_field() { e2e_job_json "$1" | grep -o "\"$2\": *\"[^\"]*\"" | head -n 1 | sed 's/.*: *"\(.*\)"/\1/'; }
 e2e_job_completed() { [ "$(e2e_job_field "$1" status)" = completed ]; }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <regex>
+#include <set>
 
 #include "payload_shape.hpp"
 #include "sim/digests.hpp"
@@ -180,4 +181,39 @@ TEST_CASE("github_sim: form hooks get payload= bodies, signed as sent", "[github
             Poco::URI(simulator.url() + "/?" + received[0].body).getQueryParameters().at(0).second)
             ->getObject("hook")
             ->getValue<std::string>("type") == "Organization");
+}
+
+TEST_CASE("github_sim: count queues a burst of jobs, one queued webhook each",
+          "[github_sim][webhook]") {
+  SimWithReceiver sim;
+  const HttpResult burst =
+      sim.client.post("/_sim/jobs", R"({"repo":"octo/app","labels":["linux"],"count":3})");
+  REQUIRE(burst.status == 201);
+  const auto ids = burst.json()->getArray("job_ids");
+  REQUIRE(ids->size() == 3);
+  CHECK(burst.json()->getValue<std::int64_t>("job_id") == ids->getElement<std::int64_t>(0));
+  std::set<std::int64_t> distinct;
+  for (unsigned i = 0; i < ids->size(); ++i) distinct.insert(ids->getElement<std::int64_t>(i));
+  CHECK(distinct.size() == 3);
+
+  const auto received = sim.receiver.waitFor(3);
+  REQUIRE(received.size() == 3);
+  std::set<std::int64_t> delivered;
+  std::set<std::int64_t> runs;
+  for (const ReceivedWebhook& webhook : received) {
+    JsonObject payload = parseObject(webhook.body);
+    CHECK(payload->getValue<std::string>("action") == "queued");
+    delivered.insert(payload->getObject("workflow_job")->getValue<std::int64_t>("id"));
+    runs.insert(payload->getObject("workflow_job")->getValue<std::int64_t>("run_id"));
+  }
+  CHECK(delivered == distinct);
+  CHECK(runs.size() == 3);  // each job in a run of its own
+
+  CHECK(sim.client.post("/_sim/jobs", R"({"repo":"octo/app","labels":["x"],"count":0})").status ==
+        422);
+  CHECK(sim.client.post("/_sim/jobs", R"({"repo":"octo/app","labels":["x"],"count":101})")
+            .status == 422);
+  CHECK(sim.client
+            .post("/_sim/jobs", R"({"repo":"octo/app","labels":["x"],"count":2,"job_id":77})")
+            .status == 422);
 }
