@@ -58,7 +58,8 @@
 #                                         files and helper; no credential, no runner start
 #                                start:   on a prepared instance, at a job: the credential
 #                                         and the runner start only
-#                              With a JIT config, prepare leaves a root supervisor waiting on
+#                              With a JIT config, prepare leaves a root supervisor and the
+#                              runner's process (already the runner user) waiting on
 #                              $LXDRUNNER_STATE_DIR/start.fifo (root's, 0600) for that config
 #                              as one line, and phase start only writes it there. A provisioner
 #                              that can write into the instance's FIFO itself may do that
@@ -111,6 +112,9 @@ PREPARED=$STATE_DIR/prepared
 # An armed supervisor (phase prepare, JIT) waits on this FIFO for the JIT config itself.
 FIFO=$STATE_DIR/start.fifo
 ARMED_PID=$STATE_DIR/armed.pid
+# Its runner's process, waiting on the FIFO as the runner user; WOKEN: phase start wrote it.
+ARMED_RUNNER_PID=$STATE_DIR/armed-runner.pid
+WOKEN=$STATE_DIR/woken
 # Registration-token mode only: on the same file system as the pushed file (a rename, no
 # copy: /run is a tmpfs in most images, so the secret never reaches the disk), in a
 # directory the runner user owns so that config.sh's helper can remove the file once read.
@@ -442,17 +446,45 @@ run_with_jit() {
     exec su -s /bin/sh "$R_USER" -c 'exec ./run.sh'
 }
 
-# supervise STATE_DIR POWEROFF CONSUMED CMD...: runs CMD (which drops to the runner user) in
-# the background, removes the credential file CONSUMED (or -) once CMD holds what it needs,
-# records the exit status, powers off.
+# armed_runner DIR: the runner's process from phase prepare on, already as the runner user,
+# blocked on the FIFO (fd 3, opened read-write by the armed supervisor) until the JIT config
+# arrives; then only `head` and the exec of run.sh lie on the job's critical path. (The
+# shell's read takes a pipe byte by byte: ~10 ms for a 4 KB JIT config here; the fork and
+# the privilege drop after it, another ~8 ms.) The config reaches the runner as in
+# run_with_jit, in its environment.
+armed_runner() {
+    cd "$1" || exit 1
+    export HOME="$R_HOME" USER="$R_USER" LOGNAME="$R_USER"
+    set -- 'while :; do
+        secret=$(head -n 1 <&3) || exit 1
+        [ -z "$secret" ] || break
+    done
+    exec 3<&-
+    ACTIONS_RUNNER_INPUT_JITCONFIG=$secret
+    export ACTIONS_RUNNER_INPUT_JITCONFIG
+    exec ./run.sh'
+    case $R_HOW in
+    setpriv) exec setpriv --reuid "$R_UID" --regid "$R_GID" --init-groups -- /bin/sh -c "$1" ;;
+    runuser) exec runuser -u "$R_USER" -- /bin/sh -c "$1" ;;
+    esac
+    exec su -s /bin/sh "$R_USER" -c "$1"
+}
+
+# supervise STATE_DIR POWEROFF CONSUMED PID_FILE CMD...: runs CMD (which drops to the runner
+# user) in the background, records its pid in PID_FILE, removes the credential file CONSUMED
+# (or -) once CMD holds what it needs, records the exit status, powers off.
 supervise() {
-    state=$1 poweroff=$2 consumed=$3
-    shift 3
+    state=$1 poweroff=$2 consumed=$3 pid_file=$4
+    shift 4
     ("$@") &
     runner=$!
-    echo $runner >"$state/runner.pid"
+    echo $runner >"$state/$pid_file"
     [ "$consumed" = - ] || rm -f "$consumed"
-    echo "lxdrunner: runner started at $(date -u '+%Y-%m-%dT%H:%M:%SZ')"
+    if [ "$pid_file" = runner.pid ]; then
+        echo "lxdrunner: runner started at $(date -u '+%Y-%m-%dT%H:%M:%SZ')"
+    else  # armed: the date would be the prepare's, not the start's
+        echo "lxdrunner: runner armed (pid $runner): it starts when its JIT configuration arrives"
+    fi
     wait $runner
     rc=$?
     echo "$rc" >"$state/runner.exit"
@@ -490,24 +522,21 @@ run) # runner user: DIR (a runner that config.sh registered)
     ;;
 supervise) # root, detached, in a clean environment: USER DIR JIT_FILE|- STATE_DIR POWEROFF
     if [ "$3" = - ]; then
-        supervise "$4" "$5" - as_user "$1" "$0" run "$2"
+        supervise "$4" "$5" - runner.pid as_user "$1" "$0" run "$2"
     else
         resolve_user "$1" && read_secret "$3" || exit 1
-        supervise "$4" "$5" "$3" run_with_jit "$2"
+        supervise "$4" "$5" "$3" runner.pid run_with_jit "$2"
     fi
     ;;
 armed) # root, detached, started by phase prepare: USER DIR STATE_DIR POWEROFF
     user=$1 dir=$2 state=$3 poweroff=$4
     resolve_user "$user" || exit 1
+    # Read-write, the open never blocks, and the FIFO keeps a reader for as long as the
+    # supervisor or its armed runner lives: a writer finds one, and never sees EOF's race.
+    # The runner, blocked in read(2), uses no CPU (frozen or not) until the JIT config comes.
+    [ -p "$state/start.fifo" ] && exec 3<>"$state/start.fifo" || exit 1
     echo $$ >"$state/armed.pid"
-    # Blocks in open(2), using no CPU (frozen or not), until phase start writes the JIT
-    # config itself (root-only FIFO). An open that returns no line (EOF) waits again.
-    secret=
-    while [ -z "$secret" ]; do
-        [ -p "$state/start.fifo" ] || exit 1
-        IFS= read -r secret <"$state/start.fifo" || [ -n "$secret" ] || secret=
-    done
-    supervise "$state" "$poweroff" - run_with_jit "$dir"
+    supervise "$state" "$poweroff" - armed-runner.pid armed_runner "$dir"
     ;;
 as-user) # root: USER CMD...
     as_user "$@"
@@ -533,7 +562,7 @@ configure_runner() {
 }
 
 # wait_runner_started LIMIT CREDENTIAL_FILE: started = the runner process exists and its
-# credential file is gone (taken by the runner, or by the armed supervisor for it).
+# credential file is gone (taken by the supervisor for it).
 wait_runner_started() {
     limit=$1
     t0=$(now)
@@ -590,29 +619,43 @@ detached() {
 }
 
 # Phase prepare with a JIT credential: a supervisor that has done everything but the
-# runner's start (the user resolved, the credential directory made) waits on a FIFO, so
-# that phase start, on the job's critical path, only writes the JIT config into it (or the
-# provisioner does, from the host: lxdrunner-setup-contract: armed-fifo).
+# runner's start (the user resolved, the runner's process forked and already the runner
+# user) waits with that process on a FIFO, so that phase start, on the job's critical path,
+# only writes the JIT config into it (or the provisioner does, from the host:
+# lxdrunner-setup-contract: armed-fifo).
 arm_supervisor() {
     have mkfifo || { say "no mkfifo in this image: phase start will start the supervisor"; return 0; }
-    rm -f "$FIFO" "$ARMED_PID"
+    rm -f "$FIFO" "$ARMED_PID" "$ARMED_RUNNER_PID" "$WOKEN"
     mkfifo -m 0600 "$FIFO" || fail 1 "cannot create $FIFO"
     : >"$RUNNER_LOG" && chmod 0640 "$RUNNER_LOG" || fail 1 "cannot create $RUNNER_LOG"
     # The runner inherits its environment (see run_with_jit).
     detached "$HELPER" armed "$RUNNER_USER" "$RUNNER_DIR" "$STATE_DIR" "$POWEROFF"
     i=0
-    while [ ! -s "$ARMED_PID" ]; do
+    while [ ! -s "$ARMED_PID" ] || [ ! -s "$ARMED_RUNNER_PID" ]; do
         [ $i -lt 100 ] || fail 1 "the runner supervisor did not start (log: $RUNNER_LOG)"
         sleep 0.1 2>/dev/null || sleep 1
         i=$((i + 1))
     done
-    say "runner supervisor armed (pid $(cat "$ARMED_PID"))"
+    say "runner supervisor armed (pid $(cat "$ARMED_PID"), its runner waits as pid $(cat "$ARMED_RUNNER_PID"))"
 }
 
-# True when an armed supervisor waits: builtins only (this runs at a job's start).
+# True when an armed supervisor and its runner wait: builtins only (this runs at a job's
+# start).
 armed() {
-    [ "$CREDENTIALS" = jit ] && [ -p "$FIFO" ] && [ -s "$ARMED_PID" ] || return 1
-    read -r pid <"$ARMED_PID" && kill -0 "$pid" 2>/dev/null
+    [ "$CREDENTIALS" = jit ] && [ -p "$FIFO" ] && [ -s "$ARMED_PID" ] && [ -s "$ARMED_RUNNER_PID" ] ||
+        return 1
+    read -r pid <"$ARMED_PID" && kill -0 "$pid" 2>/dev/null &&
+        read -r pid <"$ARMED_RUNNER_PID" && kill -0 "$pid" 2>/dev/null
+}
+
+# disarm: an armed runner whose supervisor is gone (killed; what a crash inside leaves) would
+# take a JIT config with nobody to record its end: it goes before phase start starts one the
+# cold way. Nothing was written to the FIFO (no WOKEN), so it holds no credential.
+disarm() {
+    [ -s "$ARMED_RUNNER_PID" ] || return 0
+    read -r pid <"$ARMED_RUNNER_PID" && kill -9 "$pid" 2>/dev/null
+    rm -f "$ARMED_RUNNER_PID" "$ARMED_PID"
+    say "removed an armed runner whose supervisor was gone"
 }
 
 # take_credential: the credential into $CRED_VALUE: from standard input (one line, no
@@ -630,14 +673,21 @@ take_credential() {
 # never blocks this script, even if the supervisor died just now: the wait below then
 # times out and says so.
 start_armed() {
-    [ ! -e "$STATE_DIR/runner.exit" ] || rm -f "$STATE_DIR/runner.exit"
+    : >"$WOKEN" || fail 1 "cannot write $WOKEN"
     exec 3<>"$FIFO" && printf '%s\n' "$CRED_VALUE" >&3 && exec 3>&- ||
         fail 1 "cannot wake the runner supervisor through $FIFO"
     CRED_VALUE=
     START_TIME=$(now)  # only now: the wake is on the job's critical path, the clock is not
     say "woke the armed runner supervisor with the JIT configuration"
-    limit=$(step_limit "$T_START")
-    wait_runner_started "$limit" "$CRED_FILE"
+    # The runner process exists already: what start_grace can tell is whether it died.
+    [ "$START_GRACE" -gt 0 ] && sleep "$START_GRACE"
+    if [ -s "$STATE_DIR/runner.exit" ]; then
+        rc=$(cat "$STATE_DIR/runner.exit")
+        [ "$rc" = 0 ] || fail 1 "the runner exited with status $rc right after starting (log: $RUNNER_LOG)"
+        say "the runner already finished (status 0)"
+        return 0
+    fi
+    say "runner started (pid $(cat "$ARMED_RUNNER_PID"), log $RUNNER_LOG)"
 }
 
 # --- main ---------------------------------------------------------------------------
@@ -674,7 +724,9 @@ if [ "$PHASE" != start ]; then
     fi
 else
     [ -f "$PREPARED" ] || fail 2 "this instance was not prepared (no $PREPARED): run phase prepare first"
-    [ -e "$STATE_DIR/runner.pid" ] && fail 2 "a runner was started in this instance already"
+    if [ -e "$STATE_DIR/runner.pid" ] || [ -e "$WOKEN" ]; then
+        fail 2 "a runner was started in this instance already"
+    fi
     take_credential
     if armed; then
         if [ -z "$CRED_VALUE" ]; then  # a provisioner that pushed the file
@@ -688,6 +740,7 @@ else
         say "done in $(($(now) - START_TIME))s"
         exit 0
     fi
+    disarm
     # Not armed: the rest of the script takes the credential from its file.
     if [ -n "$CRED_VALUE" ]; then
         (umask 077 && printf '%s' "$CRED_VALUE" >"$CRED_FILE") ||

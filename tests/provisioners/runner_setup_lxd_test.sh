@@ -328,12 +328,18 @@ if prepare_tarball_instance "$n"; then
     [ "$RC" = 0 ] || not_ok "prepare output" "$OUT"
     check "prepare says the supervisor is armed" contains "$OUT" "runner supervisor armed"
     check "no runner runs after prepare" [ "$(guest "$n" 'test -e /var/lib/lxdrunner/runner.pid && echo started || echo none')" = none ]
+    check "run.sh has not run" [ "$(guest "$n" 'test -e /tmp/fake-runner.out && echo ran || echo none')" = none ]
     armed_pid=$(guest "$n" 'cat /var/lib/lxdrunner/armed.pid')
-    # Idle without CPU: blocked in open(2) on the FIFO (state S), not polling.
+    waiting_pid=$(guest "$n" 'cat /var/lib/lxdrunner/armed-runner.pid')
+    # The runner's process waits as the runner user already: no privilege drop at the start.
+    check "the armed runner is the runner user" [ "$(guest "$n" "awk '/^Uid:/ { print \$2 }' /proc/$waiting_pid/status")" = "$(guest "$n" 'id -u runner')" ]
+    check "it holds no JIT config in its environment" [ "$(guest "$n" "tr '\\0' '\\n' </proc/$waiting_pid/environ | grep -c ACTIONS_RUNNER_INPUT")" = 0 ]
+    # Idle without CPU: the supervisor in wait(2), its runner in read(2) (state S), not polling.
     check "the armed supervisor sleeps" contains "$(guest "$n" "cut -d' ' -f3 /proc/$armed_pid/stat")" S
-    t0=$(guest "$n" "cut -d' ' -f14,15 /proc/$armed_pid/stat")
+    check "the armed runner sleeps" contains "$(guest "$n" "cut -d' ' -f3 /proc/$waiting_pid/stat")" S
+    t0=$(guest "$n" "cut -d' ' -f14,15 /proc/$armed_pid/stat; cut -d' ' -f14,15 /proc/$waiting_pid/stat")
     sleep 2
-    check "and uses no CPU while it waits" [ "$(guest "$n" "cut -d' ' -f14,15 /proc/$armed_pid/stat")" = "$t0" ]
+    check "and use no CPU while they wait" [ "$(guest "$n" "cut -d' ' -f14,15 /proc/$armed_pid/stat; cut -d' ' -f14,15 /proc/$waiting_pid/stat")" = "$t0" ]
     # The runner inherits the armed supervisor's environment: none of the setup's variables.
     check "the armed supervisor's environment is clean" [ "$(guest "$n" "tr '\\0' '\\n' </proc/$armed_pid/environ | grep -c LXDRUNNER_")" = 0 ]
     push_credential "$n" "$JIT"
@@ -378,8 +384,11 @@ echo "# warm: start without an armed supervisor"
 n=$PREFIX-unarmed
 if prepare_unarmed "$n"; then
     push_credential "$n" "$JIT"
+    orphan=$(guest "$n" 'cat /var/lib/lxdrunner/armed-runner.pid')
     run_script "$n" LXDRUNNER_PHASE=start LXDRUNNER_POWEROFF=0
     check_cold_start "$n"
+    check "the orphaned armed runner was removed" contains "$OUT" "removed an armed runner whose supervisor was gone"
+    check "and is gone" [ "$(guest "$n" "test -d /proc/$orphan && echo alive || echo gone")" = gone ]
 fi
 
 # --- 6b. warm, the credential on standard input: no file at all ---------------------------
