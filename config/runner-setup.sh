@@ -573,6 +573,12 @@ wait_runner_started() {
             fail 124 "step 'start' timed out after ${limit}s: the runner did not start"
         sleep 0.1 2>/dev/null || sleep 1
     done
+    after_grace "$STATE_DIR/runner.pid"
+}
+
+# after_grace PID_FILE: waits start_grace, then fails if the runner died in it with a
+# non-zero status.
+after_grace() {
     [ "$START_GRACE" -gt 0 ] && sleep "$START_GRACE"
     if [ -s "$STATE_DIR/runner.exit" ]; then
         rc=$(cat "$STATE_DIR/runner.exit")
@@ -580,7 +586,7 @@ wait_runner_started() {
         say "the runner already finished (status 0)"
         return 0
     fi
-    say "runner started (pid $(cat "$STATE_DIR/runner.pid"), log $RUNNER_LOG)"
+    say "runner started (pid $(cat "$1"), log $RUNNER_LOG)"
 }
 
 start_runner() {
@@ -669,9 +675,9 @@ take_credential() {
 }
 
 # Phase start on an armed instance: builtins only up to the FIFO write, which hands the
-# supervisor the JIT config itself (the FIFO is root's, 0600). Opened read-write, the FIFO
-# never blocks this script, even if the supervisor died just now: the wait below then
-# times out and says so.
+# armed runner the JIT config itself (the FIFO is root's, 0600). Opened read-write, the FIFO
+# never blocks this script, even if the armed runner died just now: its supervisor then
+# records the exit, which start_grace can see.
 start_armed() {
     : >"$WOKEN" || fail 1 "cannot write $WOKEN"
     exec 3<>"$FIFO" && printf '%s\n' "$CRED_VALUE" >&3 && exec 3>&- ||
@@ -679,15 +685,8 @@ start_armed() {
     CRED_VALUE=
     START_TIME=$(now)  # only now: the wake is on the job's critical path, the clock is not
     say "woke the armed runner supervisor with the JIT configuration"
-    # The runner process exists already: what start_grace can tell is whether it died.
-    [ "$START_GRACE" -gt 0 ] && sleep "$START_GRACE"
-    if [ -s "$STATE_DIR/runner.exit" ]; then
-        rc=$(cat "$STATE_DIR/runner.exit")
-        [ "$rc" = 0 ] || fail 1 "the runner exited with status $rc right after starting (log: $RUNNER_LOG)"
-        say "the runner already finished (status 0)"
-        return 0
-    fi
-    say "runner started (pid $(cat "$ARMED_RUNNER_PID"), log $RUNNER_LOG)"
+    # The runner's process exists already: what start_grace can tell is whether it died.
+    after_grace "$ARMED_RUNNER_PID"
 }
 
 # --- main ---------------------------------------------------------------------------

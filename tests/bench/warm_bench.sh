@@ -20,11 +20,14 @@
 # seconds between one-at-a-time jobs (the host finishing the last refill's disk writes),
 # --job-seconds S to have each job run S seconds (0: it ends at once, so a burst's first
 # instances are torn down while its last ones start), --reconcile S for the reconcile and
-# pool-check interval (2 s by default here; 60 s is the daemon's default).
+# pool-check interval (2 s by default here; 60 s is the daemon's default). --handover exec:
+# the daemon runs without CAP_DAC_OVERRIDE and CAP_SYS_PTRACE (as root it owns the containers'
+# user namespaces, so only the first matters), like the packaged systemd unit, so a warm
+# start goes through phase start's LXD exec instead of the FIFO write from the host.
 set -uo pipefail
 E2E_BIN=$1 E2E_SIM=$2 E2E_PLUGINS=$3 E2E_TARBALL=$4 E2E_SRC=$5
 shift 5
-provisioner=bash serial=20 bursts=3 latency=0 cold_only= rows=all keep_logs= settle=0 job_seconds=0 reconcile_s=2
+provisioner=bash serial=20 bursts=3 latency=0 cold_only= rows=all keep_logs= settle=0 job_seconds=0 reconcile_s=2 handover=fifo
 while [ $# -gt 0 ]; do
   case $1 in
     --rows) rows=,$2,; shift 2 ;;
@@ -36,6 +39,13 @@ while [ $# -gt 0 ]; do
     --bursts) bursts=$2; shift 2 ;;
     --github-latency) latency=$2; shift 2 ;;
     --cold-only) cold_only=1; shift ;;
+    --handover)
+      case $2 in
+      fifo) ;;
+      exec) export E2E_DAEMON_WRAPPER="setpriv --bounding-set=-sys_ptrace,-dac_override --inh-caps=-sys_ptrace,-dac_override --" ;;
+      *) echo "--handover fifo|exec" >&2; exit 2 ;;
+      esac
+      handover=$2; shift 2 ;;
     *) provisioner=$1; shift ;;
   esac
 done
@@ -161,7 +171,7 @@ if [ "$latency" != 0 ]; then
 fi
 [ "$provisioner" = image ] && { e2e_ensure_runner_image; E2E_IMAGE=$E2E_RUNNER_IMAGE; }
 echo "lxdrunner warm pool benchmark ($provisioner provisioner, runner package $(($(stat -c %s "$E2E_TARBALL") / 1048576)) MB): $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "webhook accepted -> runner took the job (GitHub latency $latency ms):"
+echo "webhook accepted -> runner took the job (GitHub latency $latency ms, warm hand-over: $handover):"
 if [ -n "$cold_only" ]; then
   run "cold, one at a time" "" serial true
   run "cold, one at a time, no JIT prefetch" "" serial false

@@ -124,7 +124,9 @@ YAML
 # points the simulator's webhook at the daemon.
 e2e_start_daemon() {
   # Only the build tree's plugins (plugin_dirs), never an installed copy.
-  LXDRUNNER_NO_INSTALLED_PLUGINS=1 "$E2E_BIN" run --config "$E2E_WORK/config.yml" \
+  # E2E_DAEMON_WRAPPER: a command (and its options) the daemon runs under, e.g. setpriv.
+  # shellcheck disable=SC2086 # word splitting of the wrapper's options is meant
+  LXDRUNNER_NO_INSTALLED_PLUGINS=1 ${E2E_DAEMON_WRAPPER:-} "$E2E_BIN" run --config "$E2E_WORK/config.yml" \
     >>"$E2E_WORK/daemon.log" 2>&1 &
   E2E_DAEMON_PID=$!
   E2E_DAEMON_PORT=$(daemon_port "$E2E_WORK/state" "$E2E_DAEMON_PID" web_port) ||

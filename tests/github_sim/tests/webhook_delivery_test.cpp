@@ -211,9 +211,8 @@ TEST_CASE("github_sim: count queues a burst of jobs, one queued webhook each",
 
   CHECK(sim.client.post("/_sim/jobs", R"({"repo":"octo/app","labels":["x"],"count":0})").status ==
         422);
-  CHECK(sim.client.post("/_sim/jobs", R"({"repo":"octo/app","labels":["x"],"count":101})")
-            .status == 422);
-  CHECK(sim.client
-            .post("/_sim/jobs", R"({"repo":"octo/app","labels":["x"],"count":2,"job_id":77})")
+  CHECK(sim.client.post("/_sim/jobs", R"({"repo":"octo/app","labels":["x"],"count":101})").status ==
+        422);
+  CHECK(sim.client.post("/_sim/jobs", R"({"repo":"octo/app","labels":["x"],"count":2,"job_id":77})")
             .status == 422);
 }
