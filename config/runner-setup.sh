@@ -109,7 +109,7 @@ CRED_ON_STDIN=${LXDRUNNER_CREDENTIAL_ON_STDIN:-0}
 HELPER=$STATE_DIR/runner-helper.sh
 MARKER=$STATE_DIR/provisioning
 PREPARED=$STATE_DIR/prepared
-# An armed supervisor (phase prepare, JIT) waits on this FIFO for the JIT config itself.
+# An armed runner (phase prepare, JIT) waits on this FIFO for the JIT config itself.
 FIFO=$STATE_DIR/start.fifo
 ARMED_PID=$STATE_DIR/armed.pid
 # Its runner's process, waiting on the FIFO as the runner user; WOKEN: phase start wrote it.
@@ -351,8 +351,9 @@ place_credential() {
     say "credential file $CRED_DEST: mode $(stat -c %a "$CRED_DEST") owner $(stat -c %U "$CRED_DEST")"
 }
 
-# The helper runs twice: as root (supervise, or armed: reads a JIT config, runs the runner,
-# records its exit status, powers off) and as the runner user (configure: config.sh with
+# The helper runs twice: as root (supervise, or armed: runs the runner, which drops to its
+# user and, armed, waits for its JIT config on the FIFO; records its exit status, powers
+# off) and as the runner user (configure: config.sh with
 # the registration token; run: run.sh of a runner config.sh registered).
 write_helper() {
     mkdir -p "$STATE_DIR" && chmod 0711 "$STATE_DIR" || fail 1 "cannot create $STATE_DIR"
@@ -455,10 +456,7 @@ run_with_jit() {
 armed_runner() {
     cd "$1" || exit 1
     export HOME="$R_HOME" USER="$R_USER" LOGNAME="$R_USER"
-    set -- 'while :; do
-        secret=$(head -n 1 <&3) || exit 1
-        [ -z "$secret" ] || break
-    done
+    set -- 'secret=$(head -n 1 <&3) && [ -n "$secret" ] || exit 1
     exec 3<&-
     ACTIONS_RUNNER_INPUT_JITCONFIG=$secret
     export ACTIONS_RUNNER_INPUT_JITCONFIG
@@ -478,6 +476,10 @@ supervise() {
     shift 4
     ("$@") &
     runner=$!
+    # Armed: the runner's copy of the FIFO is its only reader from now on. Once the runner
+    # has read its line, a writer finds none (ENXIO): the daemon falls back to phase start,
+    # which sees the runner started and refuses a second one.
+    [ "$pid_file" = runner.pid ] || exec 3<&-
     echo $runner >"$state/$pid_file"
     [ "$consumed" = - ] || rm -f "$consumed"
     if [ "$pid_file" = runner.pid ]; then
@@ -531,9 +533,8 @@ supervise) # root, detached, in a clean environment: USER DIR JIT_FILE|- STATE_D
 armed) # root, detached, started by phase prepare: USER DIR STATE_DIR POWEROFF
     user=$1 dir=$2 state=$3 poweroff=$4
     resolve_user "$user" || exit 1
-    # Read-write, the open never blocks, and the FIFO keeps a reader for as long as the
-    # supervisor or its armed runner lives: a writer finds one, and never sees EOF's race.
-    # The runner, blocked in read(2), uses no CPU (frozen or not) until the JIT config comes.
+    # Read-write, the open never blocks; the armed runner inherits it (see supervise). It
+    # blocks in read(2), using no CPU (frozen or not), until the JIT config comes.
     [ -p "$state/start.fifo" ] && exec 3<>"$state/start.fifo" || exit 1
     echo $$ >"$state/armed.pid"
     supervise "$state" "$poweroff" - armed-runner.pid armed_runner "$dir"
@@ -645,23 +646,37 @@ arm_supervisor() {
     say "runner supervisor armed (pid $(cat "$ARMED_PID"), its runner waits as pid $(cat "$ARMED_RUNNER_PID"))"
 }
 
-# True when an armed supervisor and its runner wait: builtins only (this runs at a job's
-# start).
-armed() {
-    [ "$CREDENTIALS" = jit ] && [ -p "$FIFO" ] && [ -s "$ARMED_PID" ] && [ -s "$ARMED_RUNNER_PID" ] ||
-        return 1
-    read -r pid <"$ARMED_PID" && kill -0 "$pid" 2>/dev/null &&
-        read -r pid <"$ARMED_RUNNER_PID" && kill -0 "$pid" 2>/dev/null
+# armed_runner_alive: its process exists (it may have been woken from the host already).
+armed_runner_alive() {
+    [ -s "$ARMED_RUNNER_PID" ] && read -r pid <"$ARMED_RUNNER_PID" && kill -0 "$pid" 2>/dev/null
 }
 
-# disarm: an armed runner whose supervisor is gone (killed; what a crash inside leaves) would
-# take a JIT config with nobody to record its end: it goes before phase start starts one the
-# cold way. Nothing was written to the FIFO (no WOKEN), so it holds no credential.
+# True when an armed supervisor and its runner wait, the runner still holding the FIFO (it
+# lets go once it has read its line): builtins only (this runs at a job's start).
+armed() {
+    [ "$CREDENTIALS" = jit ] && [ -p "$FIFO" ] && [ -s "$ARMED_PID" ] && armed_runner_alive &&
+        [ "/proc/$pid/fd/3" -ef "$FIFO" ] || return 1
+    read -r pid <"$ARMED_PID" && kill -0 "$pid" 2>/dev/null
+}
+
+# disarm: what is left of an arming that cannot serve (a supervisor or runner killed, what a
+# crash inside leaves; or a prepare for other credentials) goes before phase start starts a
+# runner the cold way: every process still holding the FIFO (the supervisor, the waiting
+# runner, its `head`; a root `su` that forked the runner), then the FIFO. Nothing was
+# written to it, so none holds a credential.
 disarm() {
-    [ -s "$ARMED_RUNNER_PID" ] || return 0
-    read -r pid <"$ARMED_RUNNER_PID" && kill -9 "$pid" 2>/dev/null
-    rm -f "$ARMED_RUNNER_PID" "$ARMED_PID"
-    say "removed an armed runner whose supervisor was gone"
+    [ -e "$FIFO" ] || [ -e "$ARMED_PID" ] || return 0
+    killed=0 seen=
+    for fd in /proc/[0-9]*/fd/*; do
+        pid=${fd#/proc/} && pid=${pid%%/*}
+        case " $seen " in *" $pid "*) continue ;; esac
+        if [ "$fd" -ef "$FIFO" ]; then
+            seen="$seen $pid"
+            kill -9 "$pid" 2>/dev/null && killed=$((killed + 1))
+        fi
+    done
+    rm -f "$FIFO" "$ARMED_RUNNER_PID" "$ARMED_PID"
+    say "disarmed: removed the FIFO and $killed process(es) of an arming that could not serve"
 }
 
 # take_credential: the credential into $CRED_VALUE: from standard input (one line, no
@@ -723,7 +738,10 @@ if [ "$PHASE" != start ]; then
     fi
 else
     [ -f "$PREPARED" ] || fail 2 "this instance was not prepared (no $PREPARED): run phase prepare first"
-    if [ -e "$STATE_DIR/runner.pid" ] || [ -e "$WOKEN" ]; then
+    # runner.pid: started the cold way; WOKEN: by phase start; an armed runner that lives
+    # but no longer holds the FIFO: woken from the host.
+    if [ -e "$STATE_DIR/runner.pid" ] || [ -e "$WOKEN" ] || { armed_runner_alive && [ -p "$FIFO" ] &&
+        ! [ "/proc/$pid/fd/3" -ef "$FIFO" ]; }; then
         fail 2 "a runner was started in this instance already"
     fi
     take_credential
@@ -734,6 +752,8 @@ else
                 fail 1 "cannot read the credential file $CRED_FILE"
             rm -f "$CRED_FILE"
         fi
+        # The armed runner would take an empty line as a failure and exit.
+        [ -n "$CRED_VALUE" ] || fail 2 "the credential is empty"
         say "starting runner $RUNNER_NAME (prepared, supervisor armed)"
         start_armed
         say "done in $(($(now) - START_TIME))s"

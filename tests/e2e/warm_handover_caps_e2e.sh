@@ -62,6 +62,11 @@ E2E_DAEMON_WRAPPER="$as_nobody --inh-caps=$caps --ambient-caps=$caps --"
 e2e_start_daemon
 [ "$(awk '/^Uid:/ { print $2 }' "/proc/$E2E_DAEMON_PID/status")" = "$nobody_uid" ] ||
   e2e_fail "the daemon does not run as nobody"
+# Its own to use, not to hand on: nothing it starts (tar, gzip) may inherit them.
+[ "$(awk '/^CapAmb:/ { print $2 }' "/proc/$E2E_DAEMON_PID/status")" = 0000000000000000 ] ||
+  e2e_fail "the daemon kept ambient capabilities: $(grep Cap "/proc/$E2E_DAEMON_PID/status")"
+[ "$(awk '/^CapEff:/ { print $2 }' "/proc/$E2E_DAEMON_PID/status")" != 0000000000000000 ] ||
+  e2e_fail "the daemon lost the capabilities it was given"
 serve_warm
 grep -q "start.fifo in [0-9]* ms (no exec)" "$E2E_WORK/job.txt" ||
   e2e_fail "with the unit's capabilities ($unit_caps) the warm start ran an exec: $(cat "$E2E_WORK/job.txt")"

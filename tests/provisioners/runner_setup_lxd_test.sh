@@ -333,13 +333,18 @@ if prepare_tarball_instance "$n"; then
     waiting_pid=$(guest "$n" 'cat /var/lib/lxdrunner/armed-runner.pid')
     # The runner's process waits as the runner user already: no privilege drop at the start.
     check "the armed runner is the runner user" [ "$(guest "$n" "awk '/^Uid:/ { print \$2 }' /proc/$waiting_pid/status")" = "$(guest "$n" 'id -u runner')" ]
-    check "it holds no JIT config in its environment" [ "$(guest "$n" "tr '\\0' '\\n' </proc/$waiting_pid/environ | grep -c ACTIONS_RUNNER_INPUT")" = 0 ]
+    env_of_waiting=$(guest "$n" "tr '\\0' '\\n' </proc/$waiting_pid/environ")
+    check "its environment is readable (HOME set)" contains "$env_of_waiting" "HOME="
+    check "it holds no JIT config in its environment" lacks "$env_of_waiting" "ACTIONS_RUNNER_INPUT"
     # Idle without CPU: the supervisor in wait(2), its runner in read(2) (state S), not polling.
     check "the armed supervisor sleeps" contains "$(guest "$n" "cut -d' ' -f3 /proc/$armed_pid/stat")" S
     check "the armed runner sleeps" contains "$(guest "$n" "cut -d' ' -f3 /proc/$waiting_pid/stat")" S
-    t0=$(guest "$n" "cut -d' ' -f14,15 /proc/$armed_pid/stat; cut -d' ' -f14,15 /proc/$waiting_pid/stat")
+    # ... with the head that reads the FIFO for the runner.
+    cpu_of_armed="cut -d' ' -f14,15 /proc/$armed_pid/stat /proc/$waiting_pid/stat; awk '\$2 == \"(head)\" { print \$14, \$15 }' /proc/[0-9]*/stat"
+    t0=$(guest "$n" "$cpu_of_armed")
+    check "a head waits on the FIFO" [ "$(wc -l <<<"$t0")" -ge 3 ]
     sleep 2
-    check "and use no CPU while they wait" [ "$(guest "$n" "cut -d' ' -f14,15 /proc/$armed_pid/stat; cut -d' ' -f14,15 /proc/$waiting_pid/stat")" = "$t0" ]
+    check "and use no CPU while they wait" [ "$(guest "$n" "$cpu_of_armed")" = "$t0" ]
     # The runner inherits the armed supervisor's environment: none of the setup's variables.
     check "the armed supervisor's environment is clean" [ "$(guest "$n" "tr '\\0' '\\n' </proc/$armed_pid/environ | grep -c LXDRUNNER_")" = 0 ]
     push_credential "$n" "$JIT"
@@ -387,8 +392,28 @@ if prepare_unarmed "$n"; then
     orphan=$(guest "$n" 'cat /var/lib/lxdrunner/armed-runner.pid')
     run_script "$n" LXDRUNNER_PHASE=start LXDRUNNER_POWEROFF=0
     check_cold_start "$n"
-    check "the orphaned armed runner was removed" contains "$OUT" "removed an armed runner whose supervisor was gone"
+    check "the orphaned armed runner was removed" contains "$OUT" "disarmed: removed the FIFO and"
     check "and is gone" [ "$(guest "$n" "test -d /proc/$orphan && echo alive || echo gone")" = gone ]
+    check "no process holds the FIFO any more" [ "$(guest "$n" 'ls -l /proc/[0-9]*/fd 2>/dev/null | grep -c start.fifo')" = 0 ]
+fi
+
+# --- 6a. warm, woken from the host: phase start then refuses --------------------------------
+# What the daemon's FIFO write from the host does, done from inside as root: the line in,
+# the runner starts; a phase start after it must not start a second runner.
+echo "# warm: woken through the FIFO, then phase start"
+n=$PREFIX-hostwake
+if prepare_tarball_instance "$n"; then
+    run_script "$n" LXDRUNNER_PHASE=prepare LXDRUNNER_POWEROFF=0
+    guest "$n" "printf '%s\n' '$JIT' >/var/lib/lxdrunner/start.fifo" >/dev/null
+    ran() { guest "$n" 'cat /tmp/fake-runner.out 2>/dev/null' | grep -q "jit=$JIT"; }
+    i=0
+    while ! ran && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
+    check "the line through the FIFO started the runner" ran
+    check "nobody reads the FIFO any more" [ "$(guest "$n" 'ls -l /proc/[0-9]*/fd 2>/dev/null | grep -c start.fifo')" = 0 ]
+    RUN_STDIN=$JIT run_script "$n" LXDRUNNER_PHASE=start LXDRUNNER_POWEROFF=0 LXDRUNNER_CREDENTIAL_ON_STDIN=1
+    check "a phase start after it is refused" [ "$RC" = 2 ]
+    check "and says why" contains "$OUT" "a runner was started in this instance already"
+    release "$n"
 fi
 
 # --- 6b. warm, the credential on standard input: no file at all ---------------------------
