@@ -635,7 +635,7 @@ arm_supervisor() {
     rm -f "$FIFO" "$ARMED_PID" "$ARMED_RUNNER_PID" "$WOKEN"
     mkfifo -m 0600 "$FIFO" || fail 1 "cannot create $FIFO"
     : >"$RUNNER_LOG" && chmod 0640 "$RUNNER_LOG" || fail 1 "cannot create $RUNNER_LOG"
-    # The runner inherits its environment (see run_with_jit).
+    # The runner inherits its environment (see armed_runner).
     detached "$HELPER" armed "$RUNNER_USER" "$RUNNER_DIR" "$STATE_DIR" "$POWEROFF"
     i=0
     while [ ! -s "$ARMED_PID" ] || [ ! -s "$ARMED_RUNNER_PID" ]; do
@@ -646,17 +646,21 @@ arm_supervisor() {
     say "runner supervisor armed (pid $(cat "$ARMED_PID"), its runner waits as pid $(cat "$ARMED_RUNNER_PID"))"
 }
 
-# armed_runner_alive: its process exists (it may have been woken from the host already).
-armed_runner_alive() {
-    [ -s "$ARMED_RUNNER_PID" ] && read -r pid <"$ARMED_RUNNER_PID" && kill -0 "$pid" 2>/dev/null
+# alive PID_FILE: the process it names exists; its pid is left in $pid.
+alive() {
+    [ -s "$1" ] && read -r pid <"$1" && kill -0 "$pid" 2>/dev/null
 }
 
-# True when an armed supervisor and its runner wait, the runner still holding the FIFO (it
-# lets go once it has read its line): builtins only (this runs at a job's start).
+# armed_runner_waiting: the armed runner lives and still holds the FIFO (it lets go once it
+# has read its line; alive but not holding it = woken already, from the host or by us).
+armed_runner_waiting() {
+    [ -p "$FIFO" ] && alive "$ARMED_RUNNER_PID" && [ "/proc/$pid/fd/3" -ef "$FIFO" ]
+}
+
+# True when an armed supervisor and its runner wait: builtins only (this runs at a job's
+# start).
 armed() {
-    [ "$CREDENTIALS" = jit ] && [ -p "$FIFO" ] && [ -s "$ARMED_PID" ] && armed_runner_alive &&
-        [ "/proc/$pid/fd/3" -ef "$FIFO" ] || return 1
-    read -r pid <"$ARMED_PID" && kill -0 "$pid" 2>/dev/null
+    [ "$CREDENTIALS" = jit ] && armed_runner_waiting && alive "$ARMED_PID"
 }
 
 # disarm: what is left of an arming that cannot serve (a supervisor or runner killed, what a
@@ -740,8 +744,8 @@ else
     [ -f "$PREPARED" ] || fail 2 "this instance was not prepared (no $PREPARED): run phase prepare first"
     # runner.pid: started the cold way; WOKEN: by phase start; an armed runner that lives
     # but no longer holds the FIFO: woken from the host.
-    if [ -e "$STATE_DIR/runner.pid" ] || [ -e "$WOKEN" ] || { armed_runner_alive && [ -p "$FIFO" ] &&
-        ! [ "/proc/$pid/fd/3" -ef "$FIFO" ]; }; then
+    if [ -e "$STATE_DIR/runner.pid" ] || [ -e "$WOKEN" ] ||
+        { [ -p "$FIFO" ] && alive "$ARMED_RUNNER_PID" && ! armed_runner_waiting; }; then
         fail 2 "a runner was started in this instance already"
     fi
     take_credential
